@@ -1,0 +1,20 @@
+"""Bagalau 360: anonymous 360-degree assessment of corps-B civil servants."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    from . import config as configuration
+    from . import db, i18n, instruments
+    from .web import respond, site
+
+    configuration.load(app, config)
+    # A broken questionnaire must stop the server at start, not a respondent halfway through.
+    app.extensions["survey.instruments"] = instruments.load_all(app.config["INSTRUMENTS_DIR"])
+    db.init_app(app)
+    i18n.init_app(app)
+    site.init_app(app)
+    app.register_blueprint(respond.bp)
+    return app

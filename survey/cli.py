@@ -1,0 +1,300 @@
+"""The ``survey`` command: thin click wrappers over the domain modules.
+
+Errors in the user's files are printed one per line as ``FILE:ROW: message`` and the command
+exits 1; nothing is stored when a command fails.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from . import campaigns, create_app, db, instruments, people, raters, results, roster, tables
+
+
+
+def _factory():
+    try:
+        return create_app()
+    except instruments.InstrumentErrors as exc:
+        click.echo("The questionnaires are not valid, so the platform cannot start:", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+
+
+cli = FlaskGroup(create_app=_factory, add_version_option=False, help="Bagalau 360: anonymous 360-degree assessment.")
+
+
+def _fail(message: str, details=()) -> None:
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
+        click.echo(f"  {line}", err=True)
+    sys.exit(1)
+
+
+def _transaction():
+    return db.get_db().transaction()
+
+
+def _instruments():
+    return current_app.extensions["survey.instruments"]
+
+
+def _config(name):
+    return current_app.config[name]
+
+
+def main() -> None:
+    cli(prog_name="survey")
+
+
+@cli.command("init")
+def init_command():
+    """Create the database tables (an existing database is left as it is)."""
+    db.get_db().create_all()
+    click.echo(f"Database ready: {db.get_db().engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.group("instruments")
+def instruments_group():
+    """The questionnaires (YAML files in instruments/)."""
+
+
+@instruments_group.command("check", with_appcontext=False)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def instruments_check(files):
+    """Validate questionnaire files (default: every file in instruments/)."""
+    from .config import Defaults
+
+    paths = [Path(f) for f in files] or instruments.files_in(Defaults.INSTRUMENTS_DIR)
+    errors = instruments.check(paths)
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(1)
+    click.echo(f"{len(paths)} questionnaire(s) valid: {', '.join(str(p) for p in paths)}")
+
+
+@cli.group("roster")
+def roster_group():
+    """The people of the body."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def roster_import(file):
+    """Import people from .csv or .xlsx; re-importing updates people by employee_id."""
+    try:
+        with _transaction() as session:
+            summary = people.import_roster(session, file)
+    except roster.RosterErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        _fail(f"nothing imported: {len(exc.errors)} problem(s) in {file}")
+    click.echo(f"Imported {file}: {summary.added} added, {summary.updated} updated.")
+
+
+@cli.group("campaign")
+def campaign_group():
+    """Assessment campaigns."""
+
+
+@campaign_group.command("create")
+@click.argument("name")
+@click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]), help="last day of answering, YYYY-MM-DD")
+def campaign_create(name, closes):
+    """Create a campaign in which everyone in the roster is assessed."""
+    try:
+        with _transaction() as session:
+            campaign = campaigns.create(session, name, closes.date(), _instruments())
+            n = len(campaign.assessments)
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    click.echo(f"Campaign '{name}' created with {n} assessees; answering closes after {closes.date()}.")
+    click.echo(f"Next: survey raters suggest '{name}' --out raters.csv")
+
+
+@campaign_group.command("open")
+@click.argument("name")
+def campaign_open(name):
+    """Check the 3-7 raters rule and open answering."""
+    try:
+        with _transaction() as session:
+            campaign = campaigns.get(session, name)
+            n = campaigns.open_(session, campaign, minimum=_config("MIN_RATERS"), maximum=_config("MAX_RATERS"))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc), exc.details)
+    click.echo(f"Campaign '{name}' is open: {n} invitations. Next: survey links export '{name}' --out links.csv")
+
+
+@campaign_group.command("close")
+@click.argument("name")
+def campaign_close(name):
+    """End answering."""
+    try:
+        with _transaction() as session:
+            campaigns.close(session, campaigns.get(session, name))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    click.echo(f"Campaign '{name}' is closed.")
+
+
+@campaign_group.command("list")
+def campaign_list():
+    """Campaigns with status, closing date and invitations done."""
+    with _transaction() as session:
+        rows = campaigns.progress(session)
+    if not rows:
+        click.echo("No campaigns yet.")
+    for p in rows:
+        click.echo(f"{p.name}\t{p.status}\tcloses {p.closes_on}\t{p.done}/{p.total} done")
+
+
+@cli.group("raters")
+def raters_group():
+    """Who rates whom (order No. 260, para 36)."""
+
+
+@raters_group.command("suggest")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def raters_suggest(name, out):
+    """Propose raters from the structure into a CSV for HR to edit."""
+    try:
+        with _transaction() as session:
+            campaign = campaigns.get(session, name)
+            rows = raters.suggest_for(session, campaign, _config("MAX_RATERS"))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    tables.write_csv(out, ["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"],
+                     [[r.assessee_id, r.assessee_name, r.rater_id, r.rater_name, r.relation] for r in rows])
+    click.echo(f"Wrote {len(rows)} suggested raters to {out}. Edit it, then: survey raters import '{name}' {out}")
+
+
+@raters_group.command("import")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False))
+def raters_import(name, file):
+    """Replace the raters of every assessee named in FILE (assessee_id, rater_id, relation)."""
+    try:
+        with _transaction() as session:
+            n = raters.import_raters(session, campaigns.get(session, name), file)
+            problems = campaigns.rater_count_problems(session, campaigns.get(session, name),
+                                                      _config("MIN_RATERS"), _config("MAX_RATERS"))
+    except raters.RaterErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        _fail(f"nothing imported: {len(exc.errors)} problem(s) in {file}")
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    click.echo(f"Imported {n} raters for '{name}'.")
+    if problems:
+        click.echo(f"Still outside 3-7 raters ({len(problems)}), the campaign cannot open until fixed:")
+        for line in problems:
+            click.echo(f"  {line}")
+
+
+@cli.group("links")
+def links_group():
+    """Respondent links."""
+
+
+def link_url(key: str) -> str:
+    from . import tokens
+
+    return f"{_config('BASE_URL').rstrip('/')}/r/{tokens.sign(current_app.secret_key, key)}"
+
+
+@links_group.command("export")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def links_export(name, out):
+    """Every invitation's personal link as CSV (keep this file as safe as a password list)."""
+    try:
+        with _transaction() as session:
+            rows = campaigns.links(session, campaigns.get(session, name))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    tables.write_csv(out, ["assessee_id", "assessee_name", "relation", "rater_id", "rater_name", "rater_email", "language", "url"],
+                     [[r.assessee_id, r.assessee_name, r.relation, r.rater_id, r.rater_name, r.rater_email, r.language, link_url(r.key)]
+                      for r in rows])
+    click.echo(f"Wrote {len(rows)} links to {out}.")
+
+
+@cli.group("results")
+def results_group():
+    """Averages per assessee and competency."""
+
+
+@results_group.command("export")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def results_export(name, out):
+    """One row per assessee and competency plus an 'overall' row (.csv or .xlsx)."""
+    if Path(out).suffix.lower() not in (".csv", ".xlsx"):
+        _fail(f"{out}: expected a .csv or .xlsx file name")
+    try:
+        with _transaction() as session:
+            items = results.campaign_results(session, campaigns.get(session, name), _instruments(),
+                                             threshold=_config("ANONYMITY_THRESHOLD"))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    results.export(out, items)
+    withheld = sum(1 for i in items if i.result.withheld)
+    click.echo(f"Wrote results of {len(items)} assessees to {out} ({withheld} withheld: fewer than "
+               f"{_config('ANONYMITY_THRESHOLD')} respondents).")
+
+
+@cli.group("reports")
+def reports_group():
+    """Individual reports (appendices 7-8)."""
+
+
+@reports_group.command("build")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(file_okay=False))
+def reports_build(name, out):
+    """Per assessee an HTML report and a PNG radar chart, in the assessee's language."""
+    from .reports import individual
+
+    try:
+        with _transaction() as session:
+            paths = individual.build_all(session, campaigns.get(session, name), _instruments(), Path(out),
+                                         threshold=_config("ANONYMITY_THRESHOLD"))
+    except campaigns.CampaignError as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote {len(paths)} reports to {out}/ (open {Path(out) / 'index.html'}).")
+
+
+@cli.command("demo")
+@click.option("--no-serve", is_flag=True, help="build the demo and stop, without serving the site")
+@click.option("--out", default="demo-output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo_command(no_serve, out, host, port):
+    """Build a demo body (about 40 people), run a campaign, write reports, serve the site."""
+    from . import demo
+
+    summary = demo.build(current_app, Path(out))
+    click.echo(summary.describe(current_app.config["BASE_URL"] if no_serve else f"http://{host}:{port}"))
+    if not no_serve:
+        from .serve import serve
+
+        serve(current_app, host, port)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host, port):
+    """Serve locally for a small trial (production: gunicorn, see the README)."""
+    from .serve import serve
+
+    serve(current_app, host, port)
+
+

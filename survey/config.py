@@ -1,0 +1,56 @@
+"""Configuration: safe defaults here, everything else from ``SURVEY_*`` environment variables.
+
+Secrets never live in the repository: without ``SURVEY_SECRET_KEY`` a development key is generated
+per instance folder (see :func:`_instance_secret`) so that a fresh checkout runs, and the links it
+signs stay valid across restarts of the same installation.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
+    SECRET_KEY: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
+    INSTRUMENTS_DIR = str(PROJECT_ROOT / "instruments")
+    # Below this many non-self respondents an assessee's averages are withheld, so that no single
+    # rater's answers can be read back from an average (order No. 260, para 34: anonymity).
+    ANONYMITY_THRESHOLD = 3
+    MIN_RATERS = 3  # order No. 260, para 36
+    MAX_RATERS = 7
+    BABEL_DEFAULT_LOCALE = "kk"
+    LANGUAGES = ("kk", "ru", "en")
+    WTF_CSRF_TIME_LIMIT = None  # a respondent may keep the page open for hours before submitting
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-installation random key for development, kept out of the repository."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load(app, overrides: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("SURVEY")
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'survey.sqlite'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)

@@ -1,0 +1,95 @@
+"""Engine and session: the one place that commits or rolls back.
+
+Domain services receive a ``Session``, change things and flush; they never commit. A web request
+commits in ``after_request`` when the response is a success and rolls back otherwise; a CLI command
+commits through :func:`transaction`. So a half-done operation is never stored.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Base
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            cur = dbapi_conn.cursor()
+            # WAL lets respondents read while another submits; foreign keys are off by default in
+            # SQLite; secure_delete overwrites deleted drafts instead of leaving them in free pages.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_all(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        Base.metadata.drop_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"])
+
+    @app.after_request
+    def _commit(response):
+        session = g.pop("_db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc):
+        session = g.pop("_db_session", None)
+        if session is not None:  # after_request did not run: an unhandled error
+            session.rollback()
+            session.close()
+
+
+def get_db(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["survey.db"]
+
+
+def session() -> Session:
+    """The request's session, opened on first use."""
+    if "_db_session" not in g:
+        g._db_session = get_db().sessionmaker()
+    return g._db_session

@@ -1,0 +1,141 @@
+"""A demo body that shows the whole loop: roster, raters, an open campaign, answers, reports.
+
+Answers are made plausible rather than uniform: each assessee has a true level per competency,
+each rater a mild leniency, and self-assessments run a little high, as they do in real 360s.
+Two assessees get too few answers, so the demo also shows a withheld report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from . import campaigns, db, raters, respond, roster, tokens
+from .models import Assessment, Campaign, Invitation, Person
+from .people import apply_rows
+from .reports import individual
+from .tables import Row
+
+CAMPAIGN = "Demo 2026"
+
+_KK = ["Айгерим Нурланова", "Ержан Серикбаев", "Динара Ахметова", "Нурлан Жумабеков", "Гульнар Касымова",
+       "Асхат Толеуов", "Сауле Бекенова", "Данияр Оспанов", "Жанар Мусина", "Бауыржан Ибраев",
+       "Алия Сарсенова", "Марат Кенжебаев", "Айнур Абдрахманова", "Ерлан Тулегенов", "Меруерт Жакупова",
+       "Канат Исмаилов", "Ботагоз Смагулова", "Талгат Нургалиев", "Асель Калиева", "Руслан Байжанов"]
+_RU = ["Елена Петрова", "Андрей Ким", "Ольга Соколова", "Дмитрий Иванов", "Наталья Цой", "Сергей Павлов",
+       "Ирина Волкова", "Виктор Ли", "Татьяна Морозова", "Алексей Федоров", "Марина Новикова",
+       "Павел Ткаченко", "Юлия Смирнова", "Игорь Васильев", "Анна Кузнецова", "Максим Белов",
+       "Светлана Попова", "Роман Гончаренко", "Евгения Шевченко"]
+_UNITS = [("Кадр қызметі", 8), ("Қаржы басқармасы", 8), ("Құқықтық қамтамасыз ету бөлімі", 9),
+          ("Цифрландыру бөлімі", 9)]
+
+
+@dataclass
+class Summary:
+    people: int
+    invitations: int
+    done: int
+    reports: Path
+    results: Path
+    open_links: list[tuple[str, str, str]] = field(default_factory=list)  # rater, about, token
+
+    def describe(self, base_url: str) -> str:
+        lines = [
+            f"Demo body: {self.people} people; campaign '{CAMPAIGN}' is open.",
+            f"Invitations answered: {self.done} of {self.invitations}.",
+            f"Individual reports: {self.reports / 'index.html'}",
+            f"Results export: {self.results}",
+            "A few questionnaires still open (each link is personal):",
+        ]
+        lines += [f"  {rater} about {about}: {base_url}/r/{token}" for rater, about, token in self.open_links]
+        return "\n".join(lines)
+
+
+def roster_rows(rng: random.Random) -> list[Row]:
+    names = [(n, "kk") for n in _KK] + [(n, "ru") for n in _RU]
+    rng.shuffle(names)
+    rows, number = [], 2
+
+    def add(eid, name_lang, position, unit, role, manager):
+        nonlocal number
+        name, language = name_lang
+        login = "".join(ch for ch in eid.lower() if ch.isalnum())
+        rows.append(Row(number, {"employee_id": eid, "full_name": name, "position": position, "unit": unit,
+                                 "role": role, "manager_id": manager, "email": f"{login}@demo.gov.kz",
+                                 "language": language}))
+        number += 1
+
+    add("D-001", names.pop(), "Департамент басшысы", "Басшылық", "head", "")
+    for u, (unit, size) in enumerate(_UNITS, 1):
+        head = f"H-{u:03d}"
+        add(head, names.pop(), "Бөлім басшысы", unit, "head", "D-001")
+        for s in range(1, size + 1):
+            add(f"S-{u}{s:02d}", names.pop() if names else (f"Қызметкер {u}-{s}", "kk"),
+                "Бас сарапшы" if s % 3 else "Жетекші сарапшы", unit, "servant", head)
+    return rows
+
+
+def build(app: Flask, out: Path, *, seed: int = 360) -> Summary:
+    """Recreate the demo database content and reports (the database is emptied first)."""
+    rng = random.Random(seed)
+    database = db.get_db(app)
+    database.drop_all()
+    database.create_all()
+    out.mkdir(parents=True, exist_ok=True)
+    instruments = app.extensions["survey.instruments"]
+    secret = app.secret_key
+    with database.transaction() as session:
+        apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
+        campaign = campaigns.create(session, CAMPAIGN, dt.date.today() + dt.timedelta(days=30), instruments)
+        suggestion = raters.suggest_for(session, campaign, app.config["MAX_RATERS"])
+        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
+                for i, s in enumerate(suggestion, 2)]
+        raters.apply(session, campaign, rows, "demo")
+        campaigns.open_(session, campaign, minimum=app.config["MIN_RATERS"], maximum=app.config["MAX_RATERS"])
+
+    summary = Summary(0, 0, 0, out / "reports", out / "results.xlsx")
+    with database.transaction() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == CAMPAIGN))
+        invitations = session.scalars(select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
+                                      .order_by(Invitation.id)).all()
+        summary.people = session.query(Person).count()
+        summary.invitations = len(invitations)
+        ordered = sorted({i.assessment_id for i in invitations})
+        sparse = set(ordered[-2:])  # two assessees with too few answers: withheld reports
+        level = {}
+        for invitation in invitations:
+            assessment = invitation.assessment
+            instrument = instruments[assessment.instrument]
+            if assessment.id not in level:
+                base = rng.uniform(2.8, 4.4)
+                level[assessment.id] = {c.id: min(5.0, max(1.0, base + rng.gauss(0, 0.45))) for c in instrument.competencies}
+            others = [i for i in invitations if i.assessment_id == assessment.id and i.relation != "self"]
+            skip = (assessment.id in sparse and invitation.relation != "self" and others.index(invitation) >= 2) \
+                or rng.random() < 0.08
+            if skip:
+                if len(summary.open_links) < 5:
+                    summary.open_links.append((invitation.rater.full_name, assessment.assessee.full_name,
+                                               tokens.sign(secret, invitation.key)))
+                continue
+            lift = 0.5 if invitation.relation == "self" else rng.gauss(0.1, 0.3)
+            form = {}
+            for competency in instrument.competencies:
+                for question in competency.questions:
+                    value = round(level[assessment.id][competency.id] + lift + rng.gauss(0, 0.6))
+                    form[question.id] = str(min(5, max(1, value)))
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+            summary.done += 1
+
+    from . import results
+
+    with database.transaction() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == CAMPAIGN))
+        threshold = app.config["ANONYMITY_THRESHOLD"]
+        with app.test_request_context():
+            individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
+        results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
+    return summary

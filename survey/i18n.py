@@ -1,0 +1,28 @@
+"""Languages: Kazakh and Russian are first-class, English for everyone else (kk is the default).
+
+The language is chosen, in order, by a ``lang`` query argument (the switch on every page), by the
+page itself (a respondent's link carries the rater's roster language) and by the browser.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, get_locale
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    preferred = g.get("language")
+    if preferred in languages:
+        return preferred
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+
+    app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES)

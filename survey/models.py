@@ -1,0 +1,180 @@
+"""The schema. Data only; the rules live in the domain modules.
+
+Anonymity is a property of this file (order No. 260, para 34). ``responses`` and ``answers`` hold
+what a rater said and nothing that leads back to the rater: no reference to ``invitations``, no
+sequential id (keys are random), no date or time, no relation. ``invitations`` know who was asked
+and whether they are done, and nothing of what they said. ``docs/anonymity.md`` explains the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Optional
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("head", "servant")
+RELATIONS = ("manager", "subordinate", "peer")
+SELF = "self"
+CAMPAIGN_STATUSES = ("draft", "open", "closed")
+
+
+def random_key() -> str:
+    """A primary key that says nothing about when or in which order a row was written."""
+    return secrets.token_hex(16)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    language: Mapped[str] = mapped_column(String(2), default="kk")
+
+    manager: Mapped[Optional["Person"]] = relationship(remote_side=[id])
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    closes_on: Mapped[dt.date] = mapped_column(Date)
+
+    assessments: Mapped[list["Assessment"]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),)
+
+
+class Assessment(Base):
+    """One person assessed in one campaign, with the instrument of their role at that time."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    assessee_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    instrument: Mapped[str] = mapped_column(String(32))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="assessments")
+    assessee: Mapped[Person] = relationship()
+    raters: Mapped[list["Rater"]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("campaign_id", "assessee_id"),)
+
+
+class Rater(Base):
+    """HR's choice of who rates an assessee (para 36), before and after the campaign opens."""
+
+    __tablename__ = "raters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    relation: Mapped[str] = mapped_column(String(16))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="raters")
+    rater: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "rater_id"),
+        CheckConstraint(f"relation IN {RELATIONS!r}", name="relation"),
+    )
+
+
+class Invitation(Base):
+    """Who is asked to answer about whom, and whether they are done — never what they answered.
+
+    ``key`` is the random part of the signed link; a link needs the server's secret as well, so a
+    database reader cannot open one. ``draft`` is encrypted with a key derived from the secret and
+    the link (see ``drafts``) and deleted when the response is written.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True, default=random_key)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    relation: Mapped[str] = mapped_column(String(16))
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    draft: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+
+    assessment: Mapped[Assessment] = relationship()
+    rater: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "rater_id"),
+        CheckConstraint(f"relation IN {RELATIONS + (SELF,)!r}", name="relation"),
+    )
+
+
+class Response(Base):
+    """A submitted questionnaire: the assessee, whether it is the self-assessment, the answers.
+
+    Nothing here may tie it to a rater: see the module docstring and docs/anonymity.md.
+    """
+
+    __tablename__ = "responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    is_self: Mapped[bool] = mapped_column(Boolean)
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+    # SQLite: no hidden rowid, whose order would be the order of submission.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    points: Mapped[int] = mapped_column(SmallInteger)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+    __table_args__ = {"sqlite_with_rowid": False}

@@ -1,0 +1,86 @@
+"""A campaign's results: answers read from the database, scored by ``scoring``, exported for HR."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import scoring, tables
+from .instruments import Instrument
+from .models import Answer, Assessment, Campaign, Person, Response
+
+EXPORT_COLUMNS = ["assessee_id", "assessee_name", "instrument", "competency", "average", "band",
+                  "answers", "respondents", "self_average"]
+
+
+@dataclass(frozen=True)
+class AssesseeResult:
+    assessment_id: int
+    person: Person
+    instrument: Instrument
+    result: scoring.Result
+
+
+def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
+                     *, threshold: int = 3) -> list[AssesseeResult]:
+    """Every assessee's result. Answers are grouped by response, never by rater: there is no rater."""
+    by_response: dict[str, dict[str, int]] = defaultdict(dict)
+    meta: dict[str, tuple[int, bool]] = {}
+    rows = session.execute(
+        select(Response.id, Response.assessment_id, Response.is_self, Answer.question_id, Answer.points)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Assessment, Assessment.id == Response.assessment_id)
+        .where(Assessment.campaign_id == campaign.id)
+    )
+    for response_id, assessment_id, is_self, question_id, points in rows:
+        by_response[response_id][question_id] = points
+        meta[response_id] = (assessment_id, is_self)
+    per_assessment: dict[int, list[scoring.Response]] = defaultdict(list)
+    for response_id, answers in by_response.items():
+        assessment_id, is_self = meta[response_id]
+        per_assessment[assessment_id].append(scoring.Response(is_self, answers))
+
+    out = []
+    assessments = session.execute(
+        select(Assessment, Person).join(Person, Person.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)
+    ).all()
+    for assessment, person in assessments:
+        instrument = instruments[assessment.instrument]
+        structure = {c.id: [q.id for q in c.questions] for c in instrument.competencies}
+        result = scoring.assess(structure, per_assessment.get(assessment.id, []), threshold=threshold)
+        out.append(AssesseeResult(assessment.id, person, instrument, result))
+    return out
+
+
+def export_rows(results: list[AssesseeResult]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    r = scoring.rounded
+    for item in results:
+        base = [item.person.employee_id, item.person.full_name, item.instrument.id]
+        for c in item.result.competencies:
+            rows.append(base + [c.competency_id, _blank(r(c.average)), scoring.band(c.average) or "",
+                                c.answers, c.respondents, _blank(r(c.self_average))])
+        rows.append(base + ["overall", _blank(r(item.result.overall)), item.result.band or "",
+                            sum(c.answers for c in item.result.competencies), item.result.respondents,
+                            _blank(r(item.result.self_overall))])
+    return rows
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def export(path: str | Path, results: list[AssesseeResult]) -> None:
+    path = Path(path)
+    rows = export_rows(results)
+    if path.suffix.lower() == ".xlsx":
+        tables.write_xlsx(path, EXPORT_COLUMNS, rows, title="results")
+    elif path.suffix.lower() == ".csv":
+        tables.write_csv(path, EXPORT_COLUMNS, [[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in rows])
+    else:
+        raise ValueError(f"{path}: expected a .csv or .xlsx file name")

@@ -1,0 +1,22 @@
+"""A local server for trials and the demo that never writes a respondent's link to the log.
+
+A logged ``/r/<token>`` with its time is enough to tie an answer to a person; the line is kept
+with the path replaced.
+"""
+from __future__ import annotations
+
+import re
+
+from werkzeug.serving import WSGIRequestHandler, run_simple
+
+_TOKEN_PATH = re.compile(r"/r/[^ ?]+")
+
+
+class RedactingHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        self.requestline = _TOKEN_PATH.sub("/r/…", self.requestline)
+        super().log_request(code, size)
+
+
+def serve(app, host: str, port: int) -> None:
+    run_simple(host, port, app, threaded=True, request_handler=RedactingHandler)

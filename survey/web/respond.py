@@ -1,0 +1,86 @@
+"""The respondent's pages: public, reached only through a signed link, no login, no tracking.
+
+A GET writes nothing. Nothing here logs the token. The language starts as the rater's own (from
+the roster) and the switch on the page changes it for that view only.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from .. import db, respond
+from ..models import SELF
+from . import instruments
+
+bp = Blueprint("respond", __name__)
+
+
+class ResponseForm(FlaskForm):
+    """Only the CSRF token: the questions are the instrument's, read by ``respond.read_answers``."""
+
+
+@bp.errorhandler(respond.NotFound)
+def _not_found(_error):
+    return render_template("respond/not_found.html"), 404
+
+
+@bp.errorhandler(respond.Gone)
+def _gone(error):
+    return render_template("respond/gone.html", reason=error.reason), 410
+
+
+def _open(token: str):
+    invitation = respond.open_invitation(db.session(), current_app.secret_key, token)
+    g.language = invitation.rater.language
+    return invitation
+
+
+def _page(invitation, answers, *, status=200, missing=(), message=None, token):
+    instrument = instruments()[invitation.assessment.instrument]
+    return render_template(
+        "respond/form.html",
+        invitation=invitation,
+        assessee=invitation.assessment.assessee,
+        instrument=instrument,
+        is_self=invitation.relation == SELF,
+        answers=answers,
+        missing=set(missing),
+        missing_order=list(missing),
+        message=message,
+        form=ResponseForm(),
+        token=token,
+    ), status
+
+
+@bp.get("/r/<token>")
+def form(token):
+    invitation = _open(token)
+    saved = request.args.get("saved") == "1"
+    return _page(invitation, respond.draft(current_app.secret_key, invitation), token=token,
+                 message="saved" if saved else None)
+
+
+@bp.post("/r/<token>")
+def post(token):
+    invitation = _open(token)
+    instrument = instruments()[invitation.assessment.instrument]
+    answers = respond.read_answers(instrument, request.form)
+    if not ResponseForm().validate_on_submit():
+        # The page's security token expired or is missing: keep what was chosen and ask again.
+        return _page(invitation, answers.given, status=400, message="expired", token=token)
+    action = request.form.get("action")
+    lang = request.args.get("lang")
+    if action == "save":
+        respond.save_draft(db.session(), current_app.secret_key, invitation, answers)
+        return redirect(url_for(".form", token=token, saved=1, lang=lang))
+    if action != "submit":
+        return _page(invitation, answers.given, status=400, message="unknown-action", token=token)
+    if not answers.complete:
+        return _page(invitation, answers.given, status=422, missing=answers.missing, token=token)
+    respond.submit(db.session(), invitation, answers)
+    return redirect(url_for(".thanks", lang=lang or invitation.rater.language))
+
+
+@bp.get("/thanks")
+def thanks():
+    return render_template("respond/thanks.html")

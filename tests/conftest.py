@@ -1,0 +1,98 @@
+"""Fixtures. The database is SQLite in a temporary folder, or the server named by
+``SURVEY_TEST_DATABASE_URL`` (``.ci/run`` runs the whole suite a second time on PostgreSQL)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from survey import create_app, db as database
+from survey import campaigns, people, raters, roster
+from survey.tables import Row
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return os.environ.get("SURVEY_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "BASE_URL": "http://survey.test",
+    })
+    app.instance_path = str(tmp_path / "instance")
+    store = database.get_db(app)
+    store.drop_all()
+    store.create_all()
+    yield app
+    store.drop_all()
+    store.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def store(app):
+    return database.get_db(app)
+
+
+@pytest.fixture
+def runner(app):
+    """Runs ``survey`` commands against the test app."""
+    from survey.cli import cli
+
+    class Runner:
+        def invoke(self, *args, **kwargs):
+            return CliRunner().invoke(cli, list(args), obj=_script_info(app), catch_exceptions=False, **kwargs)
+
+    return Runner()
+
+
+def _script_info(app):
+    from flask.cli import ScriptInfo
+
+    return ScriptInfo(create_app=lambda: app)
+
+
+def person_row(number, eid, name, role, manager="", unit="Unit A", language="kk", email=""):
+    return Row(number, {"employee_id": eid, "full_name": name, "position": "Expert", "unit": unit,
+                        "role": role, "manager_id": manager, "email": email, "language": language})
+
+
+def small_body() -> list[Row]:
+    """One head (H1) with five servants (S1..S5) under a director (D1): every servant has the
+    manager and four peers, the head has the director and five subordinates."""
+    rows = [person_row(2, "D1", "Director", "head", language="ru"),
+            person_row(3, "H1", "Head One", "head", "D1")]
+    rows += [person_row(4 + i, f"S{i}", f"Servant {i}", "servant", "H1", language="ru" if i % 2 else "kk")
+             for i in range(1, 6)]
+    return rows
+
+
+@pytest.fixture
+def open_campaign(app, store):
+    """A campaign over ``small_body`` with suggested raters, opened (the director has only one
+    rater from the structure, so two servants are added to reach para 36's minimum)."""
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        people.apply_rows(session, roster.validate(small_body(), "body", {}))
+        campaign = campaigns.create(session, "Test 2026", dt.date.today() + dt.timedelta(days=10), instruments)
+        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
+                for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
+        rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
+                 Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
+        raters.apply(session, campaign, rows, "raters")
+        campaigns.open_(session, campaign)
+    return "Test 2026"
