@@ -135,7 +135,6 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> Summary:
     with database.transaction() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.name == CAMPAIGN))
         threshold = app.config["ANONYMITY_THRESHOLD"]
-        with app.test_request_context():
-            individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
+        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
         results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
     return summary

@@ -14,8 +14,8 @@ _TOKEN_PATH = re.compile(r"/r/[^ ?]+")
 
 class RedactingHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
-        self.requestline = _TOKEN_PATH.sub("/r/…", self.requestline)
-        super().log_request(code, size)
+        path = _TOKEN_PATH.sub("/r/…", getattr(self, "path", "") or "")
+        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
 
 
 def serve(app, host: str, port: int) -> None:

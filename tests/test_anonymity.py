@@ -1,0 +1,67 @@
+"""Anonymity by construction: nothing in the response tables can lead back to a rater."""
+from __future__ import annotations
+
+from sqlalchemy import DateTime, Date, Integer, Time, inspect, select
+
+from survey.models import Answer, Base, Invitation, Response
+
+RESPONSE_TABLES = ("responses", "answers")
+
+
+def test_response_tables_have_no_foreign_key_to_invitations_or_people(store):
+    inspector = inspect(store.engine)
+    for table in RESPONSE_TABLES:
+        targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+        assert targets <= {"assessments", "responses"}, (table, targets)
+
+
+def test_response_tables_have_no_date_time_or_relation_column():
+    for table in RESPONSE_TABLES:
+        columns = Base.metadata.tables[table].columns
+        assert not [c.name for c in columns if isinstance(c.type, (DateTime, Date, Time))]
+        names = {c.name for c in columns}
+        assert not names & {"relation", "rater_id", "invitation_id", "key", "created", "created_at", "submitted_at",
+                            "language", "position", "ordinal"}
+    assert {c.name for c in Base.metadata.tables["responses"].columns} == {"id", "assessment_id", "is_self"}
+    assert {c.name for c in Base.metadata.tables["answers"].columns} == {"response_id", "question_id", "points"}
+
+
+def test_response_keys_are_random_not_sequential():
+    for table in RESPONSE_TABLES:
+        for column in Base.metadata.tables[table].primary_key.columns:
+            assert not isinstance(column.type, Integer), (table, column.name)
+            assert column.autoincrement in (False, "auto") and not column.type.python_type is int
+
+
+def test_no_column_of_the_response_tables_joins_back_to_an_invitation(store, open_campaign, client):
+    """Try every pairing of a response-table column with an invitation column: no value matches."""
+    from test_respond import csrf_of, first_token, full_answers
+
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    with store.transaction() as session:
+        invitation_values = {
+            column.name: {str(v) for v in session.scalars(select(column)) if v is not None}
+            for column in Invitation.__table__.columns if column.name not in ("done", "relation", "assessment_id")
+        }
+        for model in (Response, Answer):
+            for column in model.__table__.columns:
+                if column.name in ("assessment_id", "is_self", "points"):
+                    continue  # the assessee and the answer itself, which the response must keep
+                values = {str(v) for v in session.scalars(select(column))}
+                for name, others in invitation_values.items():
+                    assert not values & others, (model.__tablename__, column.name, name)
+
+
+def test_stored_response_tables_number_nothing_in_order(store):
+    """SQLite: no hidden rowid. PostgreSQL: no sequence behind any column."""
+    with store.engine.connect() as conn:
+        for table in RESPONSE_TABLES:
+            if store.engine.dialect.name == "sqlite":
+                sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
+                assert "WITHOUT ROWID" in sql
+            else:
+                defaults = conn.exec_driver_sql(
+                    "SELECT column_default FROM information_schema.columns WHERE table_name = %s", (table,)).scalars().all()
+                assert defaults and not [d for d in defaults if d and "nextval" in d]

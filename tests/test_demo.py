@@ -1,0 +1,37 @@
+"""`survey demo` builds a whole campaign a newcomer can look at."""
+import re
+
+import openpyxl
+
+from survey.models import Person, Response
+
+
+def test_demo_builds_a_body_a_campaign_answers_and_reports(runner, store, tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke("demo", "--no-serve", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with store.transaction() as session:
+        assert 35 <= session.query(Person).count() <= 45
+        assert session.query(Response).count() > 200
+    assert {p.language for p in _people(store)} == {"kk", "ru"}
+    done, total = map(int, re.search(r"answered: (\d+) of (\d+)", result.output).groups())
+    assert 0 < done < total
+    links = re.findall(r"http://\S+/r/\S+", result.output)
+    assert links
+    reports = sorted((out / "reports").glob("*.html"))
+    assert len(reports) == 40  # 39 people + the index
+    withheld = [p for p in reports if "<img" not in p.read_text(encoding="utf-8") and p.name != "index.html"]
+    assert len(withheld) == 2
+    sheet = openpyxl.load_workbook(out / "results.xlsx").active
+    assert sheet.max_row > 39
+
+
+def test_demo_open_links_work(runner, client, tmp_path):
+    result = runner.invoke("demo", "--no-serve", "--out", str(tmp_path / "demo"))
+    path = re.findall(r"http://[^/\s]+(/r/\S+)", result.output)[0]
+    assert client.get(path).status_code == 200
+
+
+def _people(store):
+    with store.transaction() as session:
+        return session.query(Person).all()

@@ -1,0 +1,301 @@
+"""The respondent's page: the form contract, links, drafts, submitting once."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import inspect, select, text
+from werkzeug.serving import make_server
+
+from survey import drafts, tokens
+from survey.models import Answer, Assessment, Campaign, Invitation, Person, Response
+from survey.serve import RedactingHandler
+
+SECRET = "test-secret-key-not-for-production"
+
+
+def invitation_tokens(store, *, relation=None, assessee=None):
+    with store.transaction() as session:
+        query = (select(Invitation, Person.employee_id).join(Assessment, Assessment.id == Invitation.assessment_id)
+                 .join(Person, Person.id == Assessment.assessee_id))
+        out = []
+        for invitation, assessee_id in session.execute(query.order_by(Invitation.id)):
+            if (relation is None or (relation == "self") == (invitation.relation == "self")) and \
+                    (assessee is None or assessee_id == assessee):
+                out.append((tokens.sign(SECRET, invitation.key), invitation.id))
+        return out
+
+
+def first_token(store, **kw):
+    return invitation_tokens(store, **kw)[0][0]
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def question_ids(html: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r'type="radio" name="([^"]+)"', html)))
+
+
+def full_answers(html: str, points: int = 4) -> dict[str, str]:
+    return {qid: str(points) for qid in question_ids(html)}
+
+
+def count(store, model) -> int:
+    with store.transaction() as session:
+        return session.query(model).count()
+
+
+def test_form_has_a_fieldset_per_competency_and_radios_named_by_question(client, store, open_campaign):
+    html = client.get(f"/r/{first_token(store, assessee='S1', relation='other')}").get_data(as_text=True)
+    assert html.count('<fieldset class="competency">') == 8  # appendix 6
+    ids = question_ids(html)
+    assert len(ids) == 24 and ids[0] == "communication.1" and "self_development.3" in ids
+    assert set(re.findall(r'type="radio" name="ethics.2" value="(\d)"', html)) == {"1", "2", "3", "4", "5"}
+    assert " checked" not in html
+
+
+def test_head_questionnaire_has_twelve_competencies(client, store, open_campaign):
+    html = client.get(f"/r/{first_token(store, assessee='H1', relation='other')}").get_data(as_text=True)
+    assert html.count('<fieldset class="competency">') == 12  # appendix 5
+    assert len(question_ids(html)) == 36
+
+
+def test_form_names_the_assessee_and_their_position(client, store, open_campaign):
+    html = client.get(f"/r/{first_token(store, assessee='S3', relation='other')}").get_data(as_text=True)
+    assert "Servant 3" in html and "Expert" in html
+    assert "Servant 4" not in html and "Servant 2" not in html
+
+
+def test_self_assessment_uses_first_person_texts(client, store, open_campaign):
+    html = client.get(f"/r/{first_token(store, assessee='S2', relation='self')}?lang=en").get_data(as_text=True)
+    assert "I strictly follow" in html or re.search(r">\s*I [a-z]", html)
+    other = client.get(f"/r/{first_token(store, assessee='S2', relation='other')}?lang=en").get_data(as_text=True)
+    assert not re.search(r'class="qid">[^<]+</span> I ', other)
+
+
+def test_page_opens_in_the_raters_language_and_switches(client, store, open_campaign):
+    # S2 (language kk) rates S1; S1 (ru) rates S2.
+    with store.transaction() as session:
+        rows = session.execute(select(Invitation.key, Person.language).join(Person, Person.id == Invitation.rater_id)
+                               .where(Invitation.relation != "self")).all()
+    key, language = next((k, l) for k, l in rows if l == "ru")
+    token = tokens.sign(SECRET, key)
+    assert '<html lang="ru">' in client.get(f"/r/{token}").get_data(as_text=True)
+    kk = client.get(f"/r/{token}?lang=kk").get_data(as_text=True)
+    assert '<html lang="kk">' in kk and "Құзырет әрқашан көрінеді" in kk
+    assert "Always shown" in client.get(f"/r/{token}?lang=en").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-5] + ("A" if t[-5] != "A" else "B") + t[-4:],  # altered signature
+    lambda t: "x" + t[1:],                                 # altered key
+    lambda t: t.split(".")[0],                             # signature cut off
+    lambda t: "not-a-token",
+    lambda t: "a" * 5000,
+    lambda t: tokens.sign("another-secret", "0" * 32),     # signed elsewhere
+    lambda t: tokens.sign(SECRET, "0" * 32),               # well signed, no such invitation
+])
+def test_forged_or_altered_links_are_not_found(client, store, open_campaign, mangle):
+    token = mangle(first_token(store))
+    assert client.get(f"/r/{token}").status_code == 404
+    assert client.post(f"/r/{token}", data={"action": "submit"}).status_code == 404
+
+
+def test_closed_campaign_answers_410_with_a_clear_page(client, store, open_campaign):
+    token = first_token(store)
+    with store.transaction() as session:
+        session.scalar(select(Campaign)).status = "closed"
+    response = client.get(f"/r/{token}?lang=en")
+    assert response.status_code == 410
+    assert "closed" in response.get_data(as_text=True)
+
+
+def test_link_stops_working_after_the_closing_day(client, store, open_campaign):
+    token = first_token(store)
+    with store.transaction() as session:
+        session.scalar(select(Campaign)).closes_on = dt.date.today()
+    assert client.get(f"/r/{token}").status_code == 200  # the closing day itself is included
+    with store.transaction() as session:
+        session.scalar(select(Campaign)).closes_on = dt.date.today() - dt.timedelta(days=1)
+    assert client.get(f"/r/{token}").status_code == 410
+
+
+def test_submit_stores_one_response_and_the_link_then_says_done(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html, 4)})
+    assert response.status_code == 302 and "/r/" not in response.headers["Location"]
+    with store.transaction() as session:
+        stored = session.scalars(select(Response)).all()
+        assert len(stored) == 1 and stored[0].is_self is False
+        assert sorted(a.points for a in stored[0].answers) == [4] * len(question_ids(html))
+        assert session.scalar(select(func_count_done())) == 1
+    again = client.get(f"/r/{token}?lang=en")
+    assert again.status_code == 410 and "already been submitted" in again.get_data(as_text=True)
+    assert client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit",
+                                             **full_answers(html, 1)}).status_code == 410
+    assert count(store, Response) == 1
+
+
+def func_count_done():
+    from sqlalchemy import func
+    return select(func.count()).select_from(Invitation).where(Invitation.done.is_(True)).scalar_subquery()
+
+
+def test_self_assessment_is_stored_as_self(client, store, open_campaign):
+    token = first_token(store, relation="self")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    with store.transaction() as session:
+        assert session.scalars(select(Response.is_self)).all() == [True]
+
+
+def test_incomplete_submit_names_the_missing_questions_and_keeps_answers(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}?lang=en").get_data(as_text=True)
+    given = full_answers(html, 2)
+    del given["ethics.2"], given["change.3"]
+    response = client.post(f"/r/{token}?lang=en", data={"csrf_token": csrf_of(html), "action": "submit", **given})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "2 questions have no answer" in page
+    assert 'href="#q-ethics.2"' in page and 'href="#q-change.3"' in page
+    assert 'class="question invalid" id="q-ethics.2"' in page
+    assert len(re.findall(r'value="2" checked', page)) == len(given)
+    assert count(store, Response) == 0
+
+
+def test_values_outside_the_scale_count_as_unanswered(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    given = full_answers(html, 3)
+    given["ethics.1"] = "9"
+    given["results.2"] = "3.0"
+    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **given,
+                                                 "leadership.1": "5", "evil": "<script>"})
+    assert response.status_code == 422
+    assert count(store, Response) == 0
+
+
+def test_saved_draft_resumes_through_the_link_and_is_sealed_in_the_database(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    half = dict(list(full_answers(html, 5).items())[:12])
+    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", **half})
+    assert response.status_code == 302
+    resumed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert len(re.findall(r'value="5" checked', resumed)) == 12
+    assert 'role="status"' in resumed
+    with store.transaction() as session:
+        sealed = [(i.key, i.draft) for i in session.scalars(select(Invitation)) if i.draft]
+    assert len(sealed) == 1
+    key, draft = sealed[0]
+    assert b"communication" not in draft and b'": 5' not in draft
+    assert drafts.unseal("a-database-reader-without-the-secret", key, draft) == {}
+    assert len(drafts.unseal(SECRET, key, draft)) == 12
+    assert count(store, Response) == 0
+
+
+def test_submitting_deletes_the_draft(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", "ethics.1": "3"})
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    with store.transaction() as session:
+        assert [d for d in session.scalars(select(Invitation.draft)) if d] == []
+
+
+def test_missing_csrf_token_keeps_answers_and_stores_nothing(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    response = client.post(f"/r/{token}", data={"action": "submit", **full_answers(html, 3)})
+    assert response.status_code == 400
+    assert len(re.findall(r'value="3" checked', response.get_data(as_text=True))) == len(question_ids(html))
+    assert count(store, Response) == 0
+
+
+def test_unknown_action_is_refused_without_storing(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "delete", **full_answers(html)})
+    assert response.status_code == 400
+    assert count(store, Response) == 0
+
+
+def snapshot(store):
+    with store.transaction() as session:
+        names = inspect(session.get_bind()).get_table_names()
+        return {name: sorted(map(repr, session.execute(text(f"SELECT * FROM {name}")).all())) for name in names}
+
+
+def test_a_get_writes_nothing(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", "ethics.1": "3"})
+    before = snapshot(store)
+    for lang in ("", "?lang=ru", "?lang=en", "?saved=1"):
+        assert client.get(f"/r/{token}{lang}").status_code == 200
+    client.get("/r/forged-token")
+    assert snapshot(store) == before
+
+
+def test_page_is_small_and_loads_nothing_from_elsewhere(client, store, open_campaign):
+    html = client.get(f"/r/{first_token(store, assessee='H1', relation='other')}").get_data(as_text=True)
+    css = client.get("/static/style.css").get_data(as_text=True)
+    assert len(html.encode()) + len(css.encode()) < 100_000
+    assert not re.search(r'(src|href|action)="(https?:)?//', html)
+    assert "url(" not in css and "@import" not in css
+    assert "<script" not in html
+
+
+def test_respondent_pages_send_no_referrer_and_a_strict_policy(client, store, open_campaign):
+    response = client.get(f"/r/{first_token(store)}")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, store, open_campaign, caplog):
+    token = first_token(store, relation="other")
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RedactingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with urllib.request.urlopen(f"{base}/r/{token}") as page:
+            cookie = page.headers["Set-Cookie"].split(";")[0]
+            html = page.read().decode()
+        body = urllib.parse.urlencode({"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}).encode()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+
+        def submit(_):
+            request = urllib.request.Request(f"{base}/r/{token}", data=body, headers={"Cookie": cookie})
+            try:
+                with opener.open(request, timeout=60) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        with caplog.at_level(logging.INFO, logger="werkzeug"), ThreadPoolExecutor(50) as pool:
+            statuses = list(pool.map(submit, range(50)))
+    finally:
+        server.shutdown()
+    assert sorted(set(statuses)) == [302, 410], statuses
+    assert statuses.count(302) == 1
+    assert count(store, Response) == 1
+    assert token not in caplog.text and token.split(".")[0] not in caplog.text
+    assert "/r/…" in caplog.text

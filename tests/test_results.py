@@ -1,0 +1,100 @@
+"""Results export and reports from a campaign with known answers."""
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from survey import respond
+from survey.models import Assessment, Invitation, Person
+
+
+
+def answer_all(app, store, assessee, rater_points, self_points=None):
+    """Submit every invitation about ``assessee``: rater i answers with ``rater_points[i]``."""
+    instrument_set = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        invitations = session.scalars(
+            select(Invitation).join(Assessment, Assessment.id == Invitation.assessment_id)
+            .join(Person, Person.id == Assessment.assessee_id).where(Person.employee_id == assessee)
+            .order_by(Invitation.id)).all()
+        others = [i for i in invitations if i.relation != "self"]
+        for invitation, points in zip(others, rater_points):
+            _submit(session, instrument_set[invitation.assessment.instrument], invitation, points)
+        if self_points is not None:
+            own = next(i for i in invitations if i.relation == "self")
+            _submit(session, instrument_set[own.assessment.instrument], own, self_points)
+        return len(others)
+
+
+def _submit(session, instrument, invitation, points):
+    form = {}
+    for competency in instrument.competencies:
+        value = points(competency.id) if callable(points) else points
+        for question in competency.questions:
+            form[question.id] = str(value)
+    respond.submit(session, invitation, respond.read_answers(instrument, form))
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {(r["assessee_id"], r["competency"]): r for r in csv.DictReader(fh)}
+
+
+def test_results_export_csv_gives_averages_without_self(app, store, open_campaign, runner, tmp_path):
+    # S1 has 5 raters (manager H1 + 4 peers); 4 of them answer.
+    answer_all(app, store, "S1", [lambda c: 4 if c == "ethics" else 3, lambda c: 5 if c == "ethics" else 3,
+                                  lambda c: 3, lambda c: 2 if c == "ethics" else 3], self_points=5)
+    out = tmp_path / "results.csv"
+    result = runner.invoke("results", "export", open_campaign, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    ethics = rows["S1", "ethics"]
+    assert ethics["average"] == "3.50" and ethics["answers"] == "12" and ethics["respondents"] == "4"
+    assert ethics["self_average"] == "5.00" and ethics["band"] == "proper"
+    overall = rows["S1", "overall"]
+    assert overall["average"] == f"{(3 * 7 + 3.5) / 8:.2f}"
+    assert overall["respondents"] == "4" and overall["instrument"] == "servant"
+    assert list(rows["S1", "ethics"].keys()) == ["assessee_id", "assessee_name", "instrument", "competency", "average",
+                                                  "band", "answers", "respondents", "self_average"]
+
+
+def test_results_export_withholds_under_three_respondents(app, store, open_campaign, runner, tmp_path):
+    answer_all(app, store, "S2", [5, 1], self_points=4)
+    out = tmp_path / "results.csv"
+    runner.invoke("results", "export", open_campaign, "--out", str(out))
+    rows = read_csv(out)
+    assert rows["S2", "ethics"]["average"] == "" and rows["S2", "overall"]["average"] == ""
+    assert rows["S2", "overall"]["band"] == "" and rows["S2", "overall"]["respondents"] == "2"
+    assert rows["S2", "ethics"]["self_average"] == "4.00"
+
+
+def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, runner, tmp_path):
+    answer_all(app, store, "H1", [4, 4, 5, 3, 4, 4, 4])
+    out = tmp_path / "results.xlsx"
+    assert runner.invoke("results", "export", open_campaign, "--out", str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    rows = {(r[0], r[3]): dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["H1", "leadership"]["average"] == pytest.approx(4.0)
+    assert rows["H1", "overall"]["band"] == "effective"
+    assert len([k for k in rows if k[0] == "H1"]) == 13  # 12 competencies (appendix 5) + overall
+
+
+def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_campaign, runner, tmp_path):
+    answer_all(app, store, "S1", [4, 4, 3, 5], self_points=5)
+    answer_all(app, store, "S2", [4], self_points=5)
+    out = tmp_path / "reports"
+    result = runner.invoke("reports", "build", open_campaign, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    s1 = (out / "S1.html").read_text(encoding="utf-8")
+    assert (out / "S1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Servant 1" in s1 and "4.00" in s1
+    # S1's roster language is Russian: the report speaks it, with the Russian competency names.
+    assert '<html lang="ru">' in s1 and "Сотрудничество" in s1
+    s2 = (out / "S2.html").read_text(encoding="utf-8")
+    assert not (out / "S2.png").exists()
+    assert "4.00" not in s2 and "<img" not in s2
+    assert (out / "index.html").exists()
