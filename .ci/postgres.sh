@@ -1,7 +1,7 @@
 # A throw-away PostgreSQL server for tests. initdb refuses to run as root, so the cluster belongs
 # to an unprivileged user; it listens on loopback only and trusts local connections.
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 start_postgres() {
   if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
