@@ -141,6 +141,7 @@ def campaign_close(name):
             campaigns.close(session, campaigns.get(session, name))
     except campaigns.CampaignError as exc:
         _fail(str(exc))
+    db.get_db().reorder_responses()
     click.echo(f"Campaign '{name}' is closed.")
 
 
@@ -285,7 +286,7 @@ def demo_command(no_serve, out, host, port):
     if not no_serve:
         from .serve import serve
 
-        serve(current_app, host, port)
+        serve(current_app._get_current_object(), host, port)
 
 
 @cli.command("serve")
@@ -295,6 +296,6 @@ def serve_command(host, port):
     """Serve locally for a small trial (production: gunicorn, see the README)."""
     from .serve import serve
 
-    serve(current_app, host, port)
+    serve(current_app._get_current_object(), host, port)
 
 

@@ -47,6 +47,21 @@ class Database:
     def drop_all(self) -> None:
         Base.metadata.drop_all(self.engine)
 
+    def reorder_responses(self) -> None:
+        """Rewrite the response tables in the order of their random keys.
+
+        PostgreSQL stores new rows one after another, so a dump taken during a campaign lists
+        responses in the order they were submitted, which can be matched against who was done when.
+        CLUSTER rewrites them in key order; SQLite keeps them in key order already (WITHOUT ROWID),
+        and VACUUM rebuilds the file so no page keeps an older layout.
+        """
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("CLUSTER responses USING pk_responses")
+                conn.exec_driver_sql("CLUSTER answers USING pk_answers")
+            elif self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("VACUUM")
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         session = self.sessionmaker()

@@ -26,8 +26,9 @@ class NotFound(Exception):
 class Gone(Exception):
     """The link was real but can no longer be answered."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, language: str | None = None):
         self.reason = reason  # "done" or "closed"
+        self.language = language  # the rater's, so the explanation is in words they read
         super().__init__(reason)
 
 
@@ -41,14 +42,15 @@ def open_invitation(session: Session, secret: str, token: str) -> Invitation:
         select(Invitation).where(Invitation.key == key).options(
             joinedload(Invitation.assessment).joinedload(Assessment.assessee),
             joinedload(Invitation.assessment).joinedload(Assessment.campaign),
+            joinedload(Invitation.rater),
         )
     )
     if invitation is None:
         raise NotFound()
     if invitation.done:
-        raise Gone("done")
+        raise Gone("done", invitation.rater.language)
     if not is_answerable(invitation.assessment.campaign):
-        raise Gone("closed")
+        raise Gone("closed", invitation.rater.language)
     return invitation
 
 
@@ -97,7 +99,7 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise Gone("done")
+        raise Gone("done", invitation.rater.language)
     session.add(Response(
         assessment_id=invitation.assessment_id,
         is_self=invitation.relation == SELF,

@@ -65,3 +65,24 @@ def test_stored_response_tables_number_nothing_in_order(store):
                 defaults = conn.exec_driver_sql(
                     "SELECT column_default FROM information_schema.columns WHERE table_name = %s", (table,)).scalars().all()
                 assert defaults and not [d for d in defaults if d and "nextval" in d]
+
+
+def test_closing_a_campaign_leaves_responses_stored_in_random_key_order(app, store, open_campaign, runner):
+    """Physical order must not be submission order (a dump lists rows as they are stored)."""
+    from survey import respond
+    from survey.models import Assessment
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        for invitation in session.scalars(select(Invitation).order_by(Invitation.id)):
+            instrument = instruments[session.get(Assessment, invitation.assessment_id).instrument]
+            form = {q.id: "3" for q in instrument.questions}
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+    result = runner.invoke("campaign", "close", open_campaign)
+    assert result.exit_code == 0, result.output
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT id FROM responses").scalars().all()
+        answer_order = conn.exec_driver_sql("SELECT response_id FROM answers").scalars().all()
+    assert len(stored) > 30
+    assert stored == sorted(stored)
+    assert answer_order == sorted(answer_order)

@@ -35,3 +35,43 @@ def test_demo_open_links_work(runner, client, tmp_path):
 def _people(store):
     with store.transaction() as session:
         return session.query(Person).all()
+
+
+def test_survey_demo_serves_the_site_as_the_readme_says(tmp_path):
+    """The README's first command, as a real process: build, serve, answer a request."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",
+           "SURVEY_SECRET_KEY": "demo-test-secret"}
+    process = subprocess.Popen([shutil.which("survey"), "demo", "--port", str(port), "--out", str(tmp_path / "out")],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output = ""
+        while "/r/" not in output or output.count("\n") < 10:
+            line = process.stdout.readline()
+            assert line, f"demo exited early:\n{output}"
+            output += line
+        link = re.findall(r"http://\S+/r/\S+", output)[0]
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(link, timeout=5) as page:
+                    body = page.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the demo server did not answer")
+        assert page.status == 200 and 'type="radio"' in body
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        process.stdout.close()

@@ -299,3 +299,11 @@ def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, 
     assert count(store, Response) == 1
     assert token not in caplog.text and token.split(".")[0] not in caplog.text
     assert "/r/…" in caplog.text
+
+
+def test_done_page_speaks_the_raters_language(client, store, open_campaign):
+    token = first_token(store, assessee="S1", relation="self")  # S1's roster language is Russian
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    page = client.get(f"/r/{token}", headers={"Accept-Language": "en"})
+    assert page.status_code == 410 and '<html lang="ru">' in page.get_data(as_text=True)

@@ -26,6 +26,7 @@ def _not_found(_error):
 
 @bp.errorhandler(respond.Gone)
 def _gone(error):
+    g.language = error.language
     return render_template("respond/gone.html", reason=error.reason), 410
 
 
