@@ -75,3 +75,15 @@ def test_survey_demo_serves_the_site_as_the_readme_says(tmp_path):
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def test_wsgi_module_builds_the_app(monkeypatch, tmp_path):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
+    monkeypatch.setenv("SURVEY_SECRET_KEY", "wsgi-test")
+    sys.modules.pop("wsgi", None)
+    module = importlib.import_module("wsgi")
+    assert module.app.config["DATABASE_URL"].endswith("w.sqlite")
+    assert module.app.test_client().get("/").status_code == 200
