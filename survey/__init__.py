@@ -4,8 +4,18 @@ from __future__ import annotations
 from flask import Flask
 
 
+class SurveyFlask(Flask):
+    def log_exception(self, exc_info) -> None:
+        """Flask logs the failing path; a respondent's path is their link, so it is redacted."""
+        from flask import request
+
+        from .serve import redact
+
+        self.logger.error("Exception on %s [%s]", redact(request.path), request.method, exc_info=exc_info)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = SurveyFlask(__name__, instance_relative_config=True)
     from . import config as configuration
     from . import db, i18n, instruments
     from .web import respond, site

@@ -5,7 +5,6 @@ exits 1; nothing is stored when a command fails.
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -223,8 +222,8 @@ def links_export(name, out):
         _fail(str(exc))
     tables.write_csv(out, ["assessee_id", "assessee_name", "relation", "rater_id", "rater_name", "rater_email", "language", "url"],
                      [[r.assessee_id, r.assessee_name, r.relation, r.rater_id, r.rater_name, r.rater_email, r.language, link_url(r.key)]
-                      for r in rows])
-    click.echo(f"Wrote {len(rows)} links to {out}.")
+                      for r in rows], private=True)
+    click.echo(f"Wrote {len(rows)} links to {out} (readable by you only: each link lets its holder answer).")
 
 
 @cli.group("results")

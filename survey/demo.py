@@ -15,12 +15,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from . import campaigns, db, raters, respond, roster, tokens
-from .models import Assessment, Campaign, Invitation, Person
+from .models import Assessment, Invitation, Person
 from .people import apply_rows
 from .reports import individual
 from .tables import Row
 
-CAMPAIGN = "Demo 2026"
+CLOSED = "Demo 2025"  # answered and closed: results and reports
+OPEN = "Demo 2026"  # still answering: the printed links work
 
 _KK = ["Айгерим Нурланова", "Ержан Серикбаев", "Динара Ахметова", "Нурлан Жумабеков", "Гульнар Касымова",
        "Асхат Толеуов", "Сауле Бекенова", "Данияр Оспанов", "Жанар Мусина", "Бауыржан Ибраев",
@@ -45,10 +46,10 @@ class Summary:
 
     def describe(self, base_url: str) -> str:
         lines = [
-            f"Demo body: {self.people} people; campaign '{CAMPAIGN}' is open.",
-            f"Invitations answered: {self.done} of {self.invitations}.",
-            f"Individual reports: {self.reports / 'index.html'}",
-            f"Results export: {self.results}",
+            f"Demo body: {self.people} people.",
+            f"Campaign '{CLOSED}' is closed. Individual reports: {self.reports / 'index.html'}",
+            f"  Results export: {self.results}",
+            f"Campaign '{OPEN}' is open. Invitations answered: {self.done} of {self.invitations}.",
             "A few questionnaires still open (each link is personal):",
         ]
         lines += [f"  {rater} about {about}: {base_url}/r/{token}" for rater, about, token in self.open_links]
@@ -87,54 +88,70 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> Summary:
     database.create_all()
     out.mkdir(parents=True, exist_ok=True)
     instruments = app.extensions["survey.instruments"]
-    secret = app.secret_key
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
-        campaign = campaigns.create(session, CAMPAIGN, dt.date.today() + dt.timedelta(days=30), instruments)
+    summary = Summary(0, 0, 0, out / "reports", out / "results.xlsx")
+    today = dt.date.today()
+    levels: dict[str, dict[str, float]] = {}
+    _campaign(app, CLOSED, today - dt.timedelta(days=330), rng, levels, skip_share=0.05)
+    with database.transaction() as session:
+        campaigns.close(session, campaigns.get(session, CLOSED))
+    database.reorder_responses()
+    _campaign(app, OPEN, today + dt.timedelta(days=30), rng, levels, skip_share=0.3, summary=summary, growth=0.2)
+
+    from . import results
+
+    with database.transaction() as session:
+        summary.people = session.query(Person).count()
+        campaign = campaigns.get(session, CLOSED)
+        threshold = app.config["ANONYMITY_THRESHOLD"]
+        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
+        results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
+    return summary
+
+
+def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, levels: dict, *, skip_share: float,
+              summary: Summary | None = None, growth: float = 0.0) -> None:
+    """Create, staff and open a campaign, then answer most of it with plausible answers."""
+    database = db.get_db(app)
+    instruments = app.extensions["survey.instruments"]
+    with database.transaction() as session:
+        campaign = campaigns.create(session, name, closes_on, instruments)
         suggestion = raters.suggest_for(session, campaign, app.config["MAX_RATERS"])
         rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
                 for i, s in enumerate(suggestion, 2)]
         raters.apply(session, campaign, rows, "demo")
         campaigns.open_(session, campaign, minimum=app.config["MIN_RATERS"], maximum=app.config["MAX_RATERS"])
 
-    summary = Summary(0, 0, 0, out / "reports", out / "results.xlsx")
     with database.transaction() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.name == CAMPAIGN))
+        campaign = campaigns.get(session, name)
         invitations = session.scalars(select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
                                       .order_by(Invitation.id)).all()
-        summary.people = session.query(Person).count()
-        summary.invitations = len(invitations)
+        if summary is not None:
+            summary.invitations = len(invitations)
         ordered = sorted({i.assessment_id for i in invitations})
         sparse = set(ordered[-2:])  # two assessees with too few answers: withheld reports
-        level = {}
         for invitation in invitations:
             assessment = invitation.assessment
             instrument = instruments[assessment.instrument]
-            if assessment.id not in level:
-                base = rng.uniform(2.8, 4.4)
-                level[assessment.id] = {c.id: min(5.0, max(1.0, base + rng.gauss(0, 0.45))) for c in instrument.competencies}
+            eid = assessment.assessee.employee_id
+            if eid not in levels:
+                base = rng.uniform(2.6, 4.2)
+                levels[eid] = {c.id: min(5.0, max(1.0, base + rng.gauss(0, 0.45))) for c in instruments["head"].competencies}
             others = [i for i in invitations if i.assessment_id == assessment.id and i.relation != "self"]
             skip = (assessment.id in sparse and invitation.relation != "self" and others.index(invitation) >= 2) \
-                or rng.random() < 0.08
+                or rng.random() < skip_share
             if skip:
-                if len(summary.open_links) < 5:
+                if summary is not None and len(summary.open_links) < 5:
                     summary.open_links.append((invitation.rater.full_name, assessment.assessee.full_name,
-                                               tokens.sign(secret, invitation.key)))
+                                               tokens.sign(app.secret_key, invitation.key)))
                 continue
             lift = 0.5 if invitation.relation == "self" else rng.gauss(0.1, 0.3)
             form = {}
             for competency in instrument.competencies:
                 for question in competency.questions:
-                    value = round(level[assessment.id][competency.id] + lift + rng.gauss(0, 0.6))
+                    value = round(levels[eid][competency.id] + growth + lift + rng.gauss(0, 0.6))
                     form[question.id] = str(min(5, max(1, value)))
             respond.submit(session, invitation, respond.read_answers(instrument, form))
-            summary.done += 1
-
-    from . import results
-
-    with database.transaction() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.name == CAMPAIGN))
-        threshold = app.config["ANONYMITY_THRESHOLD"]
-        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
-        results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
-    return summary
+            if summary is not None:
+                summary.done += 1

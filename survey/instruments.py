@@ -175,7 +175,7 @@ def _read(path: Path, source: str) -> Instrument | None:
     scale: list[Option] = []
     if "scale" in top:
         items = reader.sequence(top["scale"], "scale")
-        if items and len(items) != SCALE_SIZE:
+        if isinstance(top["scale"], SequenceNode) and len(items) != SCALE_SIZE:
             reader.error(top["scale"], f"scale has {len(items)} options; order No. 260 (appendices 5-6) sets {SCALE_SIZE}")
         previous = None
         for i, item in enumerate(items, 1):
@@ -201,7 +201,10 @@ def _read(path: Path, source: str) -> Instrument | None:
             seen[ident] = node.start_mark.line + 1
 
     if "competencies" in top:
-        for c_node in reader.sequence(top["competencies"], "competencies"):
+        c_nodes = reader.sequence(top["competencies"], "competencies")
+        if isinstance(top["competencies"], SequenceNode) and not c_nodes:
+            reader.error(top["competencies"], "competencies: the questionnaire has no competency")
+        for c_node in c_nodes:
             fields = reader.mapping(c_node, "competency", ("id", "name", "questions"))
             if not fields:
                 continue
@@ -222,7 +225,7 @@ def _read(path: Path, source: str) -> Instrument | None:
                     continue
                 qid = reader.string(q_fields["id"], "question id") if "id" in q_fields else ""
                 if qid:
-                    if not qid.startswith(f"{cid}.") or not _ID.match(qid.replace(".", "_", 1)):
+                    if not re.fullmatch(rf"{re.escape(cid)}\.[1-9][0-9]*", qid):
                         reader.error(q_fields["id"], f"question id '{qid}' must be '{cid}.<n>'")
                     claim(q_fields["id"], qid, "question")
                 text = reader.text(q_fields["text"], f"question '{qid}' text") if "text" in q_fields else None

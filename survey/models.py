@@ -16,7 +16,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Integer,
     LargeBinary,
     MetaData,
     SmallInteger,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .campaigns import CampaignError, require_status
+from .campaigns import require_status
 from .models import RELATIONS, Assessment, Campaign, Person, Rater
 from .tables import Row, TableError, read
 

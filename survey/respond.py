@@ -4,19 +4,27 @@ The rule that makes answers anonymous lives here: submitting marks the invitatio
 a response that carries no reference to it, in one transaction. The conditional UPDATE is the
 guard against a double submit: of fifty simultaneous submits of one link exactly one finds the
 invitation not yet done.
+
+A database also records things the schema does not show. PostgreSQL stamps every row with the
+transaction that wrote it (``xmin``) and keeps rows in the order they were written, so a response
+inserted beside its invitation's update could be joined back to it. Each submit therefore
+rewrites all the responses about that assessee, in the order of their random keys: every one of
+them then carries the same transaction and no position of its own.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import select, update
+from collections import defaultdict
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from . import drafts, tokens
 from .campaigns import is_answerable
 from .instruments import Instrument
-from .models import SELF, Answer, Assessment, Invitation, Response
+from .models import SELF, Answer, Assessment, Invitation, Response, random_key
 
 
 class NotFound(Exception):
@@ -92,6 +100,8 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
     """Store the response and mark the invitation done, or raise Gone if another submit won."""
     if not answers.complete:
         raise ValueError("every question must be answered before submitting")
+    # One submit at a time per assessee, so the rewrite below sees every response already stored.
+    session.execute(select(Assessment.id).where(Assessment.id == invitation.assessment_id).with_for_update())
     claimed = session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.done.is_(False))
@@ -100,9 +110,29 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
     ).rowcount
     if claimed != 1:
         raise Gone("done", invitation.rater.language)
-    session.add(Response(
-        assessment_id=invitation.assessment_id,
-        is_self=invitation.relation == SELF,
-        answers=[Answer(question_id=q, points=p) for q, p in answers.given.items()],
-    ))
+    _rewrite(session, invitation.assessment_id, (invitation.relation == SELF, answers.given))
+
+
+def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, int]]) -> None:
+    stored: dict[str, tuple[bool, dict[str, int]]] = defaultdict(lambda: (False, {}))
+    rows = session.execute(
+        select(Response.id, Response.is_self, Answer.question_id, Answer.points)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.assessment_id == assessment_id)
+    )
+    for response_id, is_self, question_id, points in rows:
+        stored[response_id] = (is_self, stored[response_id][1])
+        stored[response_id][1][question_id] = points
+    if stored:
+        session.execute(delete(Answer).where(Answer.response_id.in_(list(stored))), execution_options={"synchronize_session": False})
+        session.execute(delete(Response).where(Response.assessment_id == assessment_id), execution_options={"synchronize_session": False})
+    stored[random_key()] = new
+    responses = [
+        Response(id=key, assessment_id=assessment_id, is_self=is_self,
+                 answers=[Answer(question_id=q, points=p) for q, p in sorted(given.items())])
+        for key, (is_self, given) in sorted(stored.items())
+    ]
+    session.add_all(responses)
     session.flush()
+    for response in responses:  # keep no copies that a later rewrite would collide with
+        session.expunge(response)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import scoring, tables
+from .campaigns import CampaignError
 from .instruments import Instrument
 from .models import Answer, Assessment, Campaign, Person, Response
 
@@ -27,7 +28,15 @@ class AssesseeResult:
 
 def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
                      *, threshold: int = 3) -> list[AssesseeResult]:
-    """Every assessee's result. Answers are grouped by response, never by rater: there is no rater."""
+    """Every assessee's result. Answers are grouped by response, never by rater: there is no rater.
+
+    Only for a closed campaign: two exports taken before and after one more rater submits would
+    differ by exactly that rater's answers.
+    """
+    if campaign.status != "closed":
+        raise CampaignError(f"results of '{campaign.name}' are available once it is closed "
+                            f"(it is {campaign.status}): comparing results taken while answers still "
+                            f"arrive would reveal individual answers. Close it with: survey campaign close")
     by_response: dict[str, dict[str, int]] = defaultdict(dict)
     meta: dict[str, tuple[int, bool]] = {}
     rows = session.execute(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .models import ROLES
+from .models import Person as _PersonRow
 from .tables import Row, TableError, read
 
 COLUMNS = ("employee_id", "full_name", "position", "unit", "role", "manager_id", "email", "language")
@@ -86,6 +87,10 @@ def validate(rows: Iterable[Row], shown: str, existing: Mapping[str, str | None]
         email = v.get("email", "")
         if email and not _EMAIL.match(email):
             fail(row.number, f"email '{email}' is not an e-mail address")
+        for column in ("employee_id", "full_name", "position", "unit", "email"):
+            limit = _PersonRow.__table__.c[column].type.length
+            if len(v.get(column, "")) > limit:
+                fail(row.number, f"{column} is {len(v[column])} characters long; at most {limit} fit")
         manager = v.get("manager_id") or None
         if manager == eid:
             fail(row.number, f"'{eid}' is their own manager")

@@ -12,9 +12,13 @@ from werkzeug.serving import WSGIRequestHandler, run_simple
 _TOKEN_PATH = re.compile(r"/r/[^ ?]+")
 
 
+def redact(path: str) -> str:
+    return _TOKEN_PATH.sub("/r/…", path)
+
+
 class RedactingHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
-        path = _TOKEN_PATH.sub("/r/…", getattr(self, "path", "") or "")
+        path = redact(getattr(self, "path", "") or "")
         self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
 
 

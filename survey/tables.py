@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -71,11 +72,14 @@ def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[st
         raise TableError(name, 1, "the file is empty") from None
 
     def body():
+        # Count records, not lines: a cell with a line break (Alt+Enter in Excel) spans two lines
+        # of the file but is one row in Excel, and the row number must be the one Excel shows.
+        number = 1
         try:
-            for cells in reader:
-                yield reader.line_num, cells
+            for number, cells in enumerate(reader, 2):
+                yield number, cells
         except csv.Error as exc:
-            raise TableError(name, reader.line_num, f"broken CSV: {exc}") from None
+            raise TableError(name, number + 1, f"broken CSV: {exc}") from None
 
     return header, body()
 
@@ -110,8 +114,14 @@ def _cell(value) -> str:
     return str(value)
 
 
-def write_csv(path: str | Path, header: list[str], rows: list[list[object]]) -> None:
-    """CSV that Excel opens with Cyrillic intact (UTF-8 with a byte-order mark)."""
+def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, private: bool = False) -> None:
+    """CSV that Excel opens with Cyrillic intact (UTF-8 with a byte-order mark).
+
+    ``private`` files (personal links) are readable by their owner only.
+    """
+    if private:
+        Path(path).unlink(missing_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

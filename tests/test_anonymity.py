@@ -86,3 +86,42 @@ def test_closing_a_campaign_leaves_responses_stored_in_random_key_order(app, sto
     assert len(stored) > 30
     assert stored == sorted(stored)
     assert answer_order == sorted(answer_order)
+
+
+def _submit_each_in_its_own_transaction(app, store, assessee_id):
+    from survey import respond
+    from survey.models import Assessment, Person
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        ids = session.scalars(
+            select(Invitation.id).join(Assessment, Assessment.id == Invitation.assessment_id)
+            .join(Person, Person.id == Assessment.assessee_id).where(Person.employee_id == assessee_id)
+            .order_by(Invitation.id)).all()
+    for invitation_id in ids:
+        with store.transaction() as session:
+            invitation = session.get(Invitation, invitation_id)
+            instrument = instruments[invitation.assessment.instrument]
+            respond.submit(session, invitation, respond.read_answers(instrument, {q.id: "4" for q in instrument.questions}))
+    return len(ids)
+
+
+def test_storage_details_do_not_pair_a_response_with_its_invitation(app, store, open_campaign):
+    """PostgreSQL's xmin (the writing transaction) and physical order must not identify a response."""
+    submitted = _submit_each_in_its_own_transaction(app, store, "S1")
+    assert submitted >= 4
+    with store.engine.connect() as conn:
+        assessment = conn.exec_driver_sql("SELECT DISTINCT assessment_id FROM responses").scalar_one()
+        in_storage_order = conn.exec_driver_sql(
+            f"SELECT id FROM responses WHERE assessment_id = {assessment}").scalars().all()
+        assert len(in_storage_order) == submitted
+        assert in_storage_order == sorted(in_storage_order)  # key order, not submission order
+        if store.engine.dialect.name == "postgresql":
+            pairs = conn.exec_driver_sql(
+                "SELECT i.id, r.id FROM invitations i JOIN responses r ON i.xmin::text = r.xmin::text").all()
+            answer_pairs = conn.exec_driver_sql(
+                "SELECT DISTINCT i.id, a.response_id FROM invitations i JOIN answers a ON i.xmin::text = a.xmin::text").all()
+            # Only the last submit's transaction appears, and it touches every response alike.
+            for matched in (pairs, answer_pairs):
+                assert len({i for i, _ in matched}) <= 1
+                assert len({r for _, r in matched}) in (0, submitted)

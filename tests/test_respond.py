@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select, text
 from werkzeug.serving import make_server
 
 from survey import drafts, tokens
-from survey.models import Answer, Assessment, Campaign, Invitation, Person, Response
+from survey.models import Assessment, Campaign, Invitation, Person, Response
 from survey.serve import RedactingHandler
 
 SECRET = "test-secret-key-not-for-production"
@@ -307,3 +307,22 @@ def test_done_page_speaks_the_raters_language(client, store, open_campaign):
     client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
     page = client.get(f"/r/{token}", headers={"Accept-Language": "en"})
     assert page.status_code == 410 and '<html lang="ru">' in page.get_data(as_text=True)
+
+
+def test_an_error_on_a_respondent_page_is_logged_without_the_link(app, store, open_campaign, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    token = first_token(store, relation="other")
+    client = app.test_client()
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    with store.engine.begin() as conn:  # a real fault: the database lost a table
+        conn.exec_driver_sql("DROP TABLE answers")
+    with caplog.at_level(logging.ERROR):
+        response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit",
+                                                     **full_answers(html)})
+    assert response.status_code == 500
+    assert "Exception on /r/…" in caplog.text and token not in caplog.text
+
+
+def test_anonymity_note_follows_the_configured_threshold(app, client, store, open_campaign):
+    app.config["ANONYMITY_THRESHOLD"] = 5
+    assert "at least 5 colleagues" in client.get(f"/r/{first_token(store)}?lang=en").get_data(as_text=True)

@@ -47,6 +47,7 @@ def test_results_export_csv_gives_averages_without_self(app, store, open_campaig
     # S1 has 5 raters (manager H1 + 4 peers); 4 of them answer.
     answer_all(app, store, "S1", [lambda c: 4 if c == "ethics" else 3, lambda c: 5 if c == "ethics" else 3,
                                   lambda c: 3, lambda c: 2 if c == "ethics" else 3], self_points=5)
+    runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.csv"
     result = runner.invoke("results", "export", open_campaign, "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -63,6 +64,7 @@ def test_results_export_csv_gives_averages_without_self(app, store, open_campaig
 
 def test_results_export_withholds_under_three_respondents(app, store, open_campaign, runner, tmp_path):
     answer_all(app, store, "S2", [5, 1], self_points=4)
+    runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.csv"
     runner.invoke("results", "export", open_campaign, "--out", str(out))
     rows = read_csv(out)
@@ -73,6 +75,7 @@ def test_results_export_withholds_under_three_respondents(app, store, open_campa
 
 def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, runner, tmp_path):
     answer_all(app, store, "H1", [4, 4, 5, 3, 4, 4, 4])
+    runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.xlsx"
     assert runner.invoke("results", "export", open_campaign, "--out", str(out)).exit_code == 0
     sheet = openpyxl.load_workbook(out).active
@@ -86,6 +89,7 @@ def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, run
 def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_campaign, runner, tmp_path):
     answer_all(app, store, "S1", [4, 4, 3, 5], self_points=5)
     answer_all(app, store, "S2", [4], self_points=5)
+    runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "reports"
     result = runner.invoke("reports", "build", open_campaign, "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -98,3 +102,13 @@ def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_cam
     assert not (out / "S2.png").exists()
     assert "4.00" not in s2 and "<img" not in s2
     assert (out / "index.html").exists()
+
+
+def test_results_are_refused_while_answers_still_arrive(app, store, open_campaign, runner, tmp_path):
+    answer_all(app, store, "S1", [4, 4, 4])
+    for command in (("results", "export", open_campaign, "--out", str(tmp_path / "r.csv")),
+                    ("reports", "build", open_campaign, "--out", str(tmp_path / "reports"))):
+        result = runner.invoke(*command)
+        assert result.exit_code == 1
+        assert "available once it is closed" in result.output
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "reports").exists()
