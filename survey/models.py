@@ -15,7 +15,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
+    Integer,
     LargeBinary,
     MetaData,
     SmallInteger,
@@ -177,3 +179,48 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+STAFF_ROLES = ("hr", "hr-head", "trainer")
+
+
+class User(Base):
+    """A staff account. Respondents never have one: they answer through their link."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
+
+
+class AuditEntry(Base):
+    """What staff did and when (opened, closed, exported, sent) — never anything a rater answered."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class SentMessage(Base):
+    """A record of each e-mail sent to a rater: what kind, for which campaign, when, and whether
+    the mail server took it. It concerns the asking, not the answering."""
+
+    __tablename__ = "sent_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    error: Mapped[str] = mapped_column(String(500), default="")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .campaigns import require_status
 from .models import RELATIONS, Assessment, Campaign, Person, Rater
+from .messages import N_
 from .tables import Row, TableError, read
 
 COLUMNS = ("assessee_id", "rater_id", "relation")
@@ -82,22 +83,26 @@ def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> 
     for row in rows:
         v = row.values
         assessee, rater, relation = v.get("assessee_id", ""), v.get("rater_id", ""), v.get("relation", "").lower()
-        fail = lambda message: errors.append(TableError(shown, row.number, message))  # noqa: E731
+        def fail(message, **params):
+            errors.append(TableError(shown, row.number, message, **params))
         if assessee not in assessments:
-            fail(f"assessee_id '{assessee}' is not assessed in campaign '{campaign.name}'"
-                 if assessee in people else f"assessee_id '{assessee}' is not in the roster")
+            if assessee in people:
+                fail(N_("assessee_id '%(id)s' is not assessed in campaign '%(campaign)s'"), id=assessee, campaign=campaign.name)
+            else:
+                fail(N_("assessee_id '%(id)s' is not in the roster"), id=assessee)
             continue
         if rater not in people:
-            fail(f"rater_id '{rater}' is not in the roster")
+            fail(N_("rater_id '%(id)s' is not in the roster"), id=rater)
             continue
         if rater == assessee:
-            fail(f"'{rater}' cannot rate themself here: the self-assessment is added when the campaign opens")
+            fail(N_("'%(id)s' cannot rate themself here: the self-assessment is added when the campaign opens"), id=rater)
             continue
         if relation not in RELATIONS:
-            fail(f"relation '{v.get('relation', '')}' is not one of: {', '.join(RELATIONS)}")
+            fail(N_("relation '%(value)s' is not one of: %(allowed)s"), value=v.get("relation", ""), allowed=", ".join(RELATIONS))
             continue
         if (assessee, rater) in seen:
-            fail(f"'{rater}' already rates '{assessee}' (row {seen[assessee, rater]})")
+            fail(N_("'%(rater)s' already rates '%(assessee)s' (row %(other)d)"), rater=rater, assessee=assessee,
+                 other=seen[assessee, rater])
             continue
         seen[assessee, rater] = row.number
         planned[assessments[assessee]].append((people[rater], relation))

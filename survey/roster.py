@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 
 from .models import ROLES
 from .models import Person as _PersonRow
+from .messages import N_
 from .tables import Row, TableError, read
 
 COLUMNS = ("employee_id", "full_name", "position", "unit", "role", "manager_id", "email", "language")
@@ -64,36 +65,38 @@ def validate(rows: Iterable[Row], shown: str, existing: Mapping[str, str | None]
     errors: list[TableError] = []
     people: dict[str, Person] = {}
 
-    def fail(row: int, message: str) -> None:
-        errors.append(RosterError(shown, row, message))
+    def fail(row: int, message: str, **params) -> None:
+        errors.append(RosterError(shown, row, message, **params))
 
     for row in rows:
         v = row.values
         eid = v.get("employee_id", "")
         if not eid:
-            fail(row.number, "employee_id is empty")
+            fail(row.number, N_("employee_id is empty"))
             continue
         if eid in people:
-            fail(row.number, f"employee_id '{eid}' appears twice (also row {people[eid].row})")
+            fail(row.number, N_("employee_id '%(id)s' appears twice (also row %(other)d)"), id=eid, other=people[eid].row)
             continue
         if not v.get("full_name"):
-            fail(row.number, f"full_name of '{eid}' is empty")
+            fail(row.number, N_("full_name of '%(id)s' is empty"), id=eid)
         role = v.get("role", "").lower()
         if role not in ROLES:
-            fail(row.number, f"role '{v.get('role', '')}' is not one of: {', '.join(ROLES)}")
+            fail(row.number, N_("role '%(value)s' is not one of: %(allowed)s"), value=v.get("role", ""), allowed=", ".join(ROLES))
         language = (v.get("language") or DEFAULT_LANGUAGE).lower()
         if language not in LANGUAGES:
-            fail(row.number, f"language '{v.get('language')}' is not one of: {', '.join(LANGUAGES)}")
+            fail(row.number, N_("language '%(value)s' is not one of: %(allowed)s"), value=v.get("language"),
+                 allowed=", ".join(LANGUAGES))
         email = v.get("email", "")
         if email and not _EMAIL.match(email):
-            fail(row.number, f"email '{email}' is not an e-mail address")
+            fail(row.number, N_("email '%(value)s' is not an e-mail address"), value=email)
         for column in ("employee_id", "full_name", "position", "unit", "email"):
             limit = _PersonRow.__table__.c[column].type.length
             if len(v.get(column, "")) > limit:
-                fail(row.number, f"{column} is {len(v[column])} characters long; at most {limit} fit")
+                fail(row.number, N_("%(column)s is %(length)d characters long; at most %(limit)d fit"),
+                     column=column, length=len(v[column]), limit=limit)
         manager = v.get("manager_id") or None
         if manager == eid:
-            fail(row.number, f"'{eid}' is their own manager")
+            fail(row.number, N_("'%(id)s' is their own manager"), id=eid)
             manager = None
         people[eid] = Person(eid, v.get("full_name", ""), v.get("position", ""), v.get("unit", ""), role,
                              manager, email, language, row.number)
@@ -101,7 +104,7 @@ def validate(rows: Iterable[Row], shown: str, existing: Mapping[str, str | None]
     known = set(people) | set(existing)
     for person in people.values():
         if person.manager_id and person.manager_id not in known:
-            fail(person.row, f"manager_id '{person.manager_id}' is not in the roster")
+            fail(person.row, N_("manager_id '%(id)s' is not in the roster"), id=person.manager_id)
 
     managers = {eid: mgr for eid, mgr in existing.items()}
     managers.update({p.employee_id: p.manager_id for p in people.values()})
@@ -113,7 +116,7 @@ def validate(rows: Iterable[Row], shown: str, existing: Mapping[str, str | None]
             current = managers.get(current)
         if current and current == person.employee_id and not reported & set(chain):
             reported.update(chain)
-            fail(person.row, "managers form a cycle: " + " -> ".join(chain + [current]))
+            fail(person.row, N_("managers form a cycle: %(chain)s"), chain=" -> ".join(chain + [current]))
 
     if errors:
         errors.sort(key=lambda e: e.row)

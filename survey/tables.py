@@ -13,11 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .messages import N_, DomainError
 
-class TableError(Exception):
-    def __init__(self, path: str | Path, row: int, message: str):
-        self.path, self.row, self.message = str(path), row, message
-        super().__init__(f"{self.path}:{self.row}: {message}")
+
+class TableError(DomainError):
+    """A problem at a row of a file; ``str()`` gives ``FILE:ROW: message`` in English."""
+
+    def __init__(self, path: str | Path, row: int, message: str, **params):
+        self.path, self.row = str(path), row
+        super().__init__(message, **params)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.row}: {super().__str__()}"
+
+    def translated(self, gettext) -> str:
+        return f"{self.path}:{self.row}: {super().translated(gettext)}"
 
 
 @dataclass(frozen=True)
@@ -35,21 +45,22 @@ def read(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise TableError(shown, 0, f"cannot read the file: {exc.strerror or exc}") from None
+            raise TableError(shown, 0, N_("cannot read the file: %(reason)s"), reason=str(exc.strerror or exc)) from None
     suffix = Path(shown).suffix.lower()
     if suffix == ".xlsx":
         header, body = _xlsx(shown, data)
     elif suffix in (".csv", ".txt"):
         header, body = _csv(shown, data)
     else:
-        raise TableError(shown, 0, "expected a .csv or .xlsx file")
+        raise TableError(shown, 0, N_("expected a .csv or .xlsx file"))
     columns = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in columns]
     if missing:
-        raise TableError(shown, 1, f"missing column(s): {', '.join(missing)} (the first row must name the columns: {', '.join(required + optional)})")
+        raise TableError(shown, 1, N_("missing column(s): %(missing)s (the first row must name the columns: %(columns)s)"),
+                         missing=", ".join(missing), columns=", ".join(required + optional))
     unknown = [c for c in columns if c and c not in required + optional]
     if unknown:
-        raise TableError(shown, 1, f"unknown column(s): {', '.join(unknown)}")
+        raise TableError(shown, 1, N_("unknown column(s): %(columns)s"), columns=", ".join(unknown))
     rows = []
     for number, cells in body:
         values = {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns) if col}
@@ -62,14 +73,14 @@ def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError(name, 0, "the file is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'") from None
+        raise TableError(name, 0, N_("the file is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'")) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
-        raise TableError(name, 1, "the file is empty") from None
+        raise TableError(name, 1, N_("the file is empty")) from None
 
     def body():
         # Count records, not lines: a cell with a line break (Alt+Enter in Excel) spans two lines
@@ -79,7 +90,7 @@ def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[st
             for number, cells in enumerate(reader, 2):
                 yield number, cells
         except csv.Error as exc:
-            raise TableError(name, number + 1, f"broken CSV: {exc}") from None
+            raise TableError(name, number + 1, N_("broken CSV: %(reason)s"), reason=str(exc)) from None
 
     return header, body()
 
@@ -90,13 +101,13 @@ def _xlsx(name: str, data: bytes):
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableError(name, 0, f"not a readable .xlsx workbook ({exc.__class__.__name__})") from None
+        raise TableError(name, 0, N_("not a readable .xlsx workbook (%(reason)s)"), reason=exc.__class__.__name__) from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
         header = [_cell(v) for v in next(rows)]
     except StopIteration:
-        raise TableError(name, 1, "the first sheet is empty") from None
+        raise TableError(name, 1, N_("the first sheet is empty")) from None
 
     def body():
         for number, cells in enumerate(rows, 2):

@@ -52,7 +52,11 @@ def test_survey_demo_serves_the_site_as_the_readme_says(tmp_path):
         port = s.getsockname()[1]
     env = {**os.environ, "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",
            "SURVEY_SECRET_KEY": "demo-test-secret"}
-    process = subprocess.Popen([shutil.which("survey"), "demo", "--port", str(port), "--out", str(tmp_path / "out")],
+    import sys
+    from pathlib import Path
+
+    survey = shutil.which("survey", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen([survey, "demo", "--port", str(port), "--out", str(tmp_path / "out")],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         output = ""
