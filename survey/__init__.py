@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 
 class SurveyFlask(Flask):
@@ -18,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = SurveyFlask(__name__, instance_relative_config=True)
     from . import config as configuration
     from . import db, i18n, instruments
-    from .web import respond, site
+    from .web import auth, hr, mail, paper, respond, site, trainer
 
     configuration.load(app, config)
     # A broken questionnaire must stop the server at start, not a respondent halfway through.
@@ -27,4 +28,14 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     site.init_app(app)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(hr.bp)
+    app.register_blueprint(trainer.bp)
+    app.register_blueprint(mail.bp)
+    app.register_blueprint(paper.bp)
+    app.before_request(auth.load_user)
+    # Every staff form is checked for its CSRF token before the view runs. The respondent's form
+    # checks its own token, so that an expired page keeps the answers instead of losing them.
+    csrf = CSRFProtect(app)
+    csrf.exempt(respond.bp)
     return app

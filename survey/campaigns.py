@@ -7,36 +7,37 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .messages import N_, DomainError
 from .models import SELF, Assessment, Campaign, Invitation, Person, Rater
 
 
-class CampaignError(Exception):
+class CampaignError(DomainError):
     """A campaign operation that cannot be done; the message says why and what to do."""
 
-    def __init__(self, message: str, details: list[str] | None = None):
+    def __init__(self, message: str, details: list[str] | None = None, **params):
         self.details = details or []
-        super().__init__(message)
+        super().__init__(message, **params)
 
 
 def get(session: Session, name: str) -> Campaign:
     campaign = session.scalar(select(Campaign).where(Campaign.name == name))
     if campaign is None:
-        raise CampaignError(f"no campaign named '{name}'")
+        raise CampaignError(N_("no campaign named '%(name)s'"), name=name)
     return campaign
 
 
 def create(session: Session, name: str, closes_on: dt.date, instruments) -> Campaign:
     """A campaign in which every person of the roster is assessed with their role's questionnaire."""
     if not name.strip():
-        raise CampaignError("a campaign needs a name")
+        raise CampaignError(N_("a campaign needs a name"))
     if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
-        raise CampaignError(f"a campaign named '{name}' already exists")
+        raise CampaignError(N_("a campaign named '%(name)s' already exists"), name=name)
     people = session.scalars(select(Person).order_by(Person.id)).all()
     if not people:
-        raise CampaignError("the roster is empty: import it first")
+        raise CampaignError(N_("the roster is empty: import it first"))
     missing = sorted({p.role for p in people} - set(instruments))
     if missing:
-        raise CampaignError(f"no questionnaire for role(s): {', '.join(missing)}")
+        raise CampaignError(N_("no questionnaire for role(s): %(roles)s"), roles=", ".join(missing))
     campaign = Campaign(name=name, closes_on=closes_on, status="draft")
     campaign.assessments = [Assessment(assessee=p, instrument=p.role) for p in people]
     session.add(campaign)
@@ -46,7 +47,8 @@ def create(session: Session, name: str, closes_on: dt.date, instruments) -> Camp
 
 def require_status(campaign: Campaign, *statuses: str) -> None:
     if campaign.status not in statuses:
-        raise CampaignError(f"campaign '{campaign.name}' is {campaign.status}; this needs it to be {' or '.join(statuses)}")
+        raise CampaignError(N_("campaign '%(name)s' is %(status)s; this needs it to be %(needed)s"),
+                            name=campaign.name, status=campaign.status, needed=" or ".join(statuses))
 
 
 def rater_count_problems(session: Session, campaign: Campaign, minimum: int, maximum: int) -> list[str]:
@@ -71,8 +73,9 @@ def open_(session: Session, campaign: Campaign, *, minimum: int = 3, maximum: in
     problems = rater_count_problems(session, campaign, minimum, maximum)
     if problems:
         raise CampaignError(
-            f"cannot open '{campaign.name}': every assessee needs {minimum} to {maximum} raters "
-            f"(order No. 260, para 36); {len(problems)} do not", problems)
+            N_("cannot open '%(name)s': every assessee needs %(minimum)d to %(maximum)d raters "
+               "(order No. 260, para 36); %(count)d do not"), problems,
+            name=campaign.name, minimum=minimum, maximum=maximum, count=len(problems))
     created = 0
     for assessment in campaign.assessments:
         session.add(Invitation(assessment=assessment, rater=assessment.assessee, relation=SELF))
@@ -131,6 +134,14 @@ class Link:
     key: str
 
 
+LINK_COLUMNS = ["assessee_id", "assessee_name", "relation", "rater_id", "rater_name", "rater_email", "language", "url"]
+
+
+def link_rows(links_: list[Link], url_of) -> list[list[str]]:
+    return [[r.assessee_id, r.assessee_name, r.relation, r.rater_id, r.rater_name, r.rater_email, r.language,
+             url_of(r.key)] for r in links_]
+
+
 def links(session: Session, campaign: Campaign) -> list[Link]:
     """Every invitation of an open campaign, for HR to hand out (never shows what was answered)."""
     require_status(campaign, "open", "closed")
@@ -146,3 +157,77 @@ def links(session: Session, campaign: Campaign) -> list[Link]:
         for i in invitations
     ]
     return sorted(rows, key=lambda r: (r.assessee_id, r.relation != SELF, r.relation, r.rater_id))
+
+
+def extend(session: Session, campaign: Campaign, closes_on: dt.date, today: dt.date | None = None) -> None:
+    """Move the closing date; a reopened window needs a date not yet passed."""
+    require_status(campaign, "draft", "open")
+    if closes_on < (today or dt.date.today()):
+        raise CampaignError(N_("the new closing date %(date)s has already passed"), date=str(closes_on))
+    campaign.closes_on = closes_on
+    session.flush()
+
+
+@dataclass(frozen=True)
+class AssesseeProgress:
+    assessment_id: int
+    employee_id: str
+    full_name: str
+    unit: str
+    done: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.done
+
+
+def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProgress]:
+    """Per assessee, how many of their invitations are done. Which ones is not shown: a count
+    per assessee is what HR needs, and it does not point at a rater's answers."""
+    rows = session.execute(
+        select(Assessment.id, Person.employee_id, Person.full_name, Person.unit,
+               func.sum(case((Invitation.done, 1), else_=0)), func.count(Invitation.id))
+        .join(Person, Person.id == Assessment.assessee_id)
+        .outerjoin(Invitation, Invitation.assessment_id == Assessment.id)
+        .where(Assessment.campaign_id == campaign.id)
+        .group_by(Assessment.id, Person.employee_id, Person.full_name, Person.unit)
+        .order_by(Person.unit, Person.full_name)
+    ).all()
+    return [AssesseeProgress(a, e, n, u, int(d or 0), int(t or 0)) for a, e, n, u, d, t in rows]
+
+
+def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
+    units: dict[str, list[int]] = {}
+    for item in items:
+        done_total = units.setdefault(item.unit, [0, 0])
+        done_total[0] += item.done
+        done_total[1] += item.total
+    return [(unit, d, t) for unit, (d, t) in sorted(units.items())]
+
+
+def pending_raters(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
+    """Raters with invitations still to answer, for reminders (never what anyone answered)."""
+    require_status(campaign, "open")
+    invitations = session.scalars(
+        select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id, Invitation.done.is_(False))
+        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
+        .order_by(Invitation.id)
+    ).all()
+    out: dict[Person, list[Invitation]] = {}
+    for invitation in invitations:
+        out.setdefault(invitation.rater, []).append(invitation)
+    return out
+
+
+def all_invitations_by_rater(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
+    require_status(campaign, "open")
+    invitations = session.scalars(
+        select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
+        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
+        .order_by(Invitation.id)
+    ).all()
+    out: dict[Person, list[Invitation]] = {}
+    for invitation in invitations:
+        out.setdefault(invitation.rater, []).append(invitation)
+    return out

@@ -59,6 +59,27 @@ def init_command():
     click.echo(f"Database ready: {db.get_db().engine.url.render_as_string(hide_password=True)}")
 
 
+@cli.group("users")
+def users_group():
+    """Staff accounts (HR, HR head, trainers). Respondents need none."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["hr", "hr-head", "trainer"]))
+@click.password_option(help="prompted for when not given")
+def users_create(email, role, password):
+    """Create a staff account; the password is stored hashed (scrypt)."""
+    from . import accounts
+
+    try:
+        with _transaction() as session:
+            accounts.create(session, email, password, role)
+    except accounts.AccountError as exc:
+        _fail(str(exc))
+    click.echo(f"Account {accounts.normalise(email)} ({role}) created.")
+
+
 @cli.group("instruments")
 def instruments_group():
     """The questionnaires (YAML files in instruments/)."""
@@ -207,7 +228,7 @@ def links_group():
 def link_url(key: str) -> str:
     from . import tokens
 
-    return f"{_config('BASE_URL').rstrip('/')}/r/{tokens.sign(current_app.secret_key, key)}"
+    return tokens.url(_config("BASE_URL"), current_app.secret_key, key)
 
 
 @links_group.command("export")
@@ -220,9 +241,7 @@ def links_export(name, out):
             rows = campaigns.links(session, campaigns.get(session, name))
     except campaigns.CampaignError as exc:
         _fail(str(exc))
-    tables.write_csv(out, ["assessee_id", "assessee_name", "relation", "rater_id", "rater_name", "rater_email", "language", "url"],
-                     [[r.assessee_id, r.assessee_name, r.relation, r.rater_id, r.rater_name, r.rater_email, r.language, link_url(r.key)]
-                      for r in rows], private=True)
+    tables.write_csv(out, campaigns.LINK_COLUMNS, campaigns.link_rows(rows, link_url), private=True)
     click.echo(f"Wrote {len(rows)} links to {out} (readable by you only: each link lets its holder answer).")
 
 

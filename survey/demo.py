@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
 
-from . import campaigns, db, raters, respond, roster, tokens
+from . import accounts, campaigns, db, raters, respond, roster, tokens
 from .models import Assessment, Invitation, Person
 from .people import apply_rows
 from .reports import individual
@@ -43,6 +44,7 @@ class Summary:
     reports: Path
     results: Path
     open_links: list[tuple[str, str, str]] = field(default_factory=list)  # rater, about, token
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # e-mail, role, password
 
     def describe(self, base_url: str) -> str:
         lines = [
@@ -53,6 +55,8 @@ class Summary:
             "A few questionnaires still open (each link is personal):",
         ]
         lines += [f"  {rater} about {about}: {base_url}/r/{token}" for rater, about, token in self.open_links]
+        lines.append(f"Staff sign-in at {base_url}/hr/login (demo passwords, made for this run):")
+        lines += [f"  {email} ({role}): {password}" for email, role, password in self.accounts]
         return "\n".join(lines)
 
 
@@ -88,9 +92,13 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> Summary:
     database.create_all()
     out.mkdir(parents=True, exist_ok=True)
     instruments = app.extensions["survey.instruments"]
+    summary = Summary(0, 0, 0, out / "reports", out / "results.xlsx")
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
-    summary = Summary(0, 0, 0, out / "reports", out / "results.xlsx")
+        for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer")):
+            password = secrets.token_urlsafe(9)
+            accounts.create(session, email, password, role)
+            summary.accounts.append((email, role, password))
     today = dt.date.today()
     levels: dict[str, dict[str, float]] = {}
     _campaign(app, CLOSED, today - dt.timedelta(days=330), rng, levels, skip_share=0.05)

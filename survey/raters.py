@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .campaigns import require_status
+from .campaigns import CampaignError, require_status
 from .models import RELATIONS, Assessment, Campaign, Person, Rater
 from .messages import N_
 from .tables import Row, TableError, read
@@ -117,3 +117,37 @@ def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> 
                 session.add(Rater(assessment=assessment, rater=person, relation=relation))
     session.flush()
     return sum(len(c) for c in planned.values())
+
+
+def add(session: Session, campaign: Campaign, assessment: Assessment, person: Person, relation: str) -> Rater:
+    """One rater added by hand on the page; the same rules as the file import."""
+    require_status(campaign, "draft")
+    if assessment.campaign_id != campaign.id:
+        raise CampaignError(N_("this assessee is not in the campaign"))
+    if person.id == assessment.assessee_id:
+        raise CampaignError(N_("nobody rates themself here: the self-assessment is added when the campaign opens"))
+    if relation not in RELATIONS:
+        raise CampaignError(N_("unknown relation"))
+    if any(r.rater_id == person.id for r in assessment.raters):
+        raise CampaignError(N_("%(name)s already rates this assessee"), name=person.full_name)
+    rater = Rater(assessment=assessment, rater=person, relation=relation)
+    session.add(rater)
+    session.flush()
+    return rater
+
+
+def remove(session: Session, campaign: Campaign, rater: Rater) -> None:
+    require_status(campaign, "draft")
+    if rater.assessment.campaign_id != campaign.id:
+        raise CampaignError(N_("this rater is not in the campaign"))
+    session.delete(rater)
+    session.flush()
+
+
+def apply_suggestion(session: Session, campaign: Campaign, maximum: int = 7) -> int:
+    """Suggested raters for every assessee who has none yet; HR's own choices are left alone."""
+    require_status(campaign, "draft")
+    empty = {a.assessee.employee_id for a in campaign.assessments if not a.raters}
+    rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
+            for i, s in enumerate(suggest_for(session, campaign, maximum), 2) if s.assessee_id in empty]
+    return apply(session, campaign, rows, "suggestion") if rows else 0

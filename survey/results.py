@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import scoring, tables
 from .campaigns import CampaignError
 from .instruments import Instrument
+from .messages import N_
 from .models import Answer, Assessment, Campaign, Person, Response
 
 EXPORT_COLUMNS = ["assessee_id", "assessee_name", "instrument", "competency", "average", "band",
@@ -34,9 +35,9 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
     differ by exactly that rater's answers.
     """
     if campaign.status != "closed":
-        raise CampaignError(f"results of '{campaign.name}' are available once it is closed "
-                            f"(it is {campaign.status}): comparing results taken while answers still "
-                            f"arrive would reveal individual answers. Close it with: survey campaign close")
+        raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
+                               "comparing results taken while answers still arrive would reveal individual answers"),
+                            name=campaign.name, status=campaign.status)
     by_response: dict[str, dict[str, int]] = defaultdict(dict)
     meta: dict[str, tuple[int, bool]] = {}
     rows = session.execute(

@@ -41,3 +41,8 @@ def verify(secret: str, token: str) -> str:
 def derive(secret: str, purpose: str, key: str) -> bytes:
     """A 256-bit key for one purpose and one invitation, known only to holders of the secret."""
     return hmac.new(secret.encode(), f"{purpose}:{key}".encode(), hashlib.sha256).digest()
+
+
+def url(base_url: str, secret: str, key: str) -> str:
+    """The personal link a rater opens."""
+    return f"{base_url.rstrip('/')}/r/{sign(secret, key)}"

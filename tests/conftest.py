@@ -96,3 +96,45 @@ def open_campaign(app, store):
         raters.apply(session, campaign, rows, "raters")
         campaigns.open_(session, campaign)
     return "Test 2026"
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, email, password=PASSWORD):
+    import re as _re
+
+    page = client.get("/hr/login").get_data(as_text=True)
+    token = _re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post("/hr/login", data={"csrf_token": token, "email": email, "password": password})
+
+
+def csrf(client, path):
+    """The CSRF token of a staff page (each form carries the session's token)."""
+    import re as _re
+
+    page = client.get(path).get_data(as_text=True)
+    return _re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def staff(app, store):
+    """Accounts for each staff role; returns a function giving a signed-in client for a role."""
+    from survey import accounts
+
+    with store.transaction() as session:
+        for role in ("hr", "hr-head", "trainer"):
+            accounts.create(session, f"{role}@body.kz", PASSWORD, role)
+
+    def client_for(role):
+        client = app.test_client()
+        response = sign_in(client, f"{role}@body.kz")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def hr_client(staff):
+    return staff("hr")

@@ -1,0 +1,311 @@
+"""HR workspace: accounts, role boundaries, roster upload, raters, the campaign's life, downloads."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from conftest import PASSWORD, csrf, sign_in
+from survey import accounts, respond
+from survey.models import AuditEntry, Campaign, Invitation, Person, Rater, User
+
+STAFF_PAGES = ["/hr/", "/hr/people", "/hr/campaigns/1", "/hr/campaigns/1/raters", "/hr/campaigns/1/assessments/1",
+               "/hr/campaigns/1/links.csv", "/hr/campaigns/1/raters.csv", "/hr/audit"]
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def roster_csv(rows, delimiter=","):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(["employee_id", "full_name", "position", "unit", "role", "manager_id", "email", "language"])
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+BODY = [["D1", "Директор", "Басшы", "Басшылық", "head", "", "d1@body.kz", "kk"],
+        ["H1", "Бөлім басшысы", "Бөлім басшысы", "Қаржы", "head", "D1", "h1@body.kz", "ru"]] + \
+       [[f"S{i}", f"Қызметкер {i}", "Сарапшы", "Қаржы", "servant", "H1", f"s{i}@body.kz", "kk"] for i in range(1, 6)]
+
+
+def upload(client, path, data, filename):
+    token = csrf(client, "/hr/people" if "people" in path else path.rsplit("/", 1)[0])
+    return client.post(path, data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def test_users_create_command_stores_a_scrypt_hash_not_the_password(runner, store):
+    result = runner.invoke("users", "create", "HR@Body.kz", "--role", "hr", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    with store.transaction() as session:
+        user = session.scalar(select(User))
+    assert user.email == "hr@body.kz" and user.role == "hr"
+    assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+
+
+def test_users_create_refuses_a_short_password(runner):
+    result = runner.invoke("users", "create", "a@b.kz", "--role", "hr", input="short\nshort\n")
+    assert result.exit_code == 1 and "at least" in result.output
+
+
+def test_staff_pages_send_anonymous_visitors_to_sign_in(client, open_campaign):
+    for path in STAFF_PAGES + ["/trainer/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and "/hr/login" in response.headers["Location"], path
+
+
+def test_trainer_cannot_reach_any_hr_page(staff, open_campaign):
+    trainer = staff("trainer")
+    for path in STAFF_PAGES:
+        assert trainer.get(path).status_code == 403, path
+    assert trainer.get("/trainer/").status_code == 200
+
+
+def test_hr_and_hr_head_reach_the_workspace(staff, open_campaign):
+    for role in ("hr", "hr-head"):
+        client = staff(role)
+        for path in STAFF_PAGES:
+            assert client.get(path).status_code == 200, (role, path)
+
+
+def test_a_respondent_link_never_opens_staff_pages(client, store, open_campaign):
+    from test_respond import first_token
+
+    token = first_token(store)
+    assert client.get(f"/r/{token}").status_code == 200
+    for path in STAFF_PAGES:
+        assert client.get(path).status_code == 302, path  # the respondent's session is not a staff session
+
+
+def test_wrong_password_is_refused_and_five_lock_the_account(app, staff):
+    client = app.test_client()
+    for _ in range(accounts.MAX_FAILURES):
+        response = sign_in(client, "hr@body.kz", "wrong password!")
+        assert response.status_code == 200 and "Wrong e-mail or password" in text(response)
+    locked = sign_in(client, "hr@body.kz", PASSWORD)
+    assert locked.status_code == 200 and "locked" in text(locked)
+    assert client.get("/hr/").status_code == 302
+
+
+def test_unknown_email_gets_the_same_answer_as_a_wrong_password(app, staff):
+    response = sign_in(app.test_client(), "nobody@body.kz", PASSWORD)
+    assert "Wrong e-mail or password" in text(response)
+
+
+def test_session_cookie_is_http_only_and_same_site(app, staff):
+    response = sign_in(app.test_client(), "hr@body.kz")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_when_the_site_is_served_over_https(tmp_path, database_url):
+    from survey import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "BASE_URL": "https://360.gov.kz"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_password_change_signs_out_other_sessions(app, staff):
+    first, second = staff("hr"), staff("hr")
+    new = "a much better passphrase"
+    response = first.post("/hr/password", data={"csrf_token": csrf(first, "/hr/password"), "current": PASSWORD,
+                                                "new": new, "repeat": new})
+    assert response.status_code == 302
+    assert first.get("/hr/").status_code == 200
+    assert second.get("/hr/").status_code == 302
+    assert sign_in(app.test_client(), "hr@body.kz", new).status_code == 302
+
+
+def test_staff_forms_refuse_a_missing_csrf_token(hr_client, open_campaign, store):
+    response = hr_client.post("/hr/campaigns/1/close", data={})
+    assert response.status_code == 400
+    with store.transaction() as session:
+        assert session.scalar(select(Campaign.status)) == "open"
+
+
+def test_sign_out_ends_the_session(hr_client):
+    hr_client.post("/hr/logout", data={"csrf_token": csrf(hr_client, "/hr/")})
+    assert hr_client.get("/hr/").status_code == 302
+
+
+# --- roster ---------------------------------------------------------------------------------
+
+def test_roster_upload_imports_people_and_lists_them(hr_client, store):
+    response = upload(hr_client, "/hr/people", roster_csv(BODY, ";"), "roster.csv")
+    assert response.status_code == 302
+    page = text(hr_client.get(response.headers["Location"]))
+    assert "7 added" in page and "Қызметкер 3" in page
+    assert "Қызметкер 3" in text(hr_client.get("/hr/people?q=ызметкер 3"))
+    assert "Директор" not in text(hr_client.get("/hr/people?q=ызметкер 3"))
+
+
+def test_roster_upload_errors_are_listed_by_row_and_nothing_is_imported(hr_client, store):
+    bad = BODY + [["S9", "Қызметкер 9", "Сарапшы", "Қаржы", "chief", "H1", "", "kk"],
+                  ["S10", "Қызметкер 10", "Сарапшы", "Қаржы", "servant", "X-77", "", "kk"]]
+    response = upload(hr_client, "/hr/people", roster_csv(bad), "roster.csv")
+    page = text(response)
+    assert response.status_code == 422
+    assert "roster.csv:9: role &#39;chief&#39; is not one of: head, servant" in page
+    assert "roster.csv:10: manager_id &#39;X-77&#39; is not in the roster" in page
+    with store.transaction() as session:
+        assert session.query(Person).count() == 0
+
+
+def test_roster_errors_are_shown_in_russian_on_a_russian_page(hr_client):
+    bad = [["S1", "A", "", "", "boss", "", "", "kk"]]
+    token = csrf(hr_client, "/hr/people")
+    response = hr_client.post("/hr/people?lang=ru", data={"csrf_token": token, "file": (io.BytesIO(roster_csv(bad)), "r.csv")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 422 and "r.csv:2:" in text(response)
+    assert "is not one of" not in text(response)
+
+
+def test_roster_upload_of_xlsx_works(hr_client, store):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["employee_id", "full_name", "position", "unit", "role", "manager_id", "email", "language"])
+    for row in BODY:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    assert upload(hr_client, "/hr/people", data.getvalue(), "roster.xlsx").status_code == 302
+    with store.transaction() as session:
+        assert session.query(Person).count() == 7
+
+
+# --- campaign, raters -----------------------------------------------------------------------
+
+def create_campaign(client, name="2026", closes=None):
+    closes = closes or (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    return client.post("/hr/campaigns", data={"csrf_token": csrf(client, "/hr/"), "name": name, "closes": closes})
+
+
+def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    response = create_campaign(hr_client)
+    assert response.status_code == 302
+    raters_page = response.headers["Location"]
+    campaign_id = int(re.search(r"/campaigns/(\d+)/", raters_page).group(1))
+    # Suggested raters: D1 gets only H1 from the structure, so the 3-7 rule blocks opening.
+    hr_client.post(f"/hr/campaigns/{campaign_id}/raters/suggest", data={"csrf_token": csrf(hr_client, raters_page)})
+    page = text(hr_client.get(raters_page))
+    assert "too few" in page
+    refused = hr_client.post(f"/hr/campaigns/{campaign_id}/open",
+                             data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
+    assert refused.status_code == 422
+    assert "D1 Директор: 1 rater(s)" in text(refused) and "para 36" in text(refused)
+    # Add two raters for D1 on its page.
+    with store.transaction() as session:
+        from survey.models import Assessment
+        assessment_id = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+                                       .where(Person.employee_id == "D1"))
+    page_path = f"/hr/campaigns/{campaign_id}/assessments/{assessment_id}"
+    for eid in ("S1", "S2"):
+        added = hr_client.post(page_path, data={"csrf_token": csrf(hr_client, page_path), "employee_id": eid,
+                                                "relation": "peer"})
+        assert added.status_code == 302
+    assert "3 raters" in text(hr_client.get(page_path))
+    opened = hr_client.post(f"/hr/campaigns/{campaign_id}/open",
+                            data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
+    assert opened.status_code == 302
+    dashboard = text(hr_client.get(f"/hr/campaigns/{campaign_id}"))
+    assert "0 of " in dashboard and "Open for answers" in dashboard
+    links = text(hr_client.get(f"/hr/campaigns/{campaign_id}/links.csv")).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(links)))
+    assert len(rows) == 7 + sum(1 for r in rows if r["relation"] != "self")
+    assert all(r["url"].startswith("http://survey.test/r/") for r in rows)
+    closed = hr_client.post(f"/hr/campaigns/{campaign_id}/close",
+                            data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
+    assert closed.status_code == 302
+    xlsx = hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.cell(1, 1).value == "assessee_id" and sheet.max_row == 1 + 2 * 13 + 5 * 9  # heads: 12 + overall, servants: 8 + overall
+    with store.transaction() as session:
+        actions = [a for (a,) in session.execute(select(AuditEntry.action).order_by(AuditEntry.id))]
+    for action in ("roster-import", "campaign-create", "raters-suggest", "rater-add", "campaign-open",
+                   "links-export", "campaign-close", "results-export"):
+        assert action in actions
+
+
+def test_raters_page_flags_too_many(hr_client, app, store):
+    upload(hr_client, "/hr/people", roster_csv(BODY + [[f"S{i}", f"Қызметкер {i}", "Сарапшы", "Қаржы", "servant", "H1", "", "kk"]
+                                                       for i in range(6, 11)]), "roster.csv")
+    create_campaign(hr_client)
+    data = "assessee_id,rater_id,relation\n" + "".join(f"H1,S{i},subordinate\n" for i in range(1, 9))
+    response = upload(hr_client, "/hr/campaigns/1/raters/import", data.encode(), "raters.csv")
+    assert response.status_code == 302
+    assert "too many" in text(hr_client.get("/hr/campaigns/1/raters"))
+
+
+def test_raters_upload_errors_name_the_row(hr_client):
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    create_campaign(hr_client)
+    data = "assessee_id,rater_id,relation\nS1,H1,manager\nS1,S1,peer\n"
+    response = upload(hr_client, "/hr/campaigns/1/raters/import", data.encode(), "raters.csv")
+    assert response.status_code == 422
+    assert "raters.csv:3:" in text(response)
+
+
+def test_removing_a_rater(hr_client, store):
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    create_campaign(hr_client)
+    hr_client.post("/hr/campaigns/1/raters/suggest", data={"csrf_token": csrf(hr_client, "/hr/campaigns/1/raters")})
+    with store.transaction() as session:
+        rater = session.scalars(select(Rater)).first()
+        rater_id, assessment_id, before = rater.id, rater.assessment_id, session.query(Rater).count()
+    page = f"/hr/campaigns/1/assessments/{assessment_id}"
+    response = hr_client.post(f"/hr/campaigns/1/raters/{rater_id}/remove", data={"csrf_token": csrf(hr_client, page)})
+    assert response.status_code == 302
+    with store.transaction() as session:
+        assert session.query(Rater).count() == before - 1
+
+
+def test_extending_the_closing_date(hr_client, open_campaign, store):
+    new = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    response = hr_client.post("/hr/campaigns/1/extend", data={"csrf_token": csrf(hr_client, "/hr/campaigns/1"), "closes": new})
+    assert response.status_code == 302
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    refused = hr_client.post("/hr/campaigns/1/extend", data={"csrf_token": csrf(hr_client, "/hr/campaigns/1"), "closes": past})
+    assert refused.status_code == 422
+    with store.transaction() as session:
+        assert session.scalar(select(Campaign.closes_on)).isoformat() == new
+
+
+def test_dashboard_counts_per_assessee_and_unit_without_naming_raters(hr_client, app, store, open_campaign):
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        invitation = session.scalars(select(Invitation).where(Invitation.relation == "manager")).first()
+        rater_name = invitation.rater.full_name
+        instrument = instruments[invitation.assessment.instrument]
+        respond.submit(session, invitation, respond.read_answers(instrument, {q.id: "4" for q in instrument.questions}))
+        assessee = invitation.assessment.assessee.full_name
+    page = text(hr_client.get("/hr/campaigns/1"))
+    assert re.search(rf"{assessee}</td><td>[^<]*</td><td class=\"num\">1 / \d", page)
+    assert "1 of " in page
+    missing = text(hr_client.get("/hr/campaigns/1?missing=1"))
+    assert missing.count("<tr><td>") >= 7  # everyone still has something open
+    rows = re.findall(r"<tr>(.*?)</tr>", page.split("By assessee")[1], re.S)
+    assert all(row.count("<td") == 3 for row in rows[1:])  # name, unit, count: nothing about who answered
+    for label in ("Direct manager", "Subordinate", "Peer", rater_name + " ("):
+        assert label not in page
+
+
+def test_results_download_is_refused_while_open(hr_client, open_campaign):
+    response = hr_client.get("/hr/campaigns/1/results.xlsx")
+    assert response.status_code == 422 and "closed" in text(response)
+
+
+def test_audit_log_is_shown_and_holds_no_answers(hr_client, open_campaign, store):
+    hr_client.get("/hr/campaigns/1/links.csv")
+    page = text(hr_client.get("/hr/audit"))
+    assert "links-export" in page and "hr@body.kz" in page
