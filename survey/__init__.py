@@ -24,6 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     configuration.load(app, config)
     # A broken questionnaire must stop the server at start, not a respondent halfway through.
     app.extensions["survey.instruments"] = instruments.load_all(app.config["INSTRUMENTS_DIR"])
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     db.init_app(app)
     i18n.init_app(app)
     site.init_app(app)

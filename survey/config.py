@@ -13,6 +13,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigurationError(RuntimeError):
+    """The platform cannot start safely with this configuration; the message says what to set."""
+
+
 class Defaults:
     DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
     SECRET_KEY: str | None = None
@@ -29,6 +33,10 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
+    # generated on the fly would differ between servers and silently break every link.
+    PRODUCTION = False
+    PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -56,4 +64,9 @@ def load(app, overrides: dict | None = None) -> None:
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
     if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise ConfigurationError(
+                "SURVEY_SECRET_KEY is not set. In production the secret must come from the configuration "
+                "(for example: export SURVEY_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')), "
+                "the same on every server, and kept out of the database backups.")
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)

@@ -91,3 +91,31 @@ def test_wsgi_module_builds_the_app(monkeypatch, tmp_path):
     module = importlib.import_module("wsgi")
     assert module.app.config["DATABASE_URL"].endswith("w.sqlite")
     assert module.app.test_client().get("/").status_code == 200
+
+
+def test_wsgi_refuses_to_start_without_a_configured_secret(monkeypatch, tmp_path):
+    import importlib
+    import sys
+
+    import pytest
+
+    from survey.config import ConfigurationError
+
+    monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
+    monkeypatch.delenv("SURVEY_SECRET_KEY", raising=False)
+    sys.modules.pop("wsgi", None)
+    with pytest.raises(ConfigurationError, match="SURVEY_SECRET_KEY"):
+        importlib.import_module("wsgi")
+
+
+def test_proxy_fix_trusts_the_configured_proxy(database_url):
+    from flask import request
+
+    from survey import create_app
+
+    for hops, expected in ((1, "https 360.gov.kz"), (0, "http localhost")):
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "PROXY_FIX": hops})
+        app.add_url_rule("/_where", "where", lambda: f"{request.scheme} {request.host}")
+        response = app.test_client().get("/_where", headers={"X-Forwarded-Proto": "https",
+                                                             "X-Forwarded-Host": "360.gov.kz"})
+        assert response.get_data(as_text=True) == expected
