@@ -19,6 +19,7 @@ class ConfigurationError(RuntimeError):
 
 class Defaults:
     DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
+    DATABASE_TIMEOUT = 15  # seconds to wait for a locked or unreachable database before a 503
     SECRET_KEY: str | None = None
     BASE_URL = "http://127.0.0.1:5000"
     INSTRUMENTS_DIR = str(PROJECT_ROOT / "instruments")

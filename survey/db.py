@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from .models import Base
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
@@ -29,16 +29,19 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA secure_delete=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A lock held elsewhere (maintenance, a stuck session) must give a clear 503, not a hang.
+    options = f"-c lock_timeout={int(busy_timeout * 1000)}"
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"connect_timeout": max(1, int(busy_timeout)), "options": options})
 
 
 class Database:
-    def __init__(self, url: str):
-        self.engine = make_engine(url)
+    def __init__(self, url: str, *, busy_timeout: float = 30):
+        self.engine = make_engine(url, busy_timeout=busy_timeout)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_all(self) -> None:
@@ -76,10 +79,12 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"], busy_timeout=app.config["DATABASE_TIMEOUT"])
 
     @app.after_request
     def _commit(response):
+        # A failed commit raises here, so the client gets an error page, never a success for
+        # something that was not stored.
         session = g.pop("_db_session", None)
         if session is not None:
             try:
@@ -87,6 +92,9 @@ def init_app(app: Flask) -> None:
                     session.commit()
                 else:
                     session.rollback()
+            except BaseException:
+                session.rollback()
+                raise
             finally:
                 session.close()
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -309,18 +310,27 @@ def test_done_page_speaks_the_raters_language(client, store, open_campaign):
     assert page.status_code == 410 and '<html lang="ru">' in page.get_data(as_text=True)
 
 
-def test_an_error_on_a_respondent_page_is_logged_without_the_link(app, store, open_campaign, caplog):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_a_failing_database_on_a_respondent_page_is_logged_without_the_link(app, store, open_campaign, caplog):
     token = first_token(store, relation="other")
     client = app.test_client()
     html = client.get(f"/r/{token}").get_data(as_text=True)
     with store.engine.begin() as conn:  # a real fault: the database lost a table
         conn.exec_driver_sql("DROP TABLE answers")
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit",
                                                      **full_answers(html)})
-    assert response.status_code == 500
-    assert "Exception on /r/…" in caplog.text and token not in caplog.text
+    assert response.status_code == 503
+    assert "/r/…" in caplog.text and token not in caplog.text
+
+
+def test_flask_error_log_redacts_the_link(app, store, open_campaign, caplog):
+    token = first_token(store)
+    with app.test_request_context(f"/r/{token}", method="POST"), caplog.at_level(logging.ERROR):
+        try:
+            raise RuntimeError("unexpected")
+        except RuntimeError:
+            app.log_exception(sys.exc_info())
+    assert "Exception on /r/… [POST]" in caplog.text and token not in caplog.text
 
 
 def test_anonymity_note_follows_the_configured_threshold(app, client, store, open_campaign):

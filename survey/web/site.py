@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template
+from sqlalchemy.exc import DBAPIError
 
 bp = Blueprint("site", __name__)
 
@@ -27,10 +28,25 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    for code in (400, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(DBAPIError, _database_unavailable)
 
 
 def _error_page(error):
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, DBAPIError):  # raised while committing, after the view returned
+        return _database_unavailable(original)
     code = getattr(error, "code", 500) or 500
     return render_template("error.html", code=code), code
+
+
+def _database_unavailable(_error):
+    """Down, locked or unreachable: say so; the transaction was rolled back, nothing half-stored."""
+    from flask import current_app, request
+
+    from ..serve import redact
+
+    current_app.logger.warning("database unavailable on %s [%s]: %s", redact(request.path), request.method,
+                               _error.__class__.__name__)
+    return render_template("error.html", code=503), 503

@@ -1,0 +1,65 @@
+"""Faults: with the database down or locked, pages answer 503 and a submission is stored whole or not at all."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from survey import create_app
+from survey.models import Invitation, Response
+from test_respond import SECRET, count, csrf_of, first_token, full_answers
+
+
+def test_an_unreachable_database_gives_a_clear_503(database_url, tmp_path):
+    unreachable = ("postgresql+psycopg://postgres@127.0.0.1:1/nothing" if database_url.startswith("postgresql")
+                   else f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.sqlite'}")
+    app = create_app({"DATABASE_URL": unreachable, "SECRET_KEY": SECRET, "DATABASE_TIMEOUT": 1})
+    client = app.test_client()
+    from survey import tokens
+
+    response = client.get(f"/r/{tokens.sign(SECRET, '0' * 32)}?lang=en")
+    assert response.status_code == 503
+    assert "Nothing you sent was stored" in response.get_data(as_text=True)
+    page = client.get("/hr/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/hr/login", data={"csrf_token": token, "email": "a@b.kz", "password": "x" * 12}).status_code == 503
+
+
+def test_a_submit_against_a_locked_database_is_refused_whole_then_works(app, store, open_campaign):
+    from survey import db
+
+    store.engine.dispose()
+    app.extensions["survey.db"] = db.Database(app.config["DATABASE_URL"], busy_timeout=1)  # wait 1 s, not 15
+    client = app.test_client()
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    form = {"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}
+
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with store.engine.connect() as conn:
+            if store.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN EXCLUSIVE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql("LOCK TABLE invitations IN ACCESS EXCLUSIVE MODE")
+            locked.set()
+            release.wait(30)
+            conn.exec_driver_sql("ROLLBACK")
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        response = client.post(f"/r/{token}?lang=en", data=form)
+        assert response.status_code == 503
+        assert "Nothing you sent was stored" in response.get_data(as_text=True)
+    finally:
+        release.set()
+        holder.join()
+    assert count(store, Response) == 0
+    with store.transaction() as session:
+        assert session.scalar(select(Invitation.done).where(Invitation.done.is_(True))) is None
+    assert client.post(f"/r/{token}", data=form).status_code == 302
+    assert count(store, Response) == 1
