@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(auth.load_user)
     # Every staff form is checked for its CSRF token before the view runs. The respondent's form
     # checks its own token, so that an expired page keeps the answers instead of losing them.
+    from .web.limits import limiter
+
+    limiter.init_app(app)
     csrf = CSRFProtect(app)
     csrf.exempt(respond.bp)
     return app

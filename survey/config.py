@@ -37,6 +37,11 @@ class Defaults:
     # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
     # generated on the fly would differ between servers and silently break every link.
     PRODUCTION = False
+    # Limits per client address. Offices share one address behind their gateway, so the
+    # respondent limit is generous; sign-in is strict (the account lockout stops guessing too).
+    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
+    RATELIMIT_RESPONDENT = "300 per minute"
+    RATELIMIT_LOGIN = "10 per minute"
     PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 
 

@@ -28,6 +28,7 @@ def app(database_url, tmp_path):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "BASE_URL": "http://survey.test",
+        "RATELIMIT_ENABLED": False,  # tests/test_limits.py turns them on
     })
     app.instance_path = str(tmp_path / "instance")
     store = database.get_db(app)

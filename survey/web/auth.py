@@ -13,6 +13,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import accounts, audit, db
 from ..models import User
+from . import limits
+from .limits import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/hr")
 
@@ -63,6 +65,7 @@ HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(limits.login, methods=["POST"])
 def login():
     form = LoginForm()
     error = None

@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 
 from .. import db, respond
 from ..models import SELF
-from . import instruments
+from . import instruments, limits
+from .limits import limiter
 
 bp = Blueprint("respond", __name__)
 
@@ -54,6 +55,7 @@ def _page(invitation, answers, *, status=200, missing=(), message=None, token):
 
 
 @bp.get("/r/<token>")
+@limiter.limit(limits.respondent)
 def form(token):
     invitation = _open(token)
     saved = request.args.get("saved") == "1"
@@ -62,6 +64,7 @@ def form(token):
 
 
 @bp.post("/r/<token>")
+@limiter.limit(limits.respondent)
 def post(token):
     invitation = _open(token)
     instrument = instruments()[invitation.assessment.instrument]
