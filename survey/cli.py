@@ -54,9 +54,29 @@ def main() -> None:
 
 @cli.command("init")
 def init_command():
-    """Create the database tables (an existing database is left as it is)."""
-    db.get_db().create_all()
+    """Create the database, or bring an existing one up to date (the same as `survey db upgrade`)."""
+    db.get_db().upgrade()
     click.echo(f"Database ready: {db.get_db().engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.group("db")
+def db_group():
+    """Database schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply the migrations up to REVISION (default: the newest). Safe to run again."""
+    db.get_db().upgrade(revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a new migration from the difference between the models and the database."""
+    db.get_db().revision(message)
 
 
 @cli.group("users")
@@ -317,3 +337,40 @@ def serve_command(host, port):
     serve(current_app._get_current_object(), host, port)
 
 
+
+def _email_command(name: str, kind: str) -> None:
+    """Send invitations or reminders by e-mail; counts on stdout, exit 1 when anything failed."""
+    from . import mail
+
+    try:
+        settings = mail.SmtpSettings.from_config(current_app.config)
+        send = mail.send_invitations if kind == "invitation" else mail.send_reminders
+        with _transaction() as session:
+            outcome = send(session, campaigns.get(session, name), settings, url_of=link_url,
+                           threshold=_config("ANONYMITY_THRESHOLD"))
+    except (campaigns.CampaignError, mail.MailError) as exc:
+        _fail(str(exc))
+    what = "invitations" if kind == "invitation" else "reminders"
+    click.echo(f"E-mailed {what} for '{name}': {outcome.sent} sent, {outcome.failed} failed, "
+               f"{outcome.skipped} raters without an e-mail address.")
+    if outcome.without_email:
+        click.echo("Without an e-mail address (hand them their links on paper):")
+        for full_name in outcome.without_email:
+            click.echo(f"  {full_name}")
+    if outcome.failed:
+        _fail(f"{outcome.failed} message(s) could not be sent:",
+              [f"{full_name}: {reason}" for full_name, reason in outcome.failures])
+
+
+@links_group.command("email")
+@click.argument("name")
+def links_email(name):
+    """E-mail every rater one message with all their personal links (needs SURVEY_SMTP_HOST)."""
+    _email_command(name, "invitation")
+
+
+@links_group.command("remind")
+@click.argument("name")
+def links_remind(name):
+    """E-mail a reminder to raters with questionnaires still open, listing only those."""
+    _email_command(name, "reminder")

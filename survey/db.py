@@ -7,6 +7,7 @@ commits through :func:`transaction`. So a half-done operation is never stored.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from flask import Flask, current_app, g
@@ -15,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
@@ -44,11 +47,35 @@ class Database:
         self.engine = make_engine(url, busy_timeout=busy_timeout)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
+    def alembic_config(self, connection):
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the newest version through the migrations (also on a new database)."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.upgrade(self.alembic_config(connection), revision)
+
+    def revision(self, message: str) -> None:
+        """Write a new migration from the difference between the models and the database."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.revision(self.alembic_config(connection), message=message, autogenerate=True)
+
     def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
+        self.upgrade()
 
     def drop_all(self) -> None:
         Base.metadata.drop_all(self.engine)
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
     def reorder_responses(self) -> None:
         """Rewrite the response tables in the order of their random keys.

@@ -1,0 +1,28 @@
+"""The schema comes from the migrations, and the migrations match the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from survey.models import Base
+
+
+def test_migrated_schema_matches_the_models(store):
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_survey_db_upgrade_is_safe_to_run_again(runner, store):
+    for _ in range(2):
+        result = runner.invoke("db", "upgrade")
+        assert result.exit_code == 0, result.output
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"alembic_version", "responses", "answers", "invitations", "users"} <= tables
+
+
+def test_init_builds_a_new_database_through_the_migrations(runner, store):
+    store.drop_all()
+    assert "responses" not in inspect(store.engine).get_table_names()
+    assert runner.invoke("init").exit_code == 0
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
