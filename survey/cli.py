@@ -310,6 +310,38 @@ def reports_build(name, out):
     click.echo(f"Wrote {len(paths)} reports to {out}/ (open {Path(out) / 'index.html'}).")
 
 
+@cli.group("retention")
+def retention_group():
+    """Keeping and deleting assessment records (order No. 260, para 15)."""
+
+
+@retention_group.command("purge")
+@click.option("--older-than", "period", default="3y", show_default=True,
+              help="remove campaigns whose last day of answering is older than this: 3y, 36m, 1095d")
+@click.option("--dry-run", is_flag=True, help="only list what would be removed")
+def retention_purge(period, dry_run):
+    """Delete campaigns past the retention period: answers, invitations, raters, the campaign."""
+    from . import audit, retention
+
+    try:
+        before = retention.cutoff(period)
+        with _transaction() as session:
+            purged = retention.purge(session, before, dry_run=dry_run)
+            if purged and not dry_run:
+                audit.record(session, "survey retention purge", "retention-purge",
+                             "; ".join(f"{p.campaign} ({p.responses} responses)" for p in purged))
+    except retention.RetentionError as exc:
+        _fail(str(exc))
+    verb = "Would remove" if dry_run else "Removed"
+    if not purged:
+        click.echo(f"Nothing to remove: no campaign closed before {before}.")
+    for p in purged:
+        click.echo(f"{verb} '{p.campaign}' (closed {p.closes_on}): {p.assessees} assessees, "
+                   f"{p.responses} responses, {p.invitations} invitations.")
+    if purged and not dry_run:
+        db.get_db().reorder_responses()  # SQLite: VACUUM, so the deleted answers leave no trace in the file
+
+
 @cli.command("demo")
 @click.option("--no-serve", is_flag=True, help="build the demo and stop, without serving the site")
 @click.option("--out", default="demo-output", show_default=True, type=click.Path(file_okay=False))
