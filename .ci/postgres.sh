@@ -20,7 +20,15 @@ start_postgres() {
   $runner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c fsync=off -c max_connections=200" start >/dev/null
   PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
-  export PG_URL PG_DIR PG_BIN
+  # start|stop for tests that take the server down mid-run (tests/test_faults.py)
+  cat > "$PG_DIR/ctl" <<CTL
+#!/usr/bin/env bash
+if [ "\$1" = stop ]; then exec $runner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop; fi
+exec $runner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c fsync=off -c max_connections=200" start
+CTL
+  chmod +x "$PG_DIR/ctl"
+  SURVEY_TEST_PG_CTL="$PG_DIR/ctl"
+  export PG_URL PG_DIR PG_BIN SURVEY_TEST_PG_CTL
   PG_RUNNER=$runner
 }
 

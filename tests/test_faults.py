@@ -1,6 +1,8 @@
 """Faults: with the database down or locked, pages answer 503 and a submission is stored whole or not at all."""
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 
 from sqlalchemy import select
@@ -63,3 +65,22 @@ def test_a_submit_against_a_locked_database_is_refused_whole_then_works(app, sto
         assert session.scalar(select(Invitation.done).where(Invitation.done.is_(True))) is None
     assert client.post(f"/r/{token}", data=form).status_code == 302
     assert count(store, Response) == 1
+
+
+if os.environ.get("SURVEY_TEST_PG_CTL"):  # set by .ci/run for its throw-away PostgreSQL server
+
+    def test_stopping_the_database_server_mid_run_gives_503_and_loses_nothing(app, store, open_campaign):
+        control = os.environ["SURVEY_TEST_PG_CTL"]
+        client = app.test_client()
+        token = first_token(store, relation="other")
+        html = client.get(f"/r/{token}").get_data(as_text=True)
+        form = {"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}
+        subprocess.run([control, "stop"], check=True, capture_output=True)
+        try:
+            assert client.post(f"/r/{token}", data=form).status_code == 503
+            assert client.get(f"/r/{token}").status_code == 503
+        finally:
+            subprocess.run([control, "start"], check=True, capture_output=True)
+        assert count(store, Response) == 0
+        assert client.post(f"/r/{token}", data=form).status_code == 302  # the pool reconnects by itself
+        assert count(store, Response) == 1
