@@ -150,7 +150,8 @@ def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, lev
             skip = (assessment.id in sparse and invitation.relation != "self" and others.index(invitation) >= 2) \
                 or rng.random() < skip_share
             if skip:
-                if summary is not None and len(summary.open_links) < 5:
+                shown = {about for _, about, _ in summary.open_links} if summary is not None else set()
+                if summary is not None and len(summary.open_links) < 5 and assessment.assessee.full_name not in shown:
                     summary.open_links.append((invitation.rater.full_name, assessment.assessee.full_name,
                                                tokens.sign(app.secret_key, invitation.key)))
                 continue
