@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = SurveyFlask(__name__, instance_relative_config=True)
     from . import config as configuration
     from . import db, i18n, instruments
-    from .web import auth, hr, mail, paper, respond, site, trainer
+    from .web import auth, hr, mail, paper, quality, reports, respond, site, trainer
 
     configuration.load(app, config)
     # A broken questionnaire must stop the server at start, not a respondent halfway through.
@@ -38,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(trainer.bp)
     app.register_blueprint(mail.bp)
     app.register_blueprint(paper.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(quality.bp)
     app.before_request(auth.load_user)
     # Every staff form is checked for its CSRF token before the view runs. The respondent's form
     # checks its own token, so that an expired page keeps the answers instead of losing them.

@@ -52,6 +52,18 @@ def main() -> None:
     cli(prog_name="survey")
 
 
+def _register_feature_commands() -> None:
+    """Commands that live beside their feature (``survey/<feature>_cli.py``, each with ``register(cli)``)."""
+    import importlib
+    import pkgutil
+
+    import survey
+
+    for module in pkgutil.iter_modules(survey.__path__):
+        if module.name.endswith("_cli"):
+            importlib.import_module(f"survey.{module.name}").register(cli)
+
+
 @cli.command("init")
 def init_command():
     """Create the database, or bring an existing one up to date (the same as `survey db upgrade`)."""
@@ -406,3 +418,6 @@ def links_email(name):
 def links_remind(name):
     """E-mail a reminder to raters with questionnaires still open, listing only those."""
     _email_command(name, "reminder")
+
+
+_register_feature_commands()
