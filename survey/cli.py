@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import campaigns, create_app, db, instruments, people, raters, results, roster, tables
 
@@ -26,7 +26,12 @@ def _factory():
         sys.exit(1)
 
 
-cli = FlaskGroup(create_app=_factory, add_version_option=False, help="Bagalau 360: anonymous 360-degree assessment.")
+# Without Flask's own `run`: its development server logs every respondent link. `survey serve`
+# is the local server that does not.
+cli = FlaskGroup(create_app=_factory, add_default_commands=False, add_version_option=False,
+                 help="Bagalau 360: anonymous 360-degree assessment.")
+cli.add_command(shell_command)
+cli.add_command(routes_command)
 
 
 def _fail(message: str, details=()) -> None:
