@@ -1,7 +1,7 @@
 """What every page shares: headers, error pages, the landing page."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, Response, render_template
 from sqlalchemy.exc import DBAPIError
 
 bp = Blueprint("site", __name__)
@@ -15,6 +15,19 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
 @bp.get("/")
 def index():
     return render_template("index.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: does this instance reach its database? It says nothing else."""
+    from .. import db
+
+    try:
+        with db.get_db().engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError:
+        return Response("unavailable\n", status=503, mimetype="text/plain")
+    return Response("ok\n", mimetype="text/plain")
 
 
 def init_app(app: Flask) -> None:
