@@ -1,4 +1,91 @@
-"""E-mail to raters: invitations and reminders (being written)."""
-from flask import Blueprint
+"""E-mail to raters: invitations and reminders, sent by HR from the campaign's e-mail page.
+
+The page shows who can be reached by e-mail and who cannot (they get a printed sheet instead), and
+the record of what was sent. It never shows which questionnaires a rater has answered, only
+whether they still have any open. Sending is in :mod:`survey.mail`; this is the thin web layer.
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+
+from .. import audit, campaigns, db, mail, tokens
+from ..models import Campaign
+from .auth import requires
+from .hr import ActionForm
 
 bp = Blueprint("mail", __name__, url_prefix="/hr")
+STAFF = ("hr", "hr-head")
+ACTIONS = {"invitation": "email-invitations", "reminder": "email-reminders"}
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session().get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _render(campaign: Campaign, errors=None, status: int = 200):
+    contacts = mail.contacts(db.session(), campaign)
+    kind = request.args.get("kind")
+    result = None
+    if kind in mail.KINDS and errors is None:
+        result = {"kind": kind, "sent": _number("sent") or 0, "failed": _number("failed") or 0,
+                  "skipped": _number("skipped") or 0}
+    return render_template(
+        "mail/page.html", campaign=campaign, configured=mail.configured(current_app.config),
+        sender=str(current_app.config.get("MAIL_FROM") or ""),
+        with_email=[c for c in contacts if c.has_email], without_email=[c for c in contacts if not c.has_email],
+        open_with_email=sum(1 for c in contacts if c.has_email and c.has_open),
+        history=mail.history(db.session(), campaign), action=ActionForm(), errors=errors, result=result,
+    ), status
+
+
+@bp.get("/campaigns/<int:campaign_id>/email")
+@requires(*STAFF)
+def page(campaign_id):
+    return _render(_campaign(campaign_id))
+
+
+def _send(campaign_id: int, kind: str):
+    campaign = _campaign(campaign_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    operation = mail.send_invitations if kind == "invitation" else mail.send_reminders
+    try:
+        settings = mail.SmtpSettings.from_config(current_app.config)
+        base, secret = current_app.config["BASE_URL"], current_app.secret_key
+        outcome = operation(db.session(), campaign, settings, url_of=lambda key: tokens.url(base, secret, key),
+                            threshold=current_app.config["ANONYMITY_THRESHOLD"])
+    except (campaigns.CampaignError, mail.MailError) as exc:
+        return _render(campaign, errors=[exc.translated(gettext)], status=422)
+    audit.record(db.session(), g.user.email, ACTIONS[kind], f"{campaign.name}: {outcome.describe()}")
+    return redirect(url_for(".page", campaign_id=campaign.id, kind=kind, sent=outcome.sent,
+                            failed=outcome.failed, skipped=outcome.skipped))
+
+
+@bp.post("/campaigns/<int:campaign_id>/email/invitations")
+@requires(*STAFF)
+def invitations(campaign_id):
+    return _send(campaign_id, "invitation")
+
+
+@bp.post("/campaigns/<int:campaign_id>/email/reminders")
+@requires(*STAFF)
+def reminders(campaign_id):
+    return _send(campaign_id, "reminder")
