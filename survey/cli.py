@@ -426,3 +426,26 @@ def links_remind(name):
 
 
 _register_feature_commands()
+
+
+@cli.group("jobs")
+def jobs_group():
+    """Bulk work (e-mail batches, report archives) queued from the workspace."""
+
+
+@jobs_group.command("work")
+@click.option("--once", is_flag=True, help="run what is queued now and stop")
+@click.option("--interval", default=5.0, show_default=True, help="seconds between looks at the queue")
+def jobs_work(once, interval):
+    """Run queued jobs in this process (for a separate worker service)."""
+    import time
+
+    from . import jobs, mail  # noqa: F401 - importing mail registers its kinds
+
+    while True:
+        ran = jobs.run_pending(db.get_db(), current_app.config)
+        if ran:
+            click.echo(f"Ran {ran} job(s).")
+        if once:
+            return
+        time.sleep(interval)

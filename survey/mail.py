@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from . import campaigns
+from . import campaigns, jobs
 from .accounts import now
 from .messages import N_, DomainError
 from .models import SELF, Assessment, Campaign, Invitation, Person, SentMessage
@@ -233,7 +233,7 @@ class Outgoing:
 MAX_CONNECTIONS = 4  # one, and up to three more when the server drops the connection mid-batch
 
 
-def deliver(settings: SmtpSettings, batch: Sequence[Outgoing]) -> None:
+def deliver(settings: SmtpSettings, batch: Sequence[Outgoing], progress=None) -> None:
     """Hand every message of ``batch`` to the server over one connection. A message the server
     refuses is marked failed and the batch goes on; when the connection drops it is opened again
     (a few times at most) and the interrupted message tried once more; when the server cannot be
@@ -274,6 +274,8 @@ def deliver(settings: SmtpSettings, batch: Sequence[Outgoing]) -> None:
                 else:
                     outgoing.error = ""
                     break
+            if progress is not None:
+                progress(index + 1, len(pending))
     finally:
         if connection is not None:
             try:
@@ -309,22 +311,42 @@ class Outcome:
 
 
 def send_invitations(session: Session, campaign: Campaign, settings: SmtpSettings, *,
-                     url_of: Callable[[str], str], threshold: int, today: dt.date | None = None) -> Outcome:
+                     url_of: Callable[[str], str], threshold: int, today: dt.date | None = None,
+                     progress=None) -> Outcome:
     """To every rater with an e-mail address: one message listing all their questionnaires."""
-    _require_answerable(campaign, today)
+    require_answerable(campaign, today)
     return _send(session, campaign, settings, "invitation", campaigns.all_invitations_by_rater(session, campaign),
-                 url_of=url_of, threshold=threshold)
+                 url_of=url_of, threshold=threshold, progress=progress)
 
 
 def send_reminders(session: Session, campaign: Campaign, settings: SmtpSettings, *,
-                   url_of: Callable[[str], str], threshold: int, today: dt.date | None = None) -> Outcome:
+                   url_of: Callable[[str], str], threshold: int, today: dt.date | None = None,
+                   progress=None) -> Outcome:
     """To every rater with questionnaires still open: one message listing only those."""
-    _require_answerable(campaign, today)
+    require_answerable(campaign, today)
     return _send(session, campaign, settings, "reminder", campaigns.pending_raters(session, campaign),
-                 url_of=url_of, threshold=threshold)
+                 url_of=url_of, threshold=threshold, progress=progress)
 
 
-def _require_answerable(campaign: Campaign, today: dt.date | None) -> None:
+def _job(operation):
+    """A jobs.Kind runner: the settings and links come from the configuration."""
+
+    def run(session: Session, campaign: Campaign, config: Mapping, progress) -> str:
+        from . import tokens
+
+        base, secret = config["BASE_URL"], config["SECRET_KEY"]
+        outcome = operation(session, campaign, SmtpSettings.from_config(config),
+                            url_of=lambda key: tokens.url(base, secret, key),
+                            threshold=config["ANONYMITY_THRESHOLD"], progress=progress)
+        text = f"{campaign.name}: {outcome.describe()}"
+        if outcome.failures:
+            text += "; " + "; ".join(f"{name}: {reason}" for name, reason in outcome.failures[:10])
+        return text
+
+    return run
+
+
+def require_answerable(campaign: Campaign, today: dt.date | None) -> None:
     campaigns.require_status(campaign, "open")
     if not campaigns.is_answerable(campaign, today):
         raise campaigns.CampaignError(
@@ -333,7 +355,8 @@ def _require_answerable(campaign: Campaign, today: dt.date | None) -> None:
 
 
 def _send(session: Session, campaign: Campaign, settings: SmtpSettings, kind: str,
-          by_rater: Mapping[Person, list[Invitation]], *, url_of: Callable[[str], str], threshold: int) -> Outcome:
+          by_rater: Mapping[Person, list[Invitation]], *, url_of: Callable[[str], str], threshold: int,
+          progress=None) -> Outcome:
     outcome = Outcome(kind)
     batch: list[Outgoing] = []
     for rater, invitations in sorted(by_rater.items(), key=lambda pair: (pair[0].full_name, pair[0].id)):
@@ -347,7 +370,7 @@ def _send(session: Session, campaign: Campaign, settings: SmtpSettings, kind: st
             batch.append(Outgoing(rater, None, describe(exc)))
         else:
             batch.append(Outgoing(rater, message))
-    deliver(settings, batch)
+    deliver(settings, batch, progress)
     at = now()
     for outgoing in batch:
         ok = not outgoing.error
@@ -408,3 +431,7 @@ def history(session: Session, campaign: Campaign, limit: int = 1000) -> list[Sen
         .limit(limit)
     ).all()
     return [SentRecord(at, name, kind, ok, error or "") for at, name, kind, ok, error in rows]
+
+
+jobs.register("email-invitations", jobs.Kind(_job(send_invitations), "email-invitations"))
+jobs.register("email-reminders", jobs.Kind(_job(send_reminders), "email-reminders"))

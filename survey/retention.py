@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .messages import N_, DomainError
-from .models import Answer, Assessment, Campaign, Invitation, Rater, Response, SentMessage
+from .models import Answer, Assessment, Campaign, Invitation, Job, Rater, Response, SentMessage
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([ymd])\s*$")
 
@@ -74,6 +74,7 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
         session.execute(delete(Invitation).where(Invitation.assessment_id.in_(assessments)))
         session.execute(delete(Rater).where(Rater.assessment_id.in_(assessments)))
         session.execute(delete(SentMessage).where(SentMessage.campaign_id == campaign.id))
+        session.execute(delete(Job).where(Job.campaign_id == campaign.id))
         session.execute(delete(Assessment).where(Assessment.campaign_id == campaign.id))
         session.execute(delete(Campaign).where(Campaign.id == campaign.id))
     session.flush()

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from .. import audit, campaigns, db, mail, tokens
+from .. import campaigns, db, jobs, mail
 from ..models import Campaign
 from .auth import requires
 from .hr import ActionForm
@@ -35,24 +35,15 @@ def _campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
-def _number(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _render(campaign: Campaign, errors=None, status: int = 200):
     contacts = mail.contacts(db.session(), campaign)
-    kind = request.args.get("kind")
-    result = None
-    if kind in mail.KINDS and errors is None:
-        result = {"kind": kind, "sent": _number("sent") or 0, "failed": _number("failed") or 0,
-                  "skipped": _number("skipped") or 0}
     return render_template(
         "mail/page.html", campaign=campaign, configured=mail.configured(current_app.config),
         sender=str(current_app.config.get("MAIL_FROM") or ""),
         with_email=[c for c in contacts if c.has_email], without_email=[c for c in contacts if not c.has_email],
         open_with_email=sum(1 for c in contacts if c.has_email and c.has_open),
-        history=mail.history(db.session(), campaign), action=ActionForm(), errors=errors, result=result,
+        history=mail.history(db.session(), campaign), action=ActionForm(), errors=errors,
+        jobs=jobs.recent(db.session(), campaign), joined=request.args.get("joined") == "1",
     ), status
 
 
@@ -63,20 +54,19 @@ def page(campaign_id):
 
 
 def _send(campaign_id: int, kind: str):
+    """Queue the batch as a job (or join the one already running) and show its progress."""
     campaign = _campaign(campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    operation = mail.send_invitations if kind == "invitation" else mail.send_reminders
     try:
-        settings = mail.SmtpSettings.from_config(current_app.config)
-        base, secret = current_app.config["BASE_URL"], current_app.secret_key
-        outcome = operation(db.session(), campaign, settings, url_of=lambda key: tokens.url(base, secret, key),
-                            threshold=current_app.config["ANONYMITY_THRESHOLD"])
+        mail.SmtpSettings.from_config(current_app.config)
+        mail.require_answerable(campaign, None)
     except (campaigns.CampaignError, mail.MailError) as exc:
         return _render(campaign, errors=[exc.translated(gettext)], status=422)
-    audit.record(db.session(), g.user.email, ACTIONS[kind], f"{campaign.name}: {outcome.describe()}")
-    return redirect(url_for(".page", campaign_id=campaign.id, kind=kind, sent=outcome.sent,
-                            failed=outcome.failed, skipped=outcome.skipped))
+    job, new = jobs.start(db.session(), ACTIONS[kind], campaign, g.user.email)
+    db.session().commit()  # the worker must see the job
+    jobs.kick(current_app._get_current_object())
+    return redirect(url_for(".page", campaign_id=campaign.id, job=job.id, joined=0 if new else 1))
 
 
 @bp.post("/campaigns/<int:campaign_id>/email/invitations")
