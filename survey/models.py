@@ -258,3 +258,23 @@ class Job(Base):
               postgresql_where=text("status IN ('queued', 'running')"),
               sqlite_where=text("status IN ('queued', 'running')")),
     )
+
+
+class CompetencyTotal(Base):
+    """Per assessee, the sum and count of points per competency, apart for the self-assessment.
+
+    Rewritten with the assessee's responses on every submit (``respond``), so it is never out of
+    step with them, and it holds nothing the responses do not: a campaign's results read these
+    few rows per assessee instead of every answer.
+    """
+
+    __tablename__ = "competency_totals"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    is_self: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    competency_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[int] = mapped_column(Integer)
+    responses: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}

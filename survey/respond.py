@@ -18,13 +18,13 @@ from typing import Mapping
 
 from collections import defaultdict
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import drafts, tokens
+from . import drafts, scoring, tokens
 from .campaigns import is_answerable
 from .instruments import Instrument
-from .models import SELF, Answer, Assessment, Invitation, Response, random_key
+from .models import SELF, Answer, Assessment, CompetencyTotal, Invitation, Response, random_key
 
 
 class NotFound(Exception):
@@ -113,6 +113,11 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
     _rewrite(session, invitation.assessment_id, (invitation.relation == SELF, answers.given))
 
 
+def competency_of(question_id: str) -> str:
+    """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
+    return question_id.split(".", 1)[0]
+
+
 def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, int]]) -> None:
     stored: dict[str, tuple[bool, dict[str, int]]] = defaultdict(lambda: (False, {}))
     rows = session.execute(
@@ -127,6 +132,14 @@ def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, in
         session.execute(delete(Answer).where(Answer.response_id.in_(list(stored))), execution_options={"synchronize_session": False})
         session.execute(delete(Response).where(Response.assessment_id == assessment_id), execution_options={"synchronize_session": False})
     stored[random_key()] = new
+    session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id == assessment_id),
+                    execution_options={"synchronize_session": False})
+    session.execute(insert(CompetencyTotal), [
+        {"assessment_id": assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
+         "points": t.points, "answers": t.answers, "responses": t.responses}
+        for t in scoring.totals((scoring.Response(is_self, given) for is_self, given in stored.values()),
+                                competency_of)
+    ])
     responses = [
         Response(id=key, assessment_id=assessment_id, is_self=is_self,
                  answers=[Answer(question_id=q, points=p) for q, p in sorted(given.items())])

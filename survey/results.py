@@ -13,16 +13,30 @@ from . import scoring, tables
 from .campaigns import CampaignError
 from .instruments import Instrument
 from .messages import N_
-from .models import Answer, Assessment, Campaign, Person, Response
+from .models import Assessment, Campaign, CompetencyTotal, Person
 
 EXPORT_COLUMNS = ["assessee_id", "assessee_name", "instrument", "competency", "average", "band",
                   "answers", "respondents", "self_average"]
 
 
 @dataclass(frozen=True)
+class Assessee:
+    """Who a result belongs to: plain values, so that a campaign of thousands loads quickly."""
+
+    id: int
+    employee_id: str
+    full_name: str
+    position: str
+    unit: str
+    role: str
+    language: str
+    email: str
+
+
+@dataclass(frozen=True)
 class AssesseeResult:
     assessment_id: int
-    person: Person
+    person: Assessee
     instrument: Instrument
     result: scoring.Result
 
@@ -38,32 +52,28 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
         raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
                                "comparing results taken while answers still arrive would reveal individual answers"),
                             name=campaign.name, status=campaign.status)
-    by_response: dict[str, dict[str, int]] = defaultdict(dict)
-    meta: dict[str, tuple[int, bool]] = {}
+    per_assessment: dict[int, list[scoring.Total]] = defaultdict(list)
     rows = session.execute(
-        select(Response.id, Response.assessment_id, Response.is_self, Answer.question_id, Answer.points)
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Assessment, Assessment.id == Response.assessment_id)
+        select(CompetencyTotal.assessment_id, CompetencyTotal.is_self, CompetencyTotal.competency_id,
+               CompetencyTotal.points, CompetencyTotal.answers, CompetencyTotal.responses)
+        .join(Assessment, Assessment.id == CompetencyTotal.assessment_id)
         .where(Assessment.campaign_id == campaign.id)
     )
-    for response_id, assessment_id, is_self, question_id, points in rows:
-        by_response[response_id][question_id] = points
-        meta[response_id] = (assessment_id, is_self)
-    per_assessment: dict[int, list[scoring.Response]] = defaultdict(list)
-    for response_id, answers in by_response.items():
-        assessment_id, is_self = meta[response_id]
-        per_assessment[assessment_id].append(scoring.Response(is_self, answers))
+    for assessment_id, is_self, competency_id, points, answers, responses in rows:
+        per_assessment[assessment_id].append(scoring.Total(is_self, competency_id, points, answers, responses))
 
+    order = {i.id: [c.id for c in i.competencies] for i in instruments.values()}
     out = []
     assessments = session.execute(
-        select(Assessment, Person).join(Person, Person.id == Assessment.assessee_id)
+        select(Assessment.id, Assessment.instrument, Person.id, Person.employee_id, Person.full_name,
+               Person.position, Person.unit, Person.role, Person.language, Person.email)
+        .join(Person, Person.id == Assessment.assessee_id)
         .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)
-    ).all()
-    for assessment, person in assessments:
-        instrument = instruments[assessment.instrument]
-        structure = {c.id: [q.id for q in c.questions] for c in instrument.competencies}
-        result = scoring.assess(structure, per_assessment.get(assessment.id, []), threshold=threshold)
-        out.append(AssesseeResult(assessment.id, person, instrument, result))
+    )
+    for assessment_id, instrument_id, *person in assessments:
+        instrument = instruments[instrument_id]
+        result = scoring.from_totals(order[instrument.id], per_assessment.get(assessment_id, ()), threshold=threshold)
+        out.append(AssesseeResult(assessment_id, Assessee(*person), instrument, result))
     return out
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .messages import N_, DomainError
-from .models import Answer, Assessment, Campaign, Invitation, Job, Rater, Response, SentMessage
+from .models import Answer, Assessment, Campaign, CompetencyTotal, Invitation, Job, Rater, Response, SentMessage
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([ymd])\s*$")
 
@@ -71,6 +71,7 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
         # with foreign keys switched on for the connection.
         session.execute(delete(Answer).where(Answer.response_id.in_(responses)))
         session.execute(delete(Response).where(Response.assessment_id.in_(assessments)))
+        session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id.in_(assessments)))
         session.execute(delete(Invitation).where(Invitation.assessment_id.in_(assessments)))
         session.execute(delete(Rater).where(Rater.assessment_id.in_(assessments)))
         session.execute(delete(SentMessage).where(SentMessage.campaign_id == campaign.id))

@@ -12,9 +12,8 @@ Plain functions over plain values, so the arithmetic of the law can be checked b
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 # Para 8: "effective" 4-5, "proper" 3-3.99, "satisfactory" 2-2.99, "unsatisfactory" 0-1.99.
 BANDS: tuple[tuple[float, str], ...] = (
@@ -59,46 +58,65 @@ def band(value: float | None) -> str | None:
     if value is None:
         return None
     shown = round(value, DECIMALS)
-    return next(name for floor, name in BANDS if shown >= floor)
+    for floor, name in BANDS:
+        if shown >= floor:
+            return name
+    return BANDS[-1][1]
 
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def assess(competencies: Mapping[str, Sequence[str]], responses: Iterable[Response], *, threshold: int = 3) -> Result:
-    """The result of one assessee.
+@dataclass(frozen=True)
+class Total:
+    """The points given to one competency, over the self-assessment or over everyone else.
 
-    ``competencies`` maps each competency id, in the questionnaire's order, to its question ids.
+    Totals are all the scoring needs, so they are what the database keeps per assessee
+    (``competency_totals``): a campaign's results are then read from a few rows per assessee
+    instead of every answer.
     """
-    question_to_competency = {q: c for c, qs in competencies.items() for q in qs}
-    others: dict[str, list[int]] = defaultdict(list)
-    own: dict[str, list[int]] = defaultdict(list)
-    respondents: dict[str, int] = defaultdict(int)
-    total_respondents = 0
+
+    is_self: bool
+    competency_id: str
+    points: int
+    answers: int
+    responses: int
+
+
+def totals(responses: Iterable[Response], competency_of: Callable[[str], str | None]) -> list[Total]:
+    """Sum, count of answers and count of responses per (self or not, competency)."""
+    acc: dict[tuple[bool, str], list[int]] = {}
     for response in responses:
-        target = own if response.is_self else others
         touched = set()
         for question, points in response.answers.items():
-            competency = question_to_competency.get(question)
-            if competency is not None:
-                target[competency].append(points)
-                touched.add(competency)
-        if not response.is_self:
-            total_respondents += 1
-            for competency in touched:
-                respondents[competency] += 1
+            competency = competency_of(question)
+            if competency is None:
+                continue
+            entry = acc.setdefault((response.is_self, competency), [0, 0, 0])
+            entry[0] += points
+            entry[1] += 1
+            touched.add(competency)
+        for competency in touched:
+            acc[response.is_self, competency][2] += 1
+    return [Total(is_self, competency, *values) for (is_self, competency), values in acc.items()]
 
-    withheld = total_respondents < threshold
+
+def from_totals(competency_ids: Sequence[str], items: Iterable[Total], *, threshold: int = 3) -> Result:
+    """The result of one assessee from their totals (``competency_ids`` in the questionnaire's order)."""
+    by_key = {(t.is_self, t.competency_id): t for t in items}
+    respondents = max((t.responses for (is_self, _), t in by_key.items() if not is_self), default=0)
+    withheld = respondents < threshold
     results = []
-    for competency in competencies:
-        average = _mean(others[competency])
+    for competency in competency_ids:
+        others, own = by_key.get((False, competency)), by_key.get((True, competency))
+        average = others.points / others.answers if others and others.answers else None
         results.append(CompetencyResult(
             competency_id=competency,
             average=None if withheld else average,
-            answers=len(others[competency]),
-            respondents=respondents[competency],
-            self_average=_mean(own[competency]),
+            answers=others.answers if others else 0,
+            respondents=others.responses if others else 0,
+            self_average=own.points / own.answers if own and own.answers else None,
         ))
     averages = [r.average for r in results if r.average is not None]
     overall = None if withheld else _mean(averages)
@@ -107,10 +125,19 @@ def assess(competencies: Mapping[str, Sequence[str]], responses: Iterable[Respon
         competencies=tuple(results),
         overall=overall,
         band=band(overall),
-        respondents=total_respondents,
+        respondents=respondents,
         self_overall=_mean(self_values),
         withheld=withheld,
     )
+
+
+def assess(competencies: Mapping[str, Sequence[str]], responses: Iterable[Response], *, threshold: int = 3) -> Result:
+    """The result of one assessee.
+
+    ``competencies`` maps each competency id, in the questionnaire's order, to its question ids.
+    """
+    question_to_competency = {q: c for c, qs in competencies.items() for q in qs}
+    return from_totals(list(competencies), totals(responses, question_to_competency.get), threshold=threshold)
 
 
 def rounded(value: float | None) -> float | None:

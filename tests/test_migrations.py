@@ -29,3 +29,31 @@ def test_init_builds_a_new_database_through_the_migrations(runner, store):
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     newest = sorted(p.name.split("_")[0] for p in (ROOT / "survey" / "migrations" / "versions").glob("0*.py"))[-1]
     assert version == newest
+
+
+def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, store, open_campaign):
+    """Responses stored before revision 0003 get their totals, equal to what submitting writes."""
+    from sqlalchemy import select
+
+    from survey import respond
+    from survey.models import CompetencyTotal, Invitation
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
+            instrument = instruments[invitation.assessment.instrument]
+            form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+
+    def stored():
+        with store.transaction() as session:
+            return sorted((t.assessment_id, t.is_self, t.competency_id, t.points, t.answers, t.responses)
+                          for t in session.scalars(select(CompetencyTotal)))
+
+    written = stored()
+    assert len(written) > 50
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE competency_totals")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    store.upgrade()
+    assert stored() == written

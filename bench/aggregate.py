@@ -1,0 +1,44 @@
+"""Time and peak memory of turning a large campaign into the results export (issue target: 20,000
+assessees, ~3.6 million answers, <= 3 s and < 500 MB, on SQLite and PostgreSQL).
+
+    python bench/aggregate.py --url sqlite:////tmp/bench.sqlite
+Run bench/generate.py first. Peak memory is the process's maximum resident set size.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from survey import instruments as instrument_files  # noqa: E402
+from survey import results  # noqa: E402
+from survey.config import Defaults  # noqa: E402
+from survey.db import Database  # noqa: E402
+from survey.models import Campaign  # noqa: E402
+
+
+def measure(url: str) -> dict:
+    database = Database(url)
+    loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with database.transaction() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == "Bench"))
+        items = results.campaign_results(session, campaign, loaded, threshold=3)
+        rows = results.export_rows(items)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"assessees": len(items), "rows": len(rows), "seconds": round(seconds, 2),
+            "peak_mb": round(peak / 1024), "baseline_mb": round(before / 1024)}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    print(measure(parser.parse_args().url))

@@ -1,0 +1,90 @@
+"""Make a large closed campaign for benchmarks: N assessees, each with 5 raters and a self-assessment.
+
+Rows are written in bulk (executemany; COPY on PostgreSQL), not through the respondent pages:
+this measures aggregation, not submission.
+
+    python bench/generate.py --url sqlite:////tmp/bench.sqlite --assessees 20000
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import secrets
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from survey import instruments as instrument_files  # noqa: E402
+from survey import respond, scoring  # noqa: E402
+from survey.config import Defaults  # noqa: E402
+from survey.db import Database  # noqa: E402
+
+RATERS = 5
+
+
+def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    database = Database(url)
+    database.drop_all()
+    database.create_all()
+    loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
+    questions = {k: [q.id for q in v.questions] for k, v in loaded.items()}
+    people, assessments, responses, answers, totals = [], [], [], [], []
+    for i in range(1, assessees + 1):
+        role = "head" if i % 2 == 0 else "servant"  # half heads (36 questions), half servants (24): ~3.6 M answers
+        people.append((i, f"E{i:06d}", f"Person {i}", "Expert", f"Unit {i % 200}", role, None, "", "kk"))
+        assessments.append((i, 1, i, role))
+        level = rng.uniform(2.5, 4.5)
+        given = []
+        for r in range(RATERS + 1):
+            rid = secrets.token_hex(16)
+            responses.append((rid, i, r == RATERS))
+            points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in questions[role]}
+            answers.extend((rid, q, p) for q, p in points.items())
+            given.append(scoring.Response(r == RATERS, points))
+        totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
+                      for t in scoring.totals(given, respond.competency_of))
+    raw = database.engine.raw_connection()
+    started = time.perf_counter()
+    try:
+        cur = raw.cursor()
+        cur.execute("INSERT INTO campaigns (id, name, status, closes_on) VALUES (1, 'Bench', 'closed', %s)"
+                    if database.engine.dialect.name == "postgresql" else
+                    "INSERT INTO campaigns (id, name, status, closes_on) VALUES (1, 'Bench', 'closed', ?)",
+                    (dt.date.today(),))
+        if database.engine.dialect.name == "postgresql":
+            for table, columns, rows in (
+                ("people", "id, employee_id, full_name, position, unit, role, manager_id, email, language", people),
+                ("assessments", "id, campaign_id, assessee_id, instrument", assessments),
+                ("responses", "id, assessment_id, is_self", sorted(responses)),
+                ("answers", "response_id, question_id, points", sorted(answers)),
+                ("competency_totals", "assessment_id, is_self, competency_id, points, answers, responses", sorted(totals)),
+            ):
+                with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            cur.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?)", people)
+            cur.executemany("INSERT INTO assessments VALUES (?,?,?,?)", assessments)
+            cur.executemany("INSERT INTO responses VALUES (?,?,?)", sorted(responses))
+            cur.executemany("INSERT INTO answers VALUES (?,?,?)", sorted(answers))
+            cur.executemany("INSERT INTO competency_totals VALUES (?,?,?,?,?,?)", sorted(totals))
+        raw.commit()
+    finally:
+        raw.close()
+    with database.engine.connect() as conn:
+        if database.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
+    return {"assessees": assessees, "responses": len(responses), "answers": len(answers),
+            "seconds": time.perf_counter() - started}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--assessees", type=int, default=20000)
+    args = parser.parse_args()
+    print(generate(args.url, args.assessees))
