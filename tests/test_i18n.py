@@ -54,3 +54,13 @@ def _key(value):
 @pytest.mark.parametrize("language, expected", [("kk", "Бағалау 360"), ("ru", "Анонимная"), ("en", "Anonymous 360")])
 def test_pages_speak_the_chosen_language(client, language, expected):
     assert expected in client.get(f"/?lang={language}").get_data(as_text=True)
+
+
+def test_the_language_switch_keeps_the_other_query_arguments(client):
+    page = client.get("/?q=Қаржы&unit=2&lang=ru").get_data(as_text=True)
+    assert 'href="?q=%D2%9A%D0%B0%D1%80%D0%B6%D1%8B&amp;unit=2&amp;lang=kk"' in page
+
+
+def test_staff_keep_their_language_from_page_to_page(hr_client):
+    hr_client.get("/hr/?lang=ru")
+    assert '<html lang="ru">' in hr_client.get("/hr/people").get_data(as_text=True)

@@ -84,7 +84,7 @@ def login():
                 session["fp"] = _fingerprint(user)
                 audit.record(db.session(), user.email, "sign-in")
                 target = request.args.get("next") or ""
-                if not target.startswith("/hr/") or target.startswith("//"):
+                if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
                     target = url_for(HOME[user.role])
                 return redirect(target)
     # 200 even on a wrong password: the failure counter must be committed with the response.
