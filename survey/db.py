@@ -38,8 +38,9 @@ def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
         return engine
     # A lock held elsewhere (maintenance, a stuck session) must give a clear 503, not a hang.
     options = f"-c lock_timeout={int(busy_timeout * 1000)}"
-    return create_engine(url, pool_pre_ping=True,
-                         connect_args={"connect_timeout": max(1, int(busy_timeout)), "options": options})
+    # No pre-ping (a round trip per request): a connection found dead is discarded with the whole
+    # pool on first use, the request answers 503, and the next one connects afresh.
+    return create_engine(url, connect_args={"connect_timeout": max(1, int(busy_timeout)), "options": options})
 
 
 class Database:
@@ -61,6 +62,12 @@ class Database:
 
         with self.engine.begin() as connection:
             command.upgrade(self.alembic_config(connection), revision)
+
+    def downgrade(self, revision: str) -> None:
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.downgrade(self.alembic_config(connection), revision)
 
     def revision(self, message: str) -> None:
         """Write a new migration from the difference between the models and the database."""

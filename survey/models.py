@@ -90,8 +90,8 @@ class Assessment(Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    assessee_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    assessee_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     instrument: Mapped[str] = mapped_column(String(32))
 
     campaign: Mapped[Campaign] = relationship(back_populates="assessments")
@@ -135,7 +135,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True, default=random_key)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
-    rater_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     relation: Mapped[str] = mapped_column(String(16))
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     draft: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
@@ -158,7 +158,7 @@ class Response(Base):
     __tablename__ = "responses"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     is_self: Mapped[bool] = mapped_column(Boolean)
 
     answers: Mapped[list["Answer"]] = relationship(

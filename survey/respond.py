@@ -18,7 +18,7 @@ from typing import Mapping
 
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from . import drafts, scoring, tokens
@@ -113,6 +113,11 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
     _rewrite(session, invitation.assessment_id, (invitation.relation == SELF, answers.given))
 
 
+# A plain statement run for many rows: compiled once, where a multi-row insert of ever-changing
+# length would be compiled again on every submit.
+_INSERT_ANSWER = text("INSERT INTO answers (response_id, question_id, points) VALUES (:response_id, :question_id, :points)")
+
+
 def competency_of(question_id: str) -> str:
     """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
     return question_id.split(".", 1)[0]
@@ -134,18 +139,15 @@ def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, in
     stored[random_key()] = new
     session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id == assessment_id),
                     execution_options={"synchronize_session": False})
-    session.execute(insert(CompetencyTotal), [
+    # One multi-row INSERT per table: a few round trips per submit, however many answers.
+    session.execute(insert(CompetencyTotal).values([
         {"assessment_id": assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
          "points": t.points, "answers": t.answers, "responses": t.responses}
         for t in scoring.totals((scoring.Response(is_self, given) for is_self, given in stored.values()),
                                 competency_of)
-    ])
-    responses = [
-        Response(id=key, assessment_id=assessment_id, is_self=is_self,
-                 answers=[Answer(question_id=q, points=p) for q, p in sorted(given.items())])
-        for key, (is_self, given) in sorted(stored.items())
-    ]
-    session.add_all(responses)
-    session.flush()
-    for response in responses:  # keep no copies that a later rewrite would collide with
-        session.expunge(response)
+    ]))
+    ordered = sorted(stored.items())  # key order: the storage order says nothing about submission order
+    session.execute(insert(Response).values([{"id": key, "assessment_id": assessment_id, "is_self": is_self}
+                                             for key, (is_self, _given) in ordered]))
+    session.execute(_INSERT_ANSWER, [{"response_id": key, "question_id": q, "points": p}
+                                     for key, (_is_self, given) in ordered for q, p in sorted(given.items())])

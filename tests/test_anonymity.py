@@ -81,8 +81,8 @@ def test_closing_a_campaign_leaves_responses_stored_in_random_key_order(app, sto
     result = runner.invoke("campaign", "close", open_campaign)
     assert result.exit_code == 0, result.output
     with store.engine.connect() as conn:
-        stored = conn.exec_driver_sql("SELECT id FROM responses").scalars().all()
-        answer_order = conn.exec_driver_sql("SELECT response_id FROM answers").scalars().all()
+        stored = [row[0] for row in conn.exec_driver_sql("SELECT * FROM responses")]  # as a dump reads
+        answer_order = [row[0] for row in conn.exec_driver_sql("SELECT * FROM answers")]
     assert len(stored) > 30
     assert stored == sorted(stored)
     assert answer_order == sorted(answer_order)
@@ -112,8 +112,8 @@ def test_storage_details_do_not_pair_a_response_with_its_invitation(app, store, 
     assert submitted >= 4
     with store.engine.connect() as conn:
         assessment = conn.exec_driver_sql("SELECT DISTINCT assessment_id FROM responses").scalar_one()
-        in_storage_order = conn.exec_driver_sql(
-            f"SELECT id FROM responses WHERE assessment_id = {assessment}").scalars().all()
+        in_storage_order = [row[0] for row in conn.exec_driver_sql("SELECT * FROM responses")  # a full scan, as
+                            if row[1] == assessment]                                         # a dump reads
         assert len(in_storage_order) == submitted
         assert in_storage_order == sorted(in_storage_order)  # key order, not submission order
         if store.engine.dialect.name == "postgresql":

@@ -52,8 +52,7 @@ def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, 
 
     written = stored()
     assert len(written) > 50
-    with store.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE competency_totals")
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    store.downgrade("0002")
+    assert "competency_totals" not in inspect(store.engine).get_table_names()
     store.upgrade()
     assert stored() == written

@@ -6,7 +6,9 @@ the roster) and the switch on the page changes it for that view only.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from .. import db, respond
 from ..models import SELF
@@ -37,15 +39,28 @@ def _open(token: str):
     return invitation
 
 
+def _questions(instrument, is_self: bool, answers, missing) -> Markup:
+    context = {"instrument": instrument, "is_self": is_self, "answers": answers, "missing": set(missing),
+               "lang": str(get_locale())}
+    if answers or missing:
+        return Markup(render_template("respond/_questions.html", **context))
+    cache = current_app.extensions.setdefault("survey.questions", {})
+    key = (instrument.id, context["lang"], is_self)
+    if key not in cache:
+        cache[key] = Markup(render_template("respond/_questions.html", **context))
+    return cache[key]
+
+
 def _page(invitation, answers, *, status=200, missing=(), message=None, token):
     instrument = instruments()[invitation.assessment.instrument]
+    is_self = invitation.relation == SELF
     return render_template(
         "respond/form.html",
         invitation=invitation,
         assessee=invitation.assessment.assessee,
         instrument=instrument,
-        is_self=invitation.relation == SELF,
-        answers=answers,
+        is_self=is_self,
+        questions=_questions(instrument, is_self, answers, missing),
         missing=set(missing),
         missing_order=list(missing),
         message=message,
