@@ -314,17 +314,25 @@ def reports_group():
 @reports_group.command("build")
 @click.argument("name")
 @click.option("--out", required=True, type=click.Path(file_okay=False))
-def reports_build(name, out):
-    """Per assessee an HTML report and a PNG radar chart, in the assessee's language."""
+@click.option("--zip", "archive", type=click.Path(dir_okay=False), help="also put every PDF into this .zip file")
+@click.option("--no-pdf", is_flag=True, help="HTML and PNG only (faster)")
+def reports_build(name, out, archive, no_pdf):
+    """Per assessee an HTML report, a PNG radar chart and a PDF, in the assessee's language."""
     from .reports import individual
 
+    if archive and no_pdf:
+        _fail("--zip collects the PDFs: it cannot be combined with --no-pdf")
     try:
         with _transaction() as session:
-            paths = individual.build_all(session, campaigns.get(session, name), _instruments(), Path(out),
-                                         threshold=_config("ANONYMITY_THRESHOLD"))
+            built = individual.build(session, campaigns.get(session, name), _instruments(), Path(out),
+                                     threshold=_config("ANONYMITY_THRESHOLD"), pdf=not no_pdf,
+                                     archive=Path(archive) if archive else None)
     except campaigns.CampaignError as exc:
         _fail(str(exc))
-    click.echo(f"Wrote {len(paths)} reports to {out}/ (open {Path(out) / 'index.html'}).")
+    click.echo(f"Wrote {len(built.html)} reports to {out}/ (open {Path(out) / 'index.html'})"
+               + (f", {len(built.pdf)} as PDF" if built.pdf else "") + ".")
+    if built.archive:
+        click.echo(f"The PDFs are also in {built.archive}.")
 
 
 @cli.group("retention")

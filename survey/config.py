@@ -42,6 +42,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
     RATELIMIT_RESPONDENT = "300 per minute"
     RATELIMIT_LOGIN = "10 per minute"
+    REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
     TOPICS_FILE: str | None = None  # the training-topics catalogue; None: survey/topics/catalogue.yaml
     PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 

@@ -9,11 +9,12 @@ import re
 
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
-_TOKEN_PATH = re.compile(r"/r/[^ ?]+")
+_TOKEN_PATH = re.compile(r"/(r|report)/[^ ?/]+")
 
 
 def redact(path: str) -> str:
-    return _TOKEN_PATH.sub("/r/…", path)
+    """A respondent's link (/r/…) or an assessee's report link (/report/…) without its token."""
+    return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/…", path)
 
 
 class RedactingHandler(WSGIRequestHandler):

@@ -336,3 +336,11 @@ def test_flask_error_log_redacts_the_link(app, store, open_campaign, caplog):
 def test_anonymity_note_follows_the_configured_threshold(app, client, store, open_campaign):
     app.config["ANONYMITY_THRESHOLD"] = 5
     assert "at least 5 colleagues" in client.get(f"/r/{first_token(store)}?lang=en").get_data(as_text=True)
+
+
+def test_report_links_are_redacted_from_logs_too():
+    from survey.serve import redact
+
+    assert redact("/report/abc.def-ghi") == "/report/…"
+    assert redact("/r/abc.def?lang=ru") == "/r/…?lang=ru"
+    assert redact("/hr/campaigns/1/reports") == "/hr/campaigns/1/reports"

@@ -1,1 +1,8 @@
-"""Individual reports (order No. 260, appendices 7 and 8): the radar chart and the report page."""
+"""Individual reports (order No. 260, appendices 7 and 8).
+
+``model`` builds one plain report per assessee from the results; ``individual`` renders it as
+HTML, ``pdf`` as an A4 PDF, ``bundle`` many of them as a ZIP; ``radar`` and ``bars`` draw the
+charts, ``insights`` holds the thresholds beyond the form (blind spots, agreement, least-developed
+competencies), ``advice`` loads the development advice (``survey/advice/indicators.yaml``) and
+``links`` signs the assessee's personal link.
+"""

@@ -1,60 +1,117 @@
-"""The individual report of appendices 7-8, as a folder of HTML pages with PNG radar charts.
+"""The individual report of appendices 7-8 as HTML (a page for HR and the assessee, or a file),
+and the bulk build of a campaign's reports for ``survey reports build``.
 
-Each report is written in the assessee's own language (roster), with the competency names of
-their questionnaire. A withheld result shows no averages at all, only why.
+Each report is written by default in the assessee's own language (roster), with the competency
+names of their questionnaire. A withheld result shows no averages, charts or advice, only why.
 """
 from __future__ import annotations
 
+import base64
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Sequence
 
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from .. import results, scoring
 from ..models import Campaign
-from . import radar
+from . import bars, model, radar, text
+from .model import Report
 
 
-def chart(item: results.AssesseeResult, language: str) -> bytes:
-    instrument, result = item.instrument, item.result
+def language_of(report: Report, asked: str | None = None) -> str:
+    """The asked language if it is one of ours, else the assessee's own, else the default."""
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (asked, report.language):
+        if candidate in languages:
+            return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def chart_png(report: Report, language: str) -> bytes | None:
+    """The radar chart; none for a withheld report. Call in the report's locale (legend wording)."""
+    if report.withheld:
+        return None
+    t = text.texts(report.threshold)
+    return radar.render([line.name(language) for line in report.lines], [line.average for line in report.lines],
+                        [line.self_average for line in report.lines], others_label=t.others_label,
+                        self_label=t.self_label)
+
+
+def data_uri(png: bytes | None) -> str | None:
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def context(report: Report, language: str, *, chart_src: str | None, actions: Sequence[tuple[str, str]] = ()) -> dict:
+    """What the templates need; call inside ``force_locale(language)`` or a request in that language."""
+    sources = {}
+    for item in report.development:
+        if item.advice is not None:
+            sources[item.line.competency_id] = text.indicators_source([s(language) for s in item.advice.sources])
+    return dict(report=report, lang=language, t=text.texts(report.threshold), number=text.number, signed=text.signed,
+                chart_src=chart_src, bars=None if report.withheld else bars.layout(report, language),
+                sources=sources, actions=list(actions),
+                previous_heading=text.previous_heading(report.previous.campaign_name) if report.previous else "")
+
+
+def render_file(report: Report, language: str, *, chart_src: str | None) -> str:
+    """A stand-alone HTML file: its style inside, the radar chart at ``chart_src`` (a file or data: URI)."""
     with force_locale(language):
-        return radar.render(
-            [c.name(language) for c in instrument.competencies],
-            [c.average for c in result.competencies],
-            [c.self_average for c in result.competencies],
-            others_label=gettext("Colleagues (average)"),
-            self_label=gettext("Self-assessment"),
-        )
+        return render_template("reports/individual.html", **context(report, language, chart_src=chart_src))
 
 
-def render(item: results.AssesseeResult, campaign: Campaign, *, language: str, chart_src: str | None,
-           threshold: int) -> str:
-    with force_locale(language):
-        return render_template("reports/individual.html", item=item, campaign=campaign, lang=language,
-                               chart_src=chart_src, threshold=threshold, rounded=scoring.rounded)
+def file_stem(report: Report) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in report.employee_id)
 
 
-def build_all(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int) -> list[Path]:
-    items = results.campaign_results(session, campaign, instruments, threshold=threshold)
+@dataclass(frozen=True)
+class Built:
+    html: list[Path]
+    pdf: list[Path]
+    archive: Path | None
+
+
+def build_all(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
+              archive: Path | None = None) -> list[Path]:
+    """Per assessee an HTML page, a PNG radar chart and a PDF, in the assessee's language, and an
+    index page; returns the HTML pages (the command line and the demo print their count)."""
+    return build(session, campaign, instruments, out, threshold=threshold, pdf=pdf, archive=archive).html
+
+
+def build(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
+          archive: Path | None = None) -> Built:
+    from . import pdf as pdf_report
+
+    reports = model.build_reports(session, campaign, instruments, threshold=threshold)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for item in items:
-        language = item.person.language
-        stem = _safe(item.person.employee_id)
-        chart_name = None
-        if not item.result.withheld:
-            chart_name = f"{stem}.png"
-            (out / chart_name).write_bytes(chart(item, language))
-        page = out / f"{stem}.html"
-        page.write_text(render(item, campaign, language=language, chart_src=chart_name, threshold=threshold),
-                        encoding="utf-8")
-        paths.append(page)
+    pages, documents = [], []
+    for report in reports:
+        language = language_of(report)
+        stem = file_stem(report)
+        with force_locale(language):
+            png = chart_png(report, language)
+            if png is not None:
+                (out / f"{stem}.png").write_bytes(png)
+            page = out / f"{stem}.html"
+            page.write_text(render_file(report, language, chart_src=f"{stem}.png" if png else None), encoding="utf-8")
+            pages.append(page)
+            if pdf:
+                document = out / f"{stem}.pdf"
+                document.write_bytes(pdf_report.render(report, language, chart=png))
+                documents.append(document)
     (out / "index.html").write_text(
-        render_template("reports/index.html", items=items, campaign=campaign, names={i.person.employee_id: _safe(i.person.employee_id) for i in items}),
+        render_template("reports/index.html", items=reports, campaign=campaign,
+                        names={r.employee_id: file_stem(r) for r in reports}, pdf=pdf),
         encoding="utf-8")
-    return paths
+    if archive is not None:
+        write_archive(archive, documents)
+    return Built(pages, documents, archive)
 
 
-def _safe(employee_id: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in employee_id)
+def write_archive(path: Path, files: Iterable[Path]) -> None:
+    """The PDFs in one ZIP. PDFs are compressed already: stored, not deflated again."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as bundle:
+        for file in files:
+            bundle.write(file, arcname=file.name)

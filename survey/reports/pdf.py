@@ -1,0 +1,281 @@
+"""The individual report as a PDF on A4: the same sections and words as the HTML page.
+
+reportlab, chosen by measurement (bench/README.md): a report takes tens of milliseconds, where an
+HTML-to-PDF engine (WeasyPrint) takes ten times as long, and it needs no system libraries. The
+text is real text in an embedded subset of DejaVu Sans, which has every Kazakh letter (ә ғ қ ң ө
+ұ ү һ і), so a reader can search and copy it. The font files are the ones matplotlib ships, so the
+platform needs no font package. Charts: the radar chart as the same PNG as the page (about 200 dpi
+at its printed size), the bar chart as vector graphics.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import os
+from typing import Sequence
+
+import matplotlib
+from flask_babel import force_locale
+from reportlab import rl_config
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (HRFlowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
+                                Spacer, Table, TableStyle)
+from xml.sax.saxutils import escape
+
+from . import bars as bar_chart
+from . import text
+from .individual import chart_png, context
+from .model import Report
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN
+INK = colors.HexColor("#1b1f24")
+MUTED = colors.HexColor("#555d66")
+LINE = colors.HexColor("#c9ced4")
+BLUE = colors.HexColor("#1f5fa8")
+RED = colors.HexColor("#c0392b")
+AMBER = colors.HexColor("#b26a00")
+RADAR_WIDTH = 112 * mm
+
+
+@functools.cache
+def fonts() -> tuple[str, str]:
+    """Register DejaVu Sans from matplotlib's own font folder (once per process)."""
+    # Binary streams, not ASCII85: a tenth smaller, and nothing on the way needs 7-bit text.
+    rl_config.useA85 = 0
+    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, os.path.join(folder, "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+    return FONT, BOLD
+
+
+@functools.cache
+def styles() -> dict[str, ParagraphStyle]:
+    fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=3)
+    return {
+        "body": body,
+        "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=14.5, leading=18, spaceAfter=2),
+        "h2": ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=10,
+                             spaceAfter=2, textColor=INK, keepWithNext=True),
+        "h3": ParagraphStyle("h3", parent=body, fontName=BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2,
+                             keepWithNext=True),
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
+        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0),
+        "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11.5, spaceAfter=0, alignment=2),
+        "num_bold": ParagraphStyle("num_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0,
+                                   alignment=2),
+        "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "label": ParagraphStyle("label", parent=body, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0,
+                                textColor=MUTED),
+        "head_num": ParagraphStyle("head_num", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0,
+                                   alignment=2),
+        "caption": ParagraphStyle("caption", parent=body, fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER),
+        "withheld": ParagraphStyle("withheld", parent=body, borderColor=AMBER, borderWidth=1.5, borderPadding=6,
+                                   backColor=colors.HexColor("#fff6e5"), spaceBefore=8, spaceAfter=10),
+    }
+
+
+def _p(value: str, style: str = "body") -> Paragraph:
+    return Paragraph(escape(value), styles()[style])
+
+
+def _heading(value: str) -> list:
+    rule = HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=1, spaceAfter=5)
+    rule.keepWithNext = True  # a heading never ends a page without what it heads
+    return [_p(value, "h2"), rule]
+
+
+def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, overall: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    commands = [("FONT", (0, 0), (-1, -1), FONT, 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    if header:
+        commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK))
+    if overall:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, INK))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _bars(report: Report, language: str, t) -> Drawing:
+    chart = bar_chart.layout(report, language)
+    drawing = Drawing(chart.width, chart.height)
+    drawing.initialFontName, drawing.initialFontSize = FONT, chart.font_size  # else reportlab names Helvetica
+    top = chart.height
+
+    def y(value: float) -> float:  # layout y runs downwards, PDF y upwards
+        return top - value
+
+    for x, label in chart.ticks:
+        drawing.add(Line(x, y(0), x, y(chart.axis_y), strokeColor=colors.HexColor("#d5d9de"), strokeWidth=0.6))
+        drawing.add(String(x, y(chart.axis_y + 11), label, fontName=FONT, fontSize=chart.font_size,
+                           fillColor=MUTED, textAnchor="middle"))
+    for row in chart.rows:
+        for index, part in enumerate(row.label):
+            drawing.add(String(chart.left - 8, y(row.label_y(index)), part, fontName=FONT, fontSize=chart.font_size,
+                               fillColor=INK, textAnchor="end"))
+        drawing.add(Rect(chart.left, y(row.bar_y + chart.bar_height), row.bar_width, chart.bar_height,
+                         fillColor=BLUE, strokeColor=None, fillOpacity=0.85))
+        drawing.add(String(chart.value_x, y(row.centre + 3), row.value, fontName=FONT, fontSize=chart.font_size,
+                           fillColor=INK, textAnchor="end"))
+        if row.self_x is not None:
+            drawing.add(Line(row.self_x, y(row.bar_y - 3), row.self_x, y(row.bar_y + chart.bar_height + 3),
+                             strokeColor=RED, strokeWidth=2.4))
+    drawing.add(Line(chart.left, y(chart.axis_y), chart.right, y(chart.axis_y), strokeColor=colors.HexColor("#888888"),
+                     strokeWidth=0.8))
+    drawing.add(Rect(chart.left, y(chart.legend_y + 8), 14, 8, fillColor=BLUE, strokeColor=None, fillOpacity=0.85))
+    drawing.add(String(chart.left + 18, y(chart.legend_y + 7), t.others_label, fontName=FONT, fontSize=chart.font_size,
+                       fillColor=INK))
+    drawing.add(Line(chart.left + 190, y(chart.legend_y - 2), chart.left + 190, y(chart.legend_y + 10),
+                     strokeColor=RED, strokeWidth=2.4))
+    drawing.add(String(chart.left + 196, y(chart.legend_y + 7), t.self_label, fontName=FONT, fontSize=chart.font_size,
+                       fillColor=INK))
+    return drawing
+
+
+def _bullets(items: Sequence[str]) -> ListFlowable:
+    return ListFlowable([ListItem(_p(item, "cell"), leftIndent=12, value="•") for item in items],
+                        bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT, bulletFontSize=8,
+                        spaceBefore=1, spaceAfter=4)
+
+
+def story(report: Report, language: str, chart: bytes | None) -> list:
+    """The flowables of the report, in the order of templates/reports/_report.html."""
+    c = context(report, language, chart_src=None)
+    t, number, signed = c["t"], text.number, text.signed
+    r = report
+    out: list = [_p(t.title_head if r.instrument_id == "head" else t.title_servant, "title"),
+                 _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]
+    # Two pairs a row: the person on the left, the campaign on the right. It leaves room on the
+    # first page for the radar chart, which the form of appendices 7-8 puts beside the table.
+    identity = [[_p(t.full_name, "label"), _p(r.full_name, "cell"), _p(t.campaign, "label"), _p(r.campaign_name, "cell")],
+                [_p(t.position, "label"), _p(r.position, "cell"), _p(t.closes_on, "label"),
+                 _p(r.closes_on.isoformat(), "cell")],
+                [_p(t.unit, "label"), _p(r.unit, "cell"), _p(t.respondents, "label"), _p(str(r.respondents), "cell")]]
+    out.append(_table(identity, [31 * mm, WIDTH / 2 - 31 * mm, 34 * mm, WIDTH / 2 - 34 * mm], header=False))
+
+    if r.withheld:
+        out += [_p(t.withheld, "withheld"), _p(t.withheld_more)]
+    else:
+        head = [_p(t.number_sign, "head"), _p(t.competency, "head"), _p(t.average, "head_num"),
+                _p(t.self_assessment, "head_num")]
+        widths = [9 * mm, None, 26 * mm, 26 * mm]
+        if r.agreement_shown:
+            head.append(_p(t.agreement, "head"))
+            widths.append(36 * mm)
+        widths[1] = WIDTH - sum(w for w in widths if w)
+        rows = [head]
+        for line in r.lines:
+            row = [_p(str(line.number), "cell"), _p(line.name(language), "cell"), _p(number(line.average), "num"),
+                   _p(number(line.self_average), "num")]
+            if r.agreement_shown:
+                row.append(_p(t.agreement_words[line.agreement] if line.agreement else "—", "cell"))
+            rows.append(row)
+        overall = [_p("", "cell"), _p(t.overall, "cell_bold"), _p(number(r.overall), "num_bold"),
+                   _p(number(r.self_overall), "num_bold")] + ([_p("", "cell")] if r.agreement_shown else [])
+        rows.append(overall)
+        out += [Spacer(1, 6), _table(rows, widths, overall=True),
+                Paragraph(f"<b>{escape(t.result_of_assessment)}</b> {escape(t.bands[r.band])} ({number(r.overall)})",
+                          styles()["body"])]
+        if not r.has_self:
+            out.append(_p(t.no_self, "small"))
+
+        if chart is not None:
+            w, h = ImageReader(io.BytesIO(chart)).getSize()
+            out.append(KeepTogether(_heading(t.charts) + [
+                Image(io.BytesIO(chart), width=RADAR_WIDTH, height=RADAR_WIDTH * h / w), _p(t.radar_caption, "caption")]))
+        else:
+            out += _heading(t.charts)
+        drawing = _bars(report, language, t)
+        scale = min(1.0, WIDTH / drawing.width)
+        drawing.scale(scale, scale)
+        drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+        out.append(KeepTogether([Spacer(1, 8), _p(t.bars_title, "h3"), drawing,
+                                 _p(t.bars_caption, "caption")]))
+
+        out += _heading(t.comparison)
+        if not r.has_self:
+            out.append(_p(t.no_self_comparison))
+        elif not r.blind_spots and not r.hidden_strengths:
+            out.append(_p(t.no_gaps))
+        else:
+            for lines, title, note in ((r.blind_spots, t.blind_spots, t.blind_spots_note),
+                                       (r.hidden_strengths, t.hidden_strengths, t.hidden_strengths_note)):
+                if lines:
+                    out += [_p(title, "h3"), _p(note, "small"), _bullets([
+                        f"{line.name(language)}: {t.self_assessment} {number(line.self_average)}, "
+                        f"{t.average} {number(line.average)} ({signed(line.gap)})" for line in lines])]
+        out.append(_p(t.agreement_note if r.agreement_shown else t.agreement_not_shown, "small"))
+
+        out += _heading(t.development)
+        out.append(_p(t.development_note, "small"))
+        for item in r.development:
+            block = [_p(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
+            if item.advice is not None:
+                block += [_p(t.effective, "cell_bold"), _bullets([x(language) for x in item.advice.effective]),
+                          _p(t.ineffective, "cell_bold"), _bullets([x(language) for x in item.advice.ineffective]),
+                          _p(c["sources"][item.line.competency_id], "small")]
+            else:
+                block.append(_p(t.no_advice, "small"))
+            out.append(KeepTogether(block))
+
+        out += _heading(t.previous)
+        if r.previous is None:
+            out.append(_p(t.previous_first))
+        elif r.previous.withheld:
+            out.append(_p(f"{c['previous_heading']}. {t.previous_withheld}"))
+        else:
+            rows = [[_p(t.competency, "head"), _p(r.previous.campaign_name, "head_num"), _p(t.now, "head_num"),
+                     _p(t.change, "head_num")]]
+            rows += [[_p(line.name(language), "cell"), _p(number(line.previous), "num"), _p(number(line.average), "num"),
+                      _p(signed(line.change), "num")] for line in r.lines]
+            rows.append([_p(t.overall, "cell_bold"), _p(number(r.previous.overall), "num_bold"),
+                         _p(number(r.overall), "num_bold"), _p(signed(r.overall_change), "num_bold")])
+            out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True),
+                    _p(f"{c['previous_heading']} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
+
+    scale_text = "; ".join(f"{points} — {label(language)}" for points, label in r.scale)
+    out.append(KeepTogether(_heading(t.notes) + [
+        _p(t.method, "small"), _p(f"{t.scale} {scale_text}.", "small"), _p(t.no_relations, "small"),
+        Spacer(1, 6), _p(t.confidential, "small")]))
+    return out
+
+
+def render(report: Report, language: str, *, chart: bytes | None = None) -> bytes:
+    """The PDF bytes of one report in ``language``. ``chart``: the radar PNG if already drawn."""
+    fonts()
+    with force_locale(language):
+        if chart is None:
+            chart = chart_png(report, language)
+        t = text.texts(report.threshold)
+        title = f"{t.title_head if report.instrument_id == 'head' else t.title_servant} · {report.full_name}"
+        footer = f"{report.full_name} · {report.campaign_name} · {t.page} "
+        out = io.BytesIO()
+        document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                                     bottomMargin=18 * mm, title=title, author="Bagalau 360",
+                                     subject=report.campaign_name, lang=language, creator="Bagalau 360",
+                                     initialFontName=FONT, initialFontSize=9.5)
+
+        def page(canvas, doc):
+            canvas.saveState()
+            canvas.setFont(FONT, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(MARGIN, 10 * mm, footer + str(doc.page))
+            canvas.restoreState()
+
+        document.build(story(report, language, chart), onFirstPage=page, onLaterPages=page)
+    return out.getvalue()

@@ -1,0 +1,128 @@
+"""Every piece of wording of the report, translated once and shared by the HTML page and the PDF.
+
+Call :func:`texts` inside ``force_locale(language)`` (or a request in that language). The same
+words then appear in the browser and on paper, and the catalogues hold each of them once.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask_babel import gettext as _
+
+from . import insights
+
+
+def number(value: float | None) -> str:
+    """Two decimals with a point, as in the results export, so that the figures can be compared."""
+    return "—" if value is None else f"{value:.2f}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "0.00" if round(value, 2) == 0 else f"{value:+.2f}"
+
+
+def threshold_text(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def texts(threshold: int) -> SimpleNamespace:
+    gap = threshold_text(insights.GAP_THRESHOLD)
+    return SimpleNamespace(
+        title_head=_("Result of the 360 assessment (unit heads)"),
+        title_servant=_("Result of the 360 assessment (corps-B servants)"),
+        form_head=_("Form of appendix 7 to order No. 260"),
+        form_servant=_("Form of appendix 8 to order No. 260"),
+        confidential=_("Confidential: the results of the assessment are strictly confidential (order No. 260, para 16)."),
+        full_name=_("Full name"),
+        position=_("Position"),
+        unit=_("Unit"),
+        campaign=_("Campaign"),
+        closes_on=_("Last day of answering"),
+        respondents=_("Respondents (without the self-assessment)"),
+        withheld=_("Not enough responses: fewer than %(num)d colleagues answered, so no averages are shown. "
+                   "With so few answers an average would reveal what each colleague said.", num=threshold),
+        withheld_more=_("For the same reason this report has no charts, no comparison of the self-assessment "
+                        "with the colleagues' view and no development advice."),
+        number_sign=_("№"),
+        competency=_("Competency"),
+        average=_("Colleagues' average"),
+        self_assessment=_("Self-assessment"),
+        difference=_("Difference (self minus colleagues)"),
+        agreement=_("Agreement among raters"),
+        overall=_("Overall result"),
+        result_of_assessment=_("Result of the assessment:"),
+        bands={
+            "effective": _("Performs functional duties effectively"),
+            "proper": _("Performs functional duties properly"),
+            "satisfactory": _("Performs functional duties satisfactorily"),
+            "unsatisfactory": _("Performs functional duties unsatisfactorily"),
+        },
+        agreement_words={
+            "agree": _("raters agree"),
+            "partly": _("raters partly agree"),
+            "disagree": _("raters disagree"),
+        },
+        no_self=_("No self-assessment was submitted."),
+        charts=_("Charts"),
+        radar_alt=_("Radar chart of the competency averages and the self-assessment; the same figures are in the table above."),
+        radar_caption=_("Radar chart: colleagues' averages (solid line) and the self-assessment (dashed line), scale 0 to 5."),
+        others_label=_("Colleagues (average)"),
+        self_label=_("Self-assessment"),
+        bars_title=_("The same averages from the highest to the lowest"),
+        bars_caption=_("Bars: colleagues' averages; red mark: the self-assessment. Scale 0 to 5."),
+        comparison=_("Self-assessment and the colleagues' view"),
+        blind_spots=_("Possible blind spots"),
+        blind_spots_note=_("The self-assessment is at least %(gap)s point higher than the colleagues' average: "
+                           "colleagues see less of these competencies than the assessee does. They are worth "
+                           "discussing first.", gap=gap),
+        hidden_strengths=_("Hidden strengths"),
+        hidden_strengths_note=_("The colleagues' average is at least %(gap)s point higher than the self-assessment: "
+                                "colleagues see more of these competencies than the assessee does.", gap=gap),
+        no_gaps=_("No competency differs by %(gap)s point or more between the self-assessment and the "
+                  "colleagues' average.", gap=gap),
+        no_self_comparison=_("No self-assessment was submitted, so there is nothing to compare the colleagues' view with."),
+        agreement_note=_("Agreement among raters is judged from how far apart the respondents' own averages for a "
+                         "competency lie (their standard deviation): under %(agree)s the raters agree, from %(agree)s "
+                         "to under %(partly)s they partly agree, %(partly)s or more they disagree. It is shown in "
+                         "words only, and only with at least %(num)d respondents.",
+                         agree=f"{insights.AGREE_BELOW:.1f}", partly=f"{insights.PARTLY_BELOW:.1f}",
+                         num=insights.AGREEMENT_MIN_RESPONDENTS),
+        agreement_not_shown=_("Agreement among raters is not shown: it needs at least %(num)d respondents.",
+                              num=insights.AGREEMENT_MIN_RESPONDENTS),
+        development=_("Competencies to develop first"),
+        development_note=_("The %(num)d competencies with the lowest averages. Order No. 260 (para 37) asks that "
+                           "the least-developed competencies guide the choice of training. Below each: the "
+                           "behaviour colleagues observe when the competency is strong, and the behaviour that "
+                           "holds it back.", num=insights.LEAST_DEVELOPED),
+        effective=_("What effective behaviour looks like"),
+        ineffective=_("What holds it back"),
+        no_advice=_("No behavioural indicators are on file for this competency."),
+        previous=_("Compared with the previous campaign"),
+        previous_first=_("This is the assessee's first closed campaign: there is nothing to compare with yet."),
+        previous_withheld=_("The previous campaign had too few respondents for its averages to be shown, "
+                            "so there is nothing to compare with."),
+        now=_("Now"),
+        change=_("Change"),
+        previous_note=_("The respondents may differ between campaigns: read a change of less than half a point "
+                        "with care."),
+        notes=_("How to read this report"),
+        method=_("Each competency's average is the sum of the points given to its three questions divided by the "
+                 "number of those answers, over all respondents except the assessee. The self-assessment is shown "
+                 "beside it and is not counted (order No. 260, para 36). The overall result is the mean of the "
+                 "competency averages."),
+        scale=_("Points of the answer options:"),
+        no_relations=_("Answers are stored without who gave them or in which relation (manager, subordinate, peer), "
+                       "so the report has no breakdown by relation."),
+        page=_("page"),
+    )
+
+
+def previous_heading(campaign_name: str) -> str:
+    return _("Previous campaign: %(name)s", name=campaign_name)
+
+
+def indicators_source(sources) -> str:
+    return _("Behavioural indicators from: %(sources)s. The Kazakh wording is that of the source; "
+             "the Russian and English wording is our translation.", sources="; ".join(sources))

@@ -1,0 +1,102 @@
+"""The report as PDF: A4, embedded fonts, text a reader can search and copy, in bulk as a ZIP."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from survey.models import Person
+from test_reports import S1_RATERS, S1_SELF, close, ids, points, reports
+from test_results import answer_all, read_csv
+
+KAZAKH_LETTERS = "әғқңөұүһі"
+# The name has һ, which no competency name or indicator has.
+S1_NAME = "Шаһмардан Әбілқайырұлы"
+
+
+@pytest.fixture
+def closed(app, store, open_campaign, runner):
+    with store.transaction() as session:
+        session.execute(update(Person).where(Person.employee_id == "S1").values(full_name=S1_NAME))
+    answer_all(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
+    answer_all(app, store, "S2", [5, 1], self_points=4)
+    close(runner, open_campaign)
+    return open_campaign
+
+
+def pdf_of(hr_client, store, name, employee_id, **query):
+    campaign_id, assessment_id = ids(store, name)[employee_id]
+    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", query_string=query)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return PdfReader(io.BytesIO(response.data))
+
+
+def text_of(reader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_text_has_the_name_the_exported_averages_and_every_kazakh_letter(hr_client, store, closed, runner, tmp_path):
+    out = tmp_path / "results.csv"
+    runner.invoke("results", "export", closed, "--out", str(out))
+    exported = read_csv(out)
+    text = text_of(pdf_of(hr_client, store, closed, "S1", lang="kk"))
+    assert S1_NAME in text and closed in text
+    table = text[:text.index(exported["S1", "overall"]["average"])]  # the form's table, up to the overall result
+    for competency in ("communication", "ethics", "change", "results", "decisions", "cooperation", "promptness",
+                       "self_development"):
+        assert exported["S1", competency]["average"] in table, competency
+    assert "Ынтымақтастық" in text and "Функционалдық міндеттерін тиісті түрде атқарады" in text
+    assert set(KAZAKH_LETTERS) <= set(text.lower())
+
+
+def test_pdf_is_in_the_assessees_language_by_default(hr_client, store, closed):
+    text = text_of(pdf_of(hr_client, store, closed, "S1"))  # S1's roster language is Russian
+    assert "Сотрудничество" in text and "Ынтымақтастық" not in text
+
+
+def test_pdf_pages_are_a4(hr_client, store, closed):
+    reader = pdf_of(hr_client, store, closed, "S1")
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_pdf_embeds_every_font_it_uses(hr_client, store, closed):
+    reader = pdf_of(hr_client, store, closed, "S1", lang="kk")
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fonts[str(font["/BaseFont"])] = "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts and all(fonts.values()), fonts
+    assert any("DejaVuSans" in name for name in fonts)
+
+
+def test_pdf_has_the_radar_chart_as_an_image(hr_client, store, closed):
+    reader = pdf_of(hr_client, store, closed, "S1")
+    assert sum(len(page.images) for page in reader.pages) == 1
+
+
+def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
+    reader = pdf_of(hr_client, store, closed, "S2", lang="en")
+    text = text_of(reader)
+    assert "fewer than 3 colleagues answered" in text
+    assert not re.search(r"\d\.\d\d", text)
+    assert sum(len(page.images) for page in reader.pages) == 0
+
+
+def test_zip_holds_one_pdf_per_assessee(app, hr_client, store, closed):
+    campaign_id = ids(store, closed)["S1"][0]
+    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert len(names) == len(reports(app, store, closed)) == 7
+    assert sorted(name.split("_", 1)[0] for name in names) == ["D1", "H1", "S1", "S2", "S3", "S4", "S5"]
+    for name in names:
+        assert name.endswith(".pdf") and archive.read(name).startswith(b"%PDF")
+    assert S1_NAME in text_of(PdfReader(io.BytesIO(archive.read(next(n for n in names if n.startswith("S1_"))))))

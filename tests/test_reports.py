@@ -1,0 +1,367 @@
+"""Individual reports (appendices 7-8): figures, insights, HR pages, personal links, bulk build."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import time
+import zipfile
+
+import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import select, update
+
+from conftest import csrf
+from survey import campaigns, tokens
+from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
+from survey.reports import advice, insights, links, model
+from test_results import answer_all, read_csv
+
+# S1 (servant, Russian) is rated by four colleagues and rates themselves. By hand:
+#   communication 3,3,3,3 -> 3.00, self 5: +2.00, a blind spot; the raters agree (spread 0)
+#   ethics        4,4,4,4 -> 4.00, self 3: -1.00, a hidden strength (exactly the threshold)
+#   change        3,3,4,4 -> 3.50, self 4: +0.50, neither; the raters partly agree (spread 0.50)
+#   results       1,5,1,5 -> 3.00, self 3:  0.00; the raters disagree (spread 2.00)
+#   decisions     3,3,3,2 -> 2.75, self 4: +1.25, a blind spot
+#   cooperation, promptness, self_development: 4 from everyone -> 4.00, self 4
+# Overall (3 + 4 + 3.5 + 3 + 2.75 + 4 + 4 + 4) / 8 = 3.53125 -> 3.53, "proper".
+S1_RATERS = [{"communication": 3, "ethics": 4, "change": 3, "results": 1, "decisions": 3},
+             {"communication": 3, "ethics": 4, "change": 3, "results": 5, "decisions": 3},
+             {"communication": 3, "ethics": 4, "change": 4, "results": 1, "decisions": 3},
+             {"communication": 3, "ethics": 4, "change": 4, "results": 5, "decisions": 2}]
+S1_SELF = {"communication": 5, "ethics": 3, "change": 4, "results": 3, "decisions": 4}
+
+
+def points(values, default=4):
+    return lambda competency: values.get(competency, default)
+
+
+def close(runner, name):
+    result = runner.invoke("campaign", "close", name)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def closed(app, store, open_campaign, runner):
+    """S1 as above; S2 with two respondents only (withheld); H1 with five; closed."""
+    answer_all(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
+    answer_all(app, store, "S2", [5, 1], self_points=4)
+    answer_all(app, store, "H1", [4, 4, 5, 3, 4], self_points=5)
+    close(runner, open_campaign)
+    return open_campaign
+
+
+def ids(store, name):
+    """employee id -> (campaign id, assessment id) in the campaign called ``name``."""
+    with store.transaction() as session:
+        rows = session.execute(select(Person.employee_id, Assessment.campaign_id, Assessment.id)
+                               .join(Assessment, Assessment.assessee_id == Person.id)
+                               .join(Campaign, Campaign.id == Assessment.campaign_id).where(Campaign.name == name))
+        return {eid: (cid, aid) for eid, cid, aid in rows}
+
+
+def reports(app, store, name):
+    with store.transaction() as session:
+        campaign = campaigns.get(session, name)
+        return {r.employee_id: r for r in model.build_reports(session, campaign, app.extensions["survey.instruments"],
+                                                              threshold=app.config["ANONYMITY_THRESHOLD"])}
+
+
+def page(client, store, name, employee_id, **query):
+    campaign_id, assessment_id = ids(store, name)[employee_id]
+    return client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}", query_string=query)
+
+
+def publish(hr_client, store, name):
+    """HR publishes: the personal links CSV, as rows keyed by employee id."""
+    campaign_id = next(iter(ids(store, name).values()))[0]
+    path = f"/hr/campaigns/{campaign_id}/reports"
+    response = hr_client.post(f"{path}/links.csv", data={"csrf_token": csrf(hr_client, path)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {row["employee_id"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))}
+
+
+def token_of(url):
+    return url.rsplit("/report/", 1)[1]
+
+
+# --- the figures -------------------------------------------------------------------------------
+
+def test_report_figures_equal_the_results_export(app, store, closed, runner, tmp_path):
+    out = tmp_path / "results.csv"
+    assert runner.invoke("results", "export", closed, "--out", str(out)).exit_code == 0
+    exported = read_csv(out)
+    built = reports(app, store, closed)
+    compared = 0
+    for employee_id, report in built.items():
+        if report.withheld:
+            assert exported[employee_id, "overall"]["average"] == ""
+            continue
+        for line in report.lines:
+            row = exported[employee_id, line.competency_id]
+            assert f"{line.average:.2f}" == row["average"] and line.band == row["band"]
+            assert (f"{line.self_average:.2f}" if line.self_average is not None else "") == row["self_average"]
+            compared += 1
+        overall = exported[employee_id, "overall"]
+        assert f"{report.overall:.2f}" == overall["average"] and report.band == overall["band"]
+        assert str(report.respondents) == overall["respondents"]
+    assert compared == 8 + 12  # S1 (8 competencies) and H1 (12)
+
+
+def test_report_page_shows_the_hand_worked_figures(hr_client, store, closed):
+    body = page(hr_client, store, closed, "S1").get_data(as_text=True)
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td class=\"num\">([\d.]+)</td><td class=\"num\">([\d.]+)</td>", body)
+    assert [(n, avg, own) for n, _, avg, own in rows] == [
+        ("1", "3.00", "5.00"), ("2", "4.00", "3.00"), ("3", "3.50", "4.00"), ("4", "3.00", "3.00"),
+        ("5", "2.75", "4.00"), ("6", "4.00", "4.00"), ("7", "4.00", "4.00"), ("8", "4.00", "4.00")]
+    assert "3.53" in body and "Servant 1" in body
+
+
+def test_withheld_report_shows_no_averages_charts_or_advice(hr_client, store, closed):
+    body = page(hr_client, store, closed, "S2", lang="en").get_data(as_text=True)
+    report = body[body.index('<article class="report"'):body.index("</article>")]
+    assert "Servant 2" in report and "fewer than 3 colleagues answered" in report
+    assert not re.search(r"\d\.\d\d", report)  # no average, overall or self-assessment figure at all
+    assert "<img" not in report and "<svg" not in report
+    assert "Competencies to develop first" not in report
+
+
+def test_withheld_report_model_carries_no_figures(app, store, closed):
+    s2 = reports(app, store, closed)["S2"]
+    assert s2.withheld and s2.respondents == 2
+    assert s2.lines == () and s2.overall is None and s2.self_overall is None
+    assert s2.blind_spots == s2.hidden_strengths == s2.development == () and s2.previous is None
+
+
+# --- what the report reads into the figures ----------------------------------------------------
+
+def test_blind_spots_and_hidden_strengths_on_the_hand_fixture(app, store, closed):
+    s1 = reports(app, store, closed)["S1"]
+    assert [line.competency_id for line in s1.blind_spots] == ["communication", "decisions"]
+    assert [line.competency_id for line in s1.hidden_strengths] == ["ethics"]
+    assert [line.gap for line in s1.blind_spots] == [2.0, 1.25]
+
+
+@pytest.mark.parametrize("own, others, blind, hidden", [
+    (4.67, 3.67, True, False),   # exactly one point, as shown
+    (4.66, 3.67, False, False),  # 0.99
+    (3.50, 4.50, False, True),
+    (3.51, 4.50, False, False),
+    (None, 4.00, False, False),  # no self-assessment: nothing to compare
+])
+def test_gap_threshold_is_one_point_between_the_figures_as_shown(own, others, blind, hidden):
+    assert insights.is_blind_spot(own, others) is blind
+    assert insights.is_hidden_strength(own, others) is hidden
+
+
+def test_agreement_in_words_from_the_spread_of_the_respondents(app, store, closed):
+    s1 = {line.competency_id: line.agreement for line in reports(app, store, closed)["S1"].lines}
+    assert (s1["communication"], s1["change"], s1["results"], s1["decisions"]) == ("agree", "partly", "disagree", "agree")
+
+
+def test_agreement_is_not_given_for_fewer_than_three_respondents():
+    assert insights.agreement([1.0, 5.0]) is None
+    assert insights.agreement([1.0, 5.0, 3.0]) == "disagree"
+
+
+def test_least_developed_are_the_three_lowest_with_their_advice(app, store, closed):
+    s1 = reports(app, store, closed)["S1"]
+    # decisions 2.75, then communication and results at 3.00 in questionnaire order.
+    assert [d.line.competency_id for d in s1.development] == ["decisions", "communication", "results"]
+    assert "Қажетті мәліметтерді таба алады" in [t.kk for t in s1.development[0].advice.effective]
+
+
+def test_every_competency_of_every_questionnaire_has_advice_in_three_languages(app):
+    data = advice.load()
+    assert advice.missing(data, app.extensions["survey.instruments"]) == []
+    for entry in data.values():
+        assert all(text.kk and text.ru and text.en for text in entry.effective + entry.ineffective)
+
+
+def test_report_compares_with_the_previous_closed_campaign(app, store, closed, runner):
+    instrument_set = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        later = campaigns.create(session, "Test 2027", dt.date.today() + dt.timedelta(days=400), instrument_set)
+        previous = campaigns.get(session, closed)
+        for assessment in previous.assessments:  # the same raters as the year before
+            target = next(a for a in later.assessments if a.assessee_id == assessment.assessee_id)
+            for rater in assessment.raters:
+                session.add(Rater(assessment_id=target.id, rater_id=rater.rater_id, relation=rater.relation))
+        session.flush()
+        campaigns.open_(session, later)
+    answer_only(app, store, "Test 2027", "S1", [4, 4, 4, 4])
+    close(runner, "Test 2027")
+    s1 = reports(app, store, "Test 2027")["S1"]
+    assert s1.previous.campaign_name == closed and s1.previous.overall == 3.53
+    change = {line.competency_id: (line.previous, line.average, line.change) for line in s1.lines}
+    assert change["decisions"] == (2.75, 4.0, 1.25) and change["ethics"] == (4.0, 4.0, 0.0)
+    assert s1.overall_change == 0.47
+
+
+def answer_only(app, store, campaign_name, assessee, rater_points):
+    from test_results import _submit
+
+    instrument_set = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        invitations = session.scalars(
+            select(Invitation).join(Assessment, Assessment.id == Invitation.assessment_id)
+            .join(Campaign, Campaign.id == Assessment.campaign_id).join(Person, Person.id == Assessment.assessee_id)
+            .where(Person.employee_id == assessee, Campaign.name == campaign_name, Invitation.relation != "self")
+            .order_by(Invitation.id)).all()
+        for invitation, value in zip(invitations, rater_points):
+            _submit(session, instrument_set[invitation.assessment.instrument], invitation, value)
+
+
+def test_first_campaign_says_there_is_nothing_to_compare(hr_client, store, closed):
+    assert "first closed campaign" in page(hr_client, store, closed, "S1", lang="en").get_data(as_text=True)
+
+
+# --- HR pages ----------------------------------------------------------------------------------
+
+def test_report_is_in_the_assessees_language_and_hr_can_switch_it(hr_client, store, closed):
+    own = page(hr_client, store, closed, "S1").get_data(as_text=True)  # S1's roster language is Russian
+    assert '<article class="report" lang="ru">' in own and "Сотрудничество" in own
+    switched = page(hr_client, store, closed, "S1", lang="kk").get_data(as_text=True)
+    assert '<article class="report" lang="kk">' in switched and "Ынтымақтастық" in switched
+
+
+def test_campaign_reports_page_lists_every_assessee_with_links(hr_client, store, closed):
+    campaign_id = ids(store, closed)["S1"][0]
+    body = hr_client.get(f"/hr/campaigns/{campaign_id}/reports?lang=en").get_data(as_text=True)
+    for employee_id, (cid, aid) in ids(store, closed).items():
+        assert f"/hr/campaigns/{cid}/reports/{aid}\"" in body and f"/hr/campaigns/{cid}/reports/{aid}.pdf" in body
+    assert "not enough responses" in body
+
+
+def test_reports_wait_for_the_campaign_to_close(hr_client, store, open_campaign):
+    campaign_id, assessment_id = ids(store, open_campaign)["S1"]
+    for path in (f"/hr/campaigns/{campaign_id}/reports", f"/hr/campaigns/{campaign_id}/reports/{assessment_id}",
+                 f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", f"/hr/campaigns/{campaign_id}/reports.zip"):
+        assert hr_client.get(path).status_code == 409, path
+
+
+def test_report_pages_are_for_hr_only(staff, client, store, closed):
+    campaign_id, assessment_id = ids(store, closed)["S1"]
+    paths = [f"/hr/campaigns/{campaign_id}/reports", f"/hr/campaigns/{campaign_id}/reports/{assessment_id}",
+             f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", f"/hr/campaigns/{campaign_id}/reports.zip"]
+    trainer = staff("trainer")
+    for path in paths:
+        assert trainer.get(path).status_code == 403, path
+        assert client.get(path).status_code == 302, path
+    assert staff("hr-head").get(paths[1]).status_code == 200
+
+
+def test_report_of_an_assessment_of_another_campaign_is_not_found(hr_client, store, closed):
+    campaign_id, assessment_id = ids(store, closed)["S1"]
+    assert hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id + 1000}").status_code == 404
+
+
+def test_opening_and_downloading_reports_is_audited(hr_client, store, closed):
+    campaign_id, assessment_id = ids(store, closed)["S1"]
+    hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}")
+    hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf")
+    hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
+    publish(hr_client, store, closed)
+    with store.transaction() as session:
+        entries = {(e.action, e.detail) for e in session.scalars(select(AuditEntry)) if e.actor == "hr@body.kz"}
+    assert ("report-view", f"{closed}: S1") in entries
+    assert ("report-download", f"{closed}: S1 (ru)") in entries
+    assert ("reports-zip", f"{closed}: all units, 7 reports") in entries
+    assert ("reports-publish", f"{closed}: 7 personal links, valid 30 days") in entries
+
+
+def test_unit_zip_holds_only_that_units_reports(hr_client, store, closed):
+    with store.transaction() as session:
+        session.execute(update(Person).where(Person.employee_id.in_(["S3", "S4"])).values(unit="Unit B"))
+    campaign_id = ids(store, closed)["S1"][0]
+    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
+
+
+# --- the assessee's personal link --------------------------------------------------------------
+
+def test_each_personal_link_opens_its_own_report_and_no_other(hr_client, client, store, closed):
+    rows = publish(hr_client, store, closed)
+    names = {eid: row["full_name"] for eid, row in rows.items()}
+    assert len(rows) == 7
+    for employee_id, row in rows.items():
+        response = client.get(f"/report/{token_of(row['url'])}")
+        assert response.status_code == 200, employee_id
+        body = response.get_data(as_text=True)
+        assert names[employee_id] in body
+        assert not [n for e, n in names.items() if e != employee_id and n in body], employee_id
+
+
+def test_personal_link_needs_no_login_and_shows_no_staff_menu(hr_client, client, store, closed):
+    row = publish(hr_client, store, closed)["S1"]
+    body = client.get(f"/report/{token_of(row['url'])}").get_data(as_text=True)
+    assert "3.53" in body and "/hr/" not in body
+
+
+def test_personal_link_downloads_the_same_report_as_pdf(hr_client, client, store, closed):
+    row = publish(hr_client, store, closed)["S1"]
+    response = client.get(f"/report/{token_of(row['url'])}/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_altered_link_pointing_at_another_assessee_is_not_found(app, hr_client, client, store, closed):
+    rows = publish(hr_client, store, closed)
+    campaign_id, other = ids(store, closed)["S3"]
+    payload, timestamp, signature = token_of(rows["S1"]["url"]).split(".")
+    forged_payload = URLSafeTimedSerializer("anything", salt=links.SALT).dumps([campaign_id, other]).split(".")[0]
+    for token in (f"{forged_payload}.{timestamp}.{signature}", f"{payload}.{timestamp}.{signature[:-2]}xx",
+                  f"{payload}.{timestamp}", "x" * 300):
+        response = client.get(f"/report/{token}")
+        assert response.status_code == 404, token
+        assert "Servant 3" not in response.get_data(as_text=True)
+
+
+def test_link_signed_with_another_key_or_purpose_is_not_found(app, client, store, closed):
+    campaign_id, assessment_id = ids(store, closed)["S1"]
+    foreign = links.sign("another-installation", campaign_id, assessment_id)
+    respondent = tokens.sign(app.secret_key, "0" * 32)  # a questionnaire link's token
+    for token in (foreign, respondent):
+        assert client.get(f"/report/{token}").status_code == 404
+
+
+def test_expired_link_is_gone(app, client, store, closed):
+    campaign_id, assessment_id = ids(store, closed)["S1"]
+
+    class MonthAgo(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - 31 * 86400
+
+    old = URLSafeTimedSerializer(app.secret_key, salt=links.SALT, signer=MonthAgo).dumps([campaign_id, assessment_id])
+    response = client.get(f"/report/{old}")
+    assert response.status_code == 410 and "Servant 1" not in response.get_data(as_text=True)
+    app.config["REPORT_LINK_DAYS"] = 60
+    assert client.get(f"/report/{old}").status_code == 200
+
+
+def test_publishing_needs_the_page_token(hr_client, store, closed):
+    campaign_id = ids(store, closed)["S1"][0]
+    assert hr_client.post(f"/hr/campaigns/{campaign_id}/reports/links.csv").status_code == 400
+
+
+def test_reports_links_command_writes_a_private_file_of_working_links(runner, client, closed, tmp_path):
+    out = tmp_path / "report-links.csv"
+    result = runner.invoke("reports", "links", closed, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o077 == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = {row["employee_id"]: row for row in csv.DictReader(fh)}
+    assert client.get(f"/report/{token_of(rows['H1']['url'])}").status_code == 200
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def test_reports_build_writes_html_pdf_png_and_a_zip(runner, closed, tmp_path):
+    out, archive = tmp_path / "reports", tmp_path / "all.zip"
+    result = runner.invoke("reports", "build", closed, "--out", str(out), "--zip", str(archive))
+    assert result.exit_code == 0, result.output
+    assert (out / "S1.pdf").read_bytes().startswith(b"%PDF") and (out / "S1.png").exists()
+    assert not (out / "S2.png").exists()  # withheld: no chart
+    assert sorted(zipfile.ZipFile(archive).namelist()) == sorted(p.name for p in out.glob("*.pdf"))
+    assert len(list(out.glob("*.pdf"))) == 7
