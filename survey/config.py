@@ -71,6 +71,8 @@ def load(app, overrides: dict | None = None) -> None:
     # Over HTTPS the session cookie is never sent in clear; a plain-HTTP trial on one machine works too.
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
+    # Files that bulk jobs produce (report archives) until HR downloads them.
+    app.config.setdefault("JOBS_DIR", str(Path(app.instance_path) / "jobs"))
     if not app.config.get("SECRET_KEY"):
         if app.config["PRODUCTION"]:
             raise ConfigurationError(

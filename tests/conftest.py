@@ -8,12 +8,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from survey import create_app, db as database
 from survey import campaigns, people, raters, roster
 from survey.tables import Row
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class EnglishClient(FlaskClient):
+    """A browser that asks for English, so assertions read in one language. Respondent pages
+    still open in the rater's own language, as they should; tests that check Kazakh or Russian
+    ask for it with ?lang= or their own Accept-Language header."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
 
 @pytest.fixture
@@ -29,7 +40,9 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "BASE_URL": "http://survey.test",
         "RATELIMIT_ENABLED": False,  # tests/test_limits.py turns them on
+        "JOBS_DIR": str(tmp_path / "jobs"),
     })
+    app.test_client_class = EnglishClient
     app.instance_path = str(tmp_path / "instance")
     store = database.get_db(app)
     store.drop_all()

@@ -66,3 +66,24 @@ def test_jobs_work_once_runs_the_queue_from_the_command_line(app, store, mail_ca
     assert len(smtp.inbox.received) == 6
     with store.transaction() as session:
         assert session.scalar(select(Job.status)) == "done"
+
+
+def test_all_reports_are_prepared_as_a_job_and_downloaded_when_ready(app, store, open_campaign, hr_client, runner):
+    import io
+    import zipfile
+
+    from test_results import answer_all
+
+    answer_all(app, store, "S1", [4, 3, 5, 4], self_points=5)
+    runner.invoke("campaign", "close", open_campaign)
+    page = "/hr/campaigns/1/reports"
+    assert hr_client.get("/hr/campaigns/1/reports-all.zip").status_code == 404  # nothing prepared yet
+    response = hr_client.post("/hr/campaigns/1/reports/prepare", data={"csrf_token": csrf(hr_client, page)})
+    assert response.status_code == 302
+    wait_for_jobs(store)
+    html = hr_client.get(page).get_data(as_text=True)
+    assert "Download all reports (ZIP)" in html and "Prepared" in html
+    archive = zipfile.ZipFile(io.BytesIO(hr_client.get("/hr/campaigns/1/reports-all.zip").data))
+    names = archive.namelist()
+    assert len(names) == 7 and all(n.endswith(".pdf") for n in names)
+    assert archive.read(next(n for n in names if n.startswith("S1"))).startswith(b"%PDF")

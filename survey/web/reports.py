@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 import tempfile
+from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, g, make_response, render_template, request, send_file,
-                   url_for)
+                   redirect, url_for)
 from flask_babel import gettext
 
-from .. import audit, db, tables
+from .. import audit, db, jobs, tables
 from ..campaigns import CampaignError
 from ..models import Assessment, Campaign
 from ..reports import bundle, individual, links, model, pdf
@@ -124,8 +125,11 @@ def index(campaign_id):
     if refused:
         return refused
     items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold())
+    archive_job = next((j for j in jobs.recent(db.session(), campaign, limit=20) if j.kind == "reports-zip"), None)
     return _private(render_template("reports/campaign.html", campaign=campaign, items=items,
-                                    units=sorted({i.unit for i in items}), action=ActionForm(), days=_link_days()))
+                                    units=sorted({i.unit for i in items}), action=ActionForm(), days=_link_days(),
+                                    archive_job=archive_job,
+                                    archive_ready=archive_path(current_app.config, campaign.id).exists()))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>")
@@ -156,6 +160,58 @@ def pdf_file(campaign_id, assessment_id):
     language = _language(report)
     _log("report-download", f"{campaign.name}: {report.employee_id} ({language})")
     return _pdf_response(report, language)
+
+
+def archive_path(config, campaign_id: int) -> Path:
+    return Path(config["JOBS_DIR"]) / f"reports-{campaign_id}.zip"
+
+
+def _build_archive(session, campaign, config, progress) -> str:
+    """The ``reports-zip`` job: every report of a closed campaign, written beside the instance."""
+    reports = model.build_reports(session, campaign, current_app.extensions["survey.instruments"],
+                                  threshold=config["ANONYMITY_THRESHOLD"])
+    target = archive_path(config, campaign.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    with open(partial, "wb") as out:
+        count = bundle.write(out, reports, progress=progress)
+    partial.chmod(0o600)
+    partial.replace(target)  # never half a ZIP under the final name
+    return f"{campaign.name}: {count} reports"
+
+
+jobs.register("reports-zip", jobs.Kind(_build_archive, "reports-zip"))
+
+
+@bp.post("/hr/campaigns/<int:campaign_id>/reports/prepare")
+@requires(*STAFF)
+def prepare_archive(campaign_id):
+    """Queue the ZIP of every report (or join the one being made) and come back to the list."""
+    campaign, refused = _closed_campaign(campaign_id)
+    if refused:
+        return refused
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    jobs.start(db.session(), "reports-zip", campaign, g.user.email)
+    db.session().commit()
+    jobs.kick(current_app._get_current_object())
+    return redirect(url_for(".index", campaign_id=campaign.id))
+
+
+@bp.get("/hr/campaigns/<int:campaign_id>/reports-all.zip")
+@requires(*STAFF)
+def prepared_archive(campaign_id):
+    campaign, refused = _closed_campaign(campaign_id)
+    if refused:
+        return refused
+    path = archive_path(current_app.config, campaign.id)
+    if not path.exists():
+        abort(404)
+    _log("reports-zip-download", campaign.name)
+    response = send_file(path, mimetype="application/zip", as_attachment=True,
+                         download_name=f"reports-{campaign.id}.zip", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports.zip")
