@@ -54,7 +54,8 @@ class Summary:
             f"Campaign '{OPEN}' is open. Invitations answered: {self.done} of {self.invitations}.",
             "A few questionnaires still open (each link is personal):",
         ]
-        lines += [f"  {rater} about {about}: {base_url}/r/{token}" for rater, about, token in self.open_links]
+        lines += [f"  {rater}, {'self-assessment' if rater == about else 'about ' + about}: {base_url}/r/{token}"
+                  for rater, about, token in self.open_links]
         lines.append(f"Staff sign-in at {base_url}/hr/login (demo passwords, made for this run):")
         lines += [f"  {email} ({role}): {password}" for email, role, password in self.accounts]
         return "\n".join(lines)
