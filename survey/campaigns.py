@@ -206,28 +206,23 @@ def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
     return [(unit, d, t) for unit, (d, t) in sorted(units.items())]
 
 
-def pending_raters(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
-    """Raters with invitations still to answer, for reminders (never what anyone answered)."""
+def invitations_by_rater(session: Session, campaign: Campaign, *, pending_only: bool = False) -> dict[Person, list[Invitation]]:
+    """Each rater's invitations (or only those still to answer, for reminders) — never what anyone answered."""
     require_status(campaign, "open")
-    invitations = session.scalars(
-        select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id, Invitation.done.is_(False))
-        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
-        .order_by(Invitation.id)
-    ).all()
+    query = (select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
+             .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
+             .order_by(Invitation.id))
+    if pending_only:
+        query = query.where(Invitation.done.is_(False))
     out: dict[Person, list[Invitation]] = {}
-    for invitation in invitations:
+    for invitation in session.scalars(query):
         out.setdefault(invitation.rater, []).append(invitation)
     return out
+
+
+def pending_raters(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
+    return invitations_by_rater(session, campaign, pending_only=True)
 
 
 def all_invitations_by_rater(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
-    require_status(campaign, "open")
-    invitations = session.scalars(
-        select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
-        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
-        .order_by(Invitation.id)
-    ).all()
-    out: dict[Person, list[Invitation]] = {}
-    for invitation in invitations:
-        out.setdefault(invitation.rater, []).append(invitation)
-    return out
+    return invitations_by_rater(session, campaign)
