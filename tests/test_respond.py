@@ -344,3 +344,15 @@ def test_report_links_are_redacted_from_logs_too():
     assert redact("/report/abc.def-ghi") == "/report/…"
     assert redact("/r/abc.def?lang=ru") == "/r/…?lang=ru"
     assert redact("/hr/campaigns/1/reports") == "/hr/campaigns/1/reports"
+
+
+def test_switching_language_keeps_the_answers_given_so_far(client, store, open_campaign):
+    token = first_token(store, relation="other")
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    assert 'form="answers" name="action" value="lang-ru"' in html and 'id="answers"' in html
+    some = dict(list(full_answers(html, 2).items())[:5])
+    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "lang-ru", **some})
+    assert response.status_code == 302 and response.headers["Location"].endswith("?lang=ru")
+    switched = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="ru">' in switched and len(re.findall(r'value="2" checked', switched)) == 5
+    assert count(store, Response) == 0

@@ -87,8 +87,13 @@ def post(token):
     if not ResponseForm().validate_on_submit():
         # The page's security token expired or is missing: keep what was chosen and ask again.
         return _page(invitation, answers.given, status=400, message="expired", token=token)
-    action = request.form.get("action")
+    action = request.form.get("action") or ""
     lang = request.args.get("lang")
+    if action.startswith("lang-") and action[5:] in current_app.config["LANGUAGES"]:
+        # The language switch: keep what was chosen so far as a draft, then show the new language.
+        if answers.given:
+            respond.save_draft(db.session(), current_app.secret_key, invitation, answers)
+        return redirect(url_for(".form", token=token, lang=action[5:]))
     if action == "save":
         respond.save_draft(db.session(), current_app.secret_key, invitation, answers)
         return redirect(url_for(".form", token=token, saved=1, lang=lang))

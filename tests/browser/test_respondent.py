@@ -162,7 +162,8 @@ def test_language_switch_changes_the_page_language(app, store, open_campaign, li
     page.goto(live_server.link(key))
     assert page.locator("html").get_attribute("lang") == language  # the rater's roster language
     for code in [c for c in ("ru", "kk", "en") if c != language] + [language]:
-        follow(page.locator(f".languages a[hreflang={code}]"))
+        # On the questionnaire the switch is a button that submits the answers given so far.
+        follow(page.locator(f".languages button[lang={code}]"))
         page.wait_for_url(re.compile(rf"\?lang={code}$"))
         assert page.locator("html").get_attribute("lang") == code
         assert page.locator("h1").inner_text() == translate(app, code, "Questionnaire about a colleague")
