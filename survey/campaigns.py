@@ -51,7 +51,7 @@ def require_status(campaign: Campaign, *statuses: str) -> None:
                             name=campaign.name, status=campaign.status, needed=" or ".join(statuses))
 
 
-def rater_count_problems(session: Session, campaign: Campaign, minimum: int, maximum: int) -> list[str]:
+def rater_count_problems(session: Session, campaign: Campaign, minimum: int, maximum: int) -> list[DomainError]:
     """Every assessee whose number of raters breaks order No. 260, para 36 (3 to 7)."""
     counts = dict(session.execute(
         select(Assessment.id, func.count(Rater.id))
@@ -63,7 +63,8 @@ def rater_count_problems(session: Session, campaign: Campaign, minimum: int, max
     for assessment in sorted(campaign.assessments, key=lambda a: a.assessee.employee_id):
         n = counts.get(assessment.id, 0)
         if not minimum <= n <= maximum:
-            problems.append(f"{assessment.assessee.employee_id} {assessment.assessee.full_name}: {n} rater(s)")
+            problems.append(DomainError(N_("%(id)s %(name)s: %(count)d rater(s)"), id=assessment.assessee.employee_id,
+                                        name=assessment.assessee.full_name, count=n))
     return problems
 
 

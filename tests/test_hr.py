@@ -309,3 +309,10 @@ def test_audit_log_is_shown_and_holds_no_answers(hr_client, open_campaign, store
     hr_client.get("/hr/campaigns/1/links.csv")
     page = text(hr_client.get("/hr/audit"))
     assert "links-export" in page and "hr@body.kz" in page
+
+
+def test_the_3_to_7_check_is_shown_in_russian_on_a_russian_page(hr_client):
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    create_campaign(hr_client)
+    page = text(hr_client.get("/hr/campaigns/1?lang=ru"))
+    assert "D1 Директор: оценивающих — 0" in page and "rater(s)" not in page

@@ -71,7 +71,11 @@ def _errors(exc: DomainError) -> list[str]:
     errors = getattr(exc, "errors", None)
     if errors:
         return [e.translated(gettext) for e in errors]
-    return [exc.translated(gettext)] + list(getattr(exc, "details", []))
+    return [exc.translated(gettext)] + _translated(getattr(exc, "details", []))
+
+
+def _translated(items) -> list[str]:
+    return [i.translated(gettext) if isinstance(i, DomainError) else str(i) for i in items]
 
 
 @bp.get("/")
@@ -140,7 +144,8 @@ def campaign_page(campaign_id):
         "hr/campaign.html", campaign=campaign, items=[i for i in items if i.missing or not only_missing],
         units=campaigns.unit_progress(items), done=done, total=total, only_missing=only_missing,
         action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on),
-        problems=campaigns.rater_count_problems(db.session(), campaign, *_limits()) if campaign.status == "draft" else [],
+        problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
+        if campaign.status == "draft" else [],
     )
 
 
@@ -166,7 +171,8 @@ def _campaign_with_errors(campaign, errors):
         "hr/campaign.html", campaign=campaign, items=items, units=campaigns.unit_progress(items),
         done=sum(i.done for i in items), total=sum(i.total for i in items), only_missing=False,
         action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
-        problems=campaigns.rater_count_problems(db.session(), campaign, *_limits()) if campaign.status == "draft" else [],
+        problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
+        if campaign.status == "draft" else [],
     ), 422
 
 
