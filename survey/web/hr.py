@@ -135,18 +135,19 @@ def import_people():
 @bp.get("/campaigns/<int:campaign_id>")
 @requires(*STAFF)
 def campaign_page(campaign_id):
-    campaign = _campaign(campaign_id)
+    return _campaign_view(_campaign(campaign_id), only_missing=request.args.get("missing") == "1")
+
+
+def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
+    """The campaign page: progress, actions and, before opening, who breaks the 3-7 rule."""
     items = campaigns.assessee_progress(db.session(), campaign)
-    only_missing = request.args.get("missing") == "1"
-    done = sum(i.done for i in items)
-    total = sum(i.total for i in items)
     return render_template(
         "hr/campaign.html", campaign=campaign, items=[i for i in items if i.missing or not only_missing],
-        units=campaigns.unit_progress(items), done=done, total=total, only_missing=only_missing,
-        action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on),
+        units=campaigns.unit_progress(items), done=sum(i.done for i in items), total=sum(i.total for i in items),
+        only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
         problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
         if campaign.status == "draft" else [],
-    )
+    ), status
 
 
 def _limits():
@@ -166,14 +167,7 @@ def _campaign_action(campaign_id, operation, action_name):
 
 
 def _campaign_with_errors(campaign, errors):
-    items = campaigns.assessee_progress(db.session(), campaign)
-    return render_template(
-        "hr/campaign.html", campaign=campaign, items=items, units=campaigns.unit_progress(items),
-        done=sum(i.done for i in items), total=sum(i.total for i in items), only_missing=False,
-        action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
-        problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
-        if campaign.status == "draft" else [],
-    ), 422
+    return _campaign_view(campaign, errors=errors, status=422)
 
 
 @bp.post("/campaigns/<int:campaign_id>/open")
