@@ -64,3 +64,13 @@ def test_the_language_switch_keeps_the_other_query_arguments(client):
 def test_staff_keep_their_language_from_page_to_page(hr_client):
     hr_client.get("/hr/?lang=ru")
     assert '<html lang="ru">' in hr_client.get("/hr/people").get_data(as_text=True)
+
+
+def test_the_language_chosen_on_the_sign_in_page_survives_signing_in(app, staff):
+    from conftest import PASSWORD
+
+    client = app.test_client()
+    page = client.get("/hr/login?lang=kk").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/hr/login", data={"csrf_token": token, "email": "hr@body.kz", "password": PASSWORD})
+    assert '<html lang="kk">' in client.get("/hr/").get_data(as_text=True)

@@ -79,7 +79,10 @@ def login():
             if user is None:
                 error = _("Wrong e-mail or password.")
             else:
+                language = session.get("lang")
                 session.clear()  # no fixation: a new session for the signed-in user
+                if language:
+                    session["lang"] = language  # but the language chosen on the sign-in page stays
                 session["user_id"] = user.id
                 session["fp"] = _fingerprint(user)
                 audit.record(db.session(), user.email, "sign-in")
