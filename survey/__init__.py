@@ -41,8 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(quality.bp)
     app.before_request(auth.load_user)
-    # Every staff form is checked for its CSRF token before the view runs. The respondent's form
-    # checks its own token, so that an expired page keeps the answers instead of losing them.
+    # Every staff form is checked for its CSRF token before the view runs. The respondent's pages
+    # have none: their signed link is the credential (see web/respond.py).
     from .web.limits import limiter
 
     limiter.init_app(app)

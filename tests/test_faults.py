@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey import create_app
 from survey.models import Invitation, Response
-from test_respond import SECRET, count, csrf_of, first_token, full_answers
+from test_respond import SECRET, count, first_token, full_answers
 
 
 def test_an_unreachable_database_gives_a_clear_503(database_url, tmp_path):
@@ -35,7 +35,7 @@ def test_a_submit_against_a_locked_database_is_refused_whole_then_works(app, sto
     client = app.test_client()
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    form = {"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}
+    form = {"action": "submit", **full_answers(html)}
 
     locked, release = threading.Event(), threading.Event()
 
@@ -74,7 +74,7 @@ if os.environ.get("SURVEY_TEST_PG_CTL"):  # set by .ci/run for its throw-away Po
         client = app.test_client()
         token = first_token(store, relation="other")
         html = client.get(f"/r/{token}").get_data(as_text=True)
-        form = {"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}
+        form = {"action": "submit", **full_answers(html)}
         subprocess.run([control, "stop"], check=True, capture_output=True)
         try:
             assert client.post(f"/r/{token}", data=form).status_code == 503

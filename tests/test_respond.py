@@ -38,10 +38,6 @@ def first_token(store, **kw):
     return invitation_tokens(store, **kw)[0][0]
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def question_ids(html: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r'type="radio" name="([^"]+)"', html)))
 
@@ -133,7 +129,7 @@ def test_link_stops_working_after_the_closing_day(client, store, open_campaign):
 def test_submit_stores_one_response_and_the_link_then_says_done(client, store, open_campaign):
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html, 4)})
+    response = client.post(f"/r/{token}", data={"action": "submit", **full_answers(html, 4)})
     assert response.status_code == 302 and "/r/" not in response.headers["Location"]
     with store.transaction() as session:
         stored = session.scalars(select(Response)).all()
@@ -142,7 +138,7 @@ def test_submit_stores_one_response_and_the_link_then_says_done(client, store, o
         assert session.scalar(select(func_count_done())) == 1
     again = client.get(f"/r/{token}?lang=en")
     assert again.status_code == 410 and "already been submitted" in again.get_data(as_text=True)
-    assert client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit",
+    assert client.post(f"/r/{token}", data={"action": "submit",
                                              **full_answers(html, 1)}).status_code == 410
     assert count(store, Response) == 1
 
@@ -155,7 +151,7 @@ def func_count_done():
 def test_self_assessment_is_stored_as_self(client, store, open_campaign):
     token = first_token(store, relation="self")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    client.post(f"/r/{token}", data={"action": "submit", **full_answers(html)})
     with store.transaction() as session:
         assert session.scalars(select(Response.is_self)).all() == [True]
 
@@ -165,7 +161,7 @@ def test_incomplete_submit_names_the_missing_questions_and_keeps_answers(client,
     html = client.get(f"/r/{token}?lang=en").get_data(as_text=True)
     given = full_answers(html, 2)
     del given["ethics.2"], given["change.3"]
-    response = client.post(f"/r/{token}?lang=en", data={"csrf_token": csrf_of(html), "action": "submit", **given})
+    response = client.post(f"/r/{token}?lang=en", data={"action": "submit", **given})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "2 questions have no answer" in page
@@ -181,7 +177,7 @@ def test_values_outside_the_scale_count_as_unanswered(client, store, open_campai
     given = full_answers(html, 3)
     given["ethics.1"] = "9"
     given["results.2"] = "3.0"
-    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **given,
+    response = client.post(f"/r/{token}", data={"action": "submit", **given,
                                                  "leadership.1": "5", "evil": "<script>"})
     assert response.status_code == 422
     assert count(store, Response) == 0
@@ -191,7 +187,7 @@ def test_saved_draft_resumes_through_the_link_and_is_sealed_in_the_database(clie
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
     half = dict(list(full_answers(html, 5).items())[:12])
-    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", **half})
+    response = client.post(f"/r/{token}", data={"action": "save", **half})
     assert response.status_code == 302
     resumed = client.get(response.headers["Location"]).get_data(as_text=True)
     assert len(re.findall(r'value="5" checked', resumed)) == 12
@@ -209,25 +205,33 @@ def test_saved_draft_resumes_through_the_link_and_is_sealed_in_the_database(clie
 def test_submitting_deletes_the_draft(client, store, open_campaign):
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", "ethics.1": "3"})
-    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    client.post(f"/r/{token}", data={"action": "save", "ethics.1": "3"})
+    client.post(f"/r/{token}", data={"action": "submit", **full_answers(html)})
     with store.transaction() as session:
         assert [d for d in session.scalars(select(Invitation.draft)) if d] == []
 
 
-def test_missing_csrf_token_keeps_answers_and_stores_nothing(client, store, open_campaign):
+def test_respondent_pages_set_no_cookie(app, store, open_campaign):
+    """The link is the credential: no session, so nothing in the browser ties questionnaires together."""
     token = first_token(store, relation="other")
-    html = client.get(f"/r/{token}").get_data(as_text=True)
-    response = client.post(f"/r/{token}", data={"action": "submit", **full_answers(html, 3)})
-    assert response.status_code == 400
-    assert len(re.findall(r'value="3" checked', response.get_data(as_text=True))) == len(question_ids(html))
-    assert count(store, Response) == 0
+    browser = app.test_client()
+    html = browser.get(f"/r/{token}").get_data(as_text=True)
+    assert "csrf_token" not in html
+    answers = full_answers(html, 3)
+    for response in (browser.get(f"/r/{token}?lang=ru"),
+                     browser.post(f"/r/{token}", data={"action": "save", "ethics.1": "3"}),
+                     browser.post(f"/r/{token}", data={"action": "lang-kk", "ethics.1": "3"}),
+                     browser.post(f"/r/{token}", data={"action": "submit", **answers}),
+                     browser.get("/thanks"), browser.get(f"/r/{token}")):
+        assert "Set-Cookie" not in response.headers, response.request.path
+    assert browser.get_cookie("session") is None
+    assert count(store, Response) == 1
 
 
 def test_unknown_action_is_refused_without_storing(client, store, open_campaign):
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "delete", **full_answers(html)})
+    response = client.post(f"/r/{token}", data={"action": "delete", **full_answers(html)})
     assert response.status_code == 400
     assert count(store, Response) == 0
 
@@ -241,7 +245,7 @@ def snapshot(store):
 def test_a_get_writes_nothing(client, store, open_campaign):
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "save", "ethics.1": "3"})
+    client.post(f"/r/{token}", data={"action": "save", "ethics.1": "3"})
     before = snapshot(store)
     for lang in ("", "?lang=ru", "?lang=en", "?saved=1"):
         assert client.get(f"/r/{token}{lang}").status_code == 200
@@ -273,9 +277,8 @@ def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, 
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with urllib.request.urlopen(f"{base}/r/{token}") as page:
-            cookie = page.headers["Set-Cookie"].split(";")[0]
             html = page.read().decode()
-        body = urllib.parse.urlencode({"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)}).encode()
+        body = urllib.parse.urlencode({"action": "submit", **full_answers(html)}).encode()
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
@@ -284,7 +287,7 @@ def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, 
         opener = urllib.request.build_opener(NoRedirect)
 
         def submit(_):
-            request = urllib.request.Request(f"{base}/r/{token}", data=body, headers={"Cookie": cookie})
+            request = urllib.request.Request(f"{base}/r/{token}", data=body)
             try:
                 with opener.open(request, timeout=60) as r:
                     return r.status
@@ -305,7 +308,7 @@ def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, 
 def test_done_page_speaks_the_raters_language(client, store, open_campaign):
     token = first_token(store, assessee="S1", relation="self")  # S1's roster language is Russian
     html = client.get(f"/r/{token}").get_data(as_text=True)
-    client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit", **full_answers(html)})
+    client.post(f"/r/{token}", data={"action": "submit", **full_answers(html)})
     page = client.get(f"/r/{token}", headers={"Accept-Language": "en"})
     assert page.status_code == 410 and '<html lang="ru">' in page.get_data(as_text=True)
 
@@ -317,7 +320,7 @@ def test_a_failing_database_on_a_respondent_page_is_logged_without_the_link(app,
     with store.engine.begin() as conn:  # a real fault: the database lost a table
         conn.exec_driver_sql("DROP TABLE answers")
     with caplog.at_level(logging.WARNING):
-        response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "submit",
+        response = client.post(f"/r/{token}", data={"action": "submit",
                                                      **full_answers(html)})
     assert response.status_code == 503
     assert "/r/…" in caplog.text and token not in caplog.text
@@ -351,7 +354,7 @@ def test_switching_language_keeps_the_answers_given_so_far(client, store, open_c
     html = client.get(f"/r/{token}").get_data(as_text=True)
     assert 'form="answers" name="action" value="lang-ru"' in html and 'id="answers"' in html
     some = dict(list(full_answers(html, 2).items())[:5])
-    response = client.post(f"/r/{token}", data={"csrf_token": csrf_of(html), "action": "lang-ru", **some})
+    response = client.post(f"/r/{token}", data={"action": "lang-ru", **some})
     assert response.status_code == 302 and response.headers["Location"].endswith("?lang=ru")
     switched = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<html lang="ru">' in switched and len(re.findall(r'value="2" checked', switched)) == 5

@@ -2,12 +2,15 @@
 
 A GET writes nothing. Nothing here logs the token. The language starts as the rater's own (from
 the roster) and the switch on the page changes it for that view only.
+
+These pages set no cookie and carry no CSRF token. The signed link is the credential: a form on
+another site cannot post to a link it does not know, so a token would protect nothing, and a
+session cookie would be one more thing in a rater's browser that ties their questionnaires together.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from .. import db, respond
@@ -16,10 +19,6 @@ from . import instruments, limits
 from .limits import limiter
 
 bp = Blueprint("respond", __name__)
-
-
-class ResponseForm(FlaskForm):
-    """Only the CSRF token: the questions are the instrument's, read by ``respond.read_answers``."""
 
 
 @bp.errorhandler(respond.NotFound)
@@ -64,7 +63,6 @@ def _page(invitation, answers, *, status=200, missing=(), message=None, token):
         missing=set(missing),
         missing_order=list(missing),
         message=message,
-        form=ResponseForm(),
         token=token,
     ), status
 
@@ -84,9 +82,6 @@ def post(token):
     invitation = _open(token)
     instrument = instruments()[invitation.assessment.instrument]
     answers = respond.read_answers(instrument, request.form)
-    if not ResponseForm().validate_on_submit():
-        # The page's security token expired or is missing: keep what was chosen and ask again.
-        return _page(invitation, answers.given, status=400, message="expired", token=token)
     action = request.form.get("action") or ""
     lang = request.args.get("lang")
     if action.startswith("lang-") and action[5:] in current_app.config["LANGUAGES"]:
