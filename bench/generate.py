@@ -8,6 +8,7 @@ this measures aggregation, not submission.
 from __future__ import annotations
 
 import argparse
+import json
 import datetime as dt
 import random
 import secrets
@@ -32,7 +33,8 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
     database.create_all()
     loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
     questions = {k: [q.id for q in v.questions] for k, v in loaded.items()}
-    people, assessments, responses, answers, totals = [], [], [], [], []
+    people, assessments, responses, totals = [], [], [], []
+    answers = 0
     for i in range(1, assessees + 1):
         role = "head" if i % 2 == 0 else "servant"  # half heads (36 questions), half servants (24): ~3.6 M answers
         people.append((i, f"E{i:06d}", f"Person {i}", "Expert", f"Unit {i % 200}", role, None, "", "kk"))
@@ -41,9 +43,9 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
         given = []
         for r in range(RATERS + 1):
             rid = secrets.token_hex(16)
-            responses.append((rid, i, r == RATERS))
-            points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in questions[role]}
-            answers.extend((rid, q, p) for q, p in points.items())
+            points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in sorted(questions[role])}
+            responses.append((rid, i, r == RATERS, json.dumps(points)))
+            answers += len(points)
             given.append(scoring.Response(r == RATERS, points))
         totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
                       for t in scoring.totals(given, respond.competency_of))
@@ -59,8 +61,7 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
             for table, columns, rows in (
                 ("people", "id, employee_id, full_name, position, unit, role, manager_id, email, language", people),
                 ("assessments", "id, campaign_id, assessee_id, instrument", assessments),
-                ("responses", "id, assessment_id, is_self", sorted(responses)),
-                ("answers", "response_id, question_id, points", sorted(answers)),
+                ("responses", "id, assessment_id, is_self, answers", sorted(responses)),
                 ("competency_totals", "assessment_id, is_self, competency_id, points, answers, responses", sorted(totals)),
             ):
                 with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -69,8 +70,8 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
         else:
             cur.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?)", people)
             cur.executemany("INSERT INTO assessments VALUES (?,?,?,?)", assessments)
-            cur.executemany("INSERT INTO responses VALUES (?,?,?)", sorted(responses))
-            cur.executemany("INSERT INTO answers VALUES (?,?,?)", sorted(answers))
+            cur.executemany("INSERT INTO responses (id, assessment_id, is_self, answers) VALUES (?,?,?,?)",
+                            sorted(responses))
             cur.executemany("INSERT INTO competency_totals VALUES (?,?,?,?,?,?)", sorted(totals))
         raw.commit()
     finally:
@@ -78,7 +79,7 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
     with database.engine.connect() as conn:
         if database.engine.dialect.name == "postgresql":
             conn.exec_driver_sql("ANALYZE")
-    return {"assessees": assessees, "responses": len(responses), "answers": len(answers),
+    return {"assessees": assessees, "responses": len(responses), "answers": answers,
             "seconds": time.perf_counter() - started}
 
 

@@ -94,9 +94,9 @@ def close(session: Session, campaign: Campaign) -> None:
     session.flush()
 
 
-def is_answerable(campaign: Campaign, today: dt.date | None = None) -> bool:
+def is_answerable(status: str, closes_on: dt.date, today: dt.date | None = None) -> bool:
     """Open, and the closing date (inclusive) not passed."""
-    return campaign.status == "open" and (today or dt.date.today()) <= campaign.closes_on
+    return status == "open" and (today or dt.date.today()) <= closes_on
 
 
 @dataclass(frozen=True)

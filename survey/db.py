@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Iterator
 
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -80,9 +79,10 @@ class Database:
         self.upgrade()
 
     def drop_all(self) -> None:
-        Base.metadata.drop_all(self.engine)
-        with self.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        """Every table the database has, including those of older schema versions."""
+        existing = MetaData()
+        existing.reflect(self.engine)
+        existing.drop_all(self.engine)
 
     def reorder_responses(self) -> None:
         """Rewrite the response tables in the order of their random keys.
@@ -95,7 +95,6 @@ class Database:
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if self.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("CLUSTER responses USING pk_responses")
-                conn.exec_driver_sql("CLUSTER answers USING pk_answers")
             elif self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("VACUUM")
 

@@ -348,7 +348,7 @@ def _job(operation):
 
 def require_answerable(campaign: Campaign, today: dt.date | None) -> None:
     campaigns.require_status(campaign, "open")
-    if not campaigns.is_answerable(campaign, today):
+    if not campaigns.is_answerable(campaign.status, campaign.closes_on, today):
         raise campaigns.CampaignError(
             N_("the last day of answering of '%(name)s' (%(date)s) has passed: change the date first"),
             name=campaign.name, date=campaign.closes_on.isoformat())

@@ -1,6 +1,6 @@
 """The schema. Data only; the rules live in the domain modules.
 
-Anonymity is a property of this file (order No. 260, para 34). ``responses`` and ``answers`` hold
+Anonymity is a property of this file (order No. 260, para 34). ``responses`` hold
 what a rater said and nothing that leads back to the rater: no reference to ``invitations``, no
 sequential id (keys are random), no date or time, no relation. ``invitations`` know who was asked
 and whether they are done, and nothing of what they said. ``docs/anonymity.md`` explains the rest.
@@ -19,9 +19,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     LargeBinary,
     MetaData,
-    SmallInteger,
     String,
     UniqueConstraint,
 )
@@ -143,6 +143,10 @@ class Invitation(Base):
     assessment: Mapped[Assessment] = relationship()
     rater: Mapped[Person] = relationship()
 
+    @property
+    def rater_language(self) -> str:
+        return self.rater.language
+
     __table_args__ = (
         UniqueConstraint("assessment_id", "rater_id"),
         CheckConstraint(f"relation IN {RELATIONS + (SELF,)!r}", name="relation"),
@@ -152,7 +156,10 @@ class Invitation(Base):
 class Response(Base):
     """A submitted questionnaire: the assessee, whether it is the self-assessment, the answers.
 
-    Nothing here may tie it to a rater: see the module docstring and docs/anonymity.md.
+    The answers are one JSON object per response, ``{question id: points}`` with the keys sorted,
+    rather than a row per answer: a submit rewrites every response about its assessee (see
+    ``respond``), and eight rows rewrite far faster than three hundred. Nothing here may tie a
+    response to a rater: see the module docstring and docs/anonymity.md.
     """
 
     __tablename__ = "responses"
@@ -160,26 +167,9 @@ class Response(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     is_self: Mapped[bool] = mapped_column(Boolean)
-
-    answers: Mapped[list["Answer"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    answers: Mapped[dict[str, int]] = mapped_column(JSON)
 
     # SQLite: no hidden rowid, whose order would be the order of submission.
-    __table_args__ = {"sqlite_with_rowid": False}
-
-
-class Answer(Base):
-    __tablename__ = "answers"
-
-    response_id: Mapped[str] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
-    )
-    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    points: Mapped[int] = mapped_column(SmallInteger)
-
-    response: Mapped[Response] = relationship(back_populates="answers")
-
     __table_args__ = {"sqlite_with_rowid": False}
 
 

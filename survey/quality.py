@@ -29,7 +29,7 @@ from . import psychometrics, scoring
 from .campaigns import CampaignError
 from .instruments import Instrument
 from .messages import N_
-from .models import Answer, Assessment, Campaign, Response
+from .models import Assessment, Campaign, Response
 
 # Thresholds of the flags (docs/methodology.md, "Measurement quality"). A figure is compared as it
 # is shown, rounded to 2 decimals, so that a shown 0.70 is never called "under 0.70".
@@ -305,20 +305,14 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
                             name=campaign.name, status=campaign.status)
     instrument_of = dict(session.execute(
         select(Assessment.id, Assessment.instrument).where(Assessment.campaign_id == campaign.id)).all())
-    by_response: dict[str, dict[str, int]] = defaultdict(dict)
-    meta: dict[str, tuple[int, bool]] = {}
     rows = session.execute(
-        select(Response.id, Response.assessment_id, Response.is_self, Answer.question_id, Answer.points)
-        .join(Answer, Answer.response_id == Response.id)
+        select(Response.assessment_id, Response.is_self, Response.answers)
         .join(Assessment, Assessment.id == Response.assessment_id)
-        .where(Assessment.campaign_id == campaign.id))
-    for response_id, assessment_id, is_self, question_id, points in rows:
-        by_response[response_id][question_id] = points
-        meta[response_id] = (assessment_id, is_self)
+        .where(Assessment.campaign_id == campaign.id)
+        .order_by(Response.id))  # key order: random, says nothing of who or when
     per_assessment: dict[int, list[scoring.Response]] = {a: [] for a in instrument_of}
-    for response_id in sorted(by_response):  # key order: random, says nothing of who or when
-        assessment_id, is_self = meta[response_id]
-        per_assessment[assessment_id].append(scoring.Response(is_self, by_response[response_id]))
+    for assessment_id, is_self, answers in rows:
+        per_assessment[assessment_id].append(scoring.Response(is_self, answers))
     groups = []
     for instrument_id, instrument in instruments.items():
         assessees = [per_assessment[a] for a, i in sorted(instrument_of.items()) if i == instrument_id]

@@ -16,15 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from collections import defaultdict
-
-from sqlalchemy import delete, insert, select, text, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from . import drafts, scoring, tokens
 from .campaigns import is_answerable
 from .instruments import Instrument
-from .models import SELF, Answer, Assessment, CompetencyTotal, Invitation, Response, random_key
+from .models import SELF, Assessment, Campaign, CompetencyTotal, Invitation, Person, Response, random_key
 
 
 class NotFound(Exception):
@@ -40,26 +38,57 @@ class Gone(Exception):
         super().__init__(reason)
 
 
-def open_invitation(session: Session, secret: str, token: str) -> Invitation:
+@dataclass(frozen=True)
+class Assessee:
+    full_name: str
+    position: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the respondent's page needs about the invitation behind a link, read in one plain
+    statement: the page is the busiest in the platform, and ORM objects cost more than the query."""
+
+    id: int
+    key: str
+    assessment_id: int
+    relation: str
+    draft: bytes | None
+    rater_language: str
+    instrument: str
+    assessee: Assessee
+
+
+_rater, _assessee = aliased(Person), aliased(Person)
+_LINK = (
+    select(Invitation.id, Invitation.key, Invitation.assessment_id, Invitation.relation, Invitation.draft,
+           _rater.language, Assessment.instrument, _assessee.full_name, _assessee.position, _assessee.unit,
+           Invitation.done, Campaign.status, Campaign.closes_on)
+    .join(_rater, _rater.id == Invitation.rater_id)
+    .join(Assessment, Assessment.id == Invitation.assessment_id)
+    .join(_assessee, _assessee.id == Assessment.assessee_id)
+    .join(Campaign, Campaign.id == Assessment.campaign_id)
+    .where(Invitation.key == bindparam("key"))
+)
+
+
+def open_invitation(session: Session, secret: str, token: str) -> Link:
     """The invitation behind a link; reads only, so a GET leaves no trace in the database."""
     try:
         key = tokens.verify(secret, token)
     except tokens.InvalidToken:
         raise NotFound() from None
-    invitation = session.scalar(
-        select(Invitation).where(Invitation.key == key).options(
-            joinedload(Invitation.assessment).joinedload(Assessment.assessee),
-            joinedload(Invitation.assessment).joinedload(Assessment.campaign),
-            joinedload(Invitation.rater),
-        )
-    )
-    if invitation is None:
+    row = session.execute(_LINK, {"key": key}).first()
+    if row is None:
         raise NotFound()
-    if invitation.done:
-        raise Gone("done", invitation.rater.language)
-    if not is_answerable(invitation.assessment.campaign):
-        raise Gone("closed", invitation.rater.language)
-    return invitation
+    *fields, name, position, unit, done, status, closes_on = row
+    link = Link(*fields, assessee=Assessee(name, position, unit))
+    if done:
+        raise Gone("done", link.rater_language)
+    if not is_answerable(status, closes_on):
+        raise Gone("closed", link.rater_language)
+    return link
 
 
 @dataclass(frozen=True)
@@ -87,16 +116,17 @@ def read_answers(instrument: Instrument, form: Mapping[str, str]) -> Answers:
     return Answers(given, tuple(missing))
 
 
-def draft(secret: str, invitation: Invitation) -> dict[str, int]:
+def draft(secret: str, invitation: Link | Invitation) -> dict[str, int]:
     return drafts.unseal(secret, invitation.key, invitation.draft)
 
 
-def save_draft(session: Session, secret: str, invitation: Invitation, answers: Answers) -> None:
-    invitation.draft = drafts.seal(secret, invitation.key, answers.given)
-    session.flush()
+def save_draft(session: Session, secret: str, invitation: Link | Invitation, answers: Answers) -> None:
+    session.execute(update(Invitation).where(Invitation.id == invitation.id)
+                    .values(draft=drafts.seal(secret, invitation.key, answers.given))
+                    .execution_options(synchronize_session=False))
 
 
-def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
+def submit(session: Session, invitation: Link | Invitation, answers: Answers) -> None:
     """Store the response and mark the invitation done, or raise Gone if another submit won."""
     if not answers.complete:
         raise ValueError("every question must be answered before submitting")
@@ -109,13 +139,8 @@ def submit(session: Session, invitation: Invitation, answers: Answers) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise Gone("done", invitation.rater.language)
+        raise Gone("done", invitation.rater_language)
     _rewrite(session, invitation.assessment_id, (invitation.relation == SELF, answers.given))
-
-
-# A plain statement run for many rows: compiled once, where a multi-row insert of ever-changing
-# length would be compiled again on every submit.
-_INSERT_ANSWER = text("INSERT INTO answers (response_id, question_id, points) VALUES (:response_id, :question_id, :points)")
 
 
 def competency_of(question_id: str) -> str:
@@ -124,30 +149,24 @@ def competency_of(question_id: str) -> str:
 
 
 def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, int]]) -> None:
-    stored: dict[str, tuple[bool, dict[str, int]]] = defaultdict(lambda: (False, {}))
-    rows = session.execute(
-        select(Response.id, Response.is_self, Answer.question_id, Answer.points)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.assessment_id == assessment_id)
-    )
-    for response_id, is_self, question_id, points in rows:
-        stored[response_id] = (is_self, stored[response_id][1])
-        stored[response_id][1][question_id] = points
+    stored = {key: (is_self, answers) for key, is_self, answers in session.execute(
+        select(Response.id, Response.is_self, Response.answers).where(Response.assessment_id == assessment_id))}
     if stored:
-        session.execute(delete(Answer).where(Answer.response_id.in_(list(stored))), execution_options={"synchronize_session": False})
-        session.execute(delete(Response).where(Response.assessment_id == assessment_id), execution_options={"synchronize_session": False})
+        session.execute(delete(Response).where(Response.assessment_id == assessment_id),
+                        execution_options={"synchronize_session": False})
     stored[random_key()] = new
     session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id == assessment_id),
                     execution_options={"synchronize_session": False})
-    # One multi-row INSERT per table: a few round trips per submit, however many answers.
-    session.execute(insert(CompetencyTotal).values([
+    # Statements without .values() run for a list of rows are compiled once and cached; a
+    # multi-row VALUES of changing length would be compiled again on every submit.
+    session.execute(insert(CompetencyTotal), [
         {"assessment_id": assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
          "points": t.points, "answers": t.answers, "responses": t.responses}
         for t in scoring.totals((scoring.Response(is_self, given) for is_self, given in stored.values()),
                                 competency_of)
-    ]))
-    ordered = sorted(stored.items())  # key order: the storage order says nothing about submission order
-    session.execute(insert(Response).values([{"id": key, "assessment_id": assessment_id, "is_self": is_self}
-                                             for key, (is_self, _given) in ordered]))
-    session.execute(_INSERT_ANSWER, [{"response_id": key, "question_id": q, "points": p}
-                                     for key, (_is_self, given) in ordered for q, p in sorted(given.items())])
+    ])
+    # Key order: the storage order says nothing about the order of submission.
+    session.execute(insert(Response), [
+        {"id": key, "assessment_id": assessment_id, "is_self": is_self, "answers": dict(sorted(given.items()))}
+        for key, (is_self, given) in sorted(stored.items())
+    ])

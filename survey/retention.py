@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .messages import N_, DomainError
-from .models import Answer, Assessment, Campaign, CompetencyTotal, Invitation, Job, Rater, Response, SentMessage
+from .models import Assessment, Campaign, CompetencyTotal, Invitation, Job, Rater, Response, SentMessage
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([ymd])\s*$")
 
@@ -57,7 +57,6 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
     out = []
     for campaign in expired(session, before):
         assessments = select(Assessment.id).where(Assessment.campaign_id == campaign.id)
-        responses = select(Response.id).where(Response.assessment_id.in_(assessments))
         counts = Purged(
             campaign.name, campaign.closes_on,
             session.scalar(select(func.count()).select_from(Assessment).where(Assessment.campaign_id == campaign.id)),
@@ -69,7 +68,6 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
             continue
         # Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite only honours
         # with foreign keys switched on for the connection.
-        session.execute(delete(Answer).where(Answer.response_id.in_(responses)))
         session.execute(delete(Response).where(Response.assessment_id.in_(assessments)))
         session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id.in_(assessments)))
         session.execute(delete(Invitation).where(Invitation.assessment_id.in_(assessments)))

@@ -18,7 +18,7 @@ def test_survey_db_upgrade_is_safe_to_run_again(runner, store):
         result = runner.invoke("db", "upgrade")
         assert result.exit_code == 0, result.output
     tables = set(inspect(store.engine).get_table_names())
-    assert {"alembic_version", "responses", "answers", "invitations", "users"} <= tables
+    assert {"alembic_version", "responses", "invitations", "users"} <= tables
 
 
 def test_init_builds_a_new_database_through_the_migrations(runner, store):
@@ -56,3 +56,34 @@ def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, 
     assert "competency_totals" not in inspect(store.engine).get_table_names()
     store.upgrade()
     assert stored() == written
+
+
+def test_moving_answers_into_responses_keeps_every_answer_both_ways(app, store, open_campaign):
+    """Revision 0005 packs the answers rows into their response, and its downgrade unpacks them."""
+    from sqlalchemy import select
+
+    from survey import respond
+    from survey.models import Invitation, Response
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
+            instrument = instruments[invitation.assessment.instrument]
+            form = {q.id: str(1 + (n * 7 + i) % 5) for i, q in enumerate(instrument.questions)}
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+
+    def stored():
+        with store.transaction() as session:
+            return sorted((r.id, r.assessment_id, r.is_self, sorted(r.answers.items()))
+                          for r in session.scalars(select(Response)))
+
+    written = stored()
+    assert len(written) > 10
+    store.downgrade("0004")
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT response_id, question_id, points FROM answers").all()
+        assert "answers" not in {c["name"] for c in inspect(connection).get_columns("responses")}
+    assert sorted(rows) == sorted((key, q, p) for key, _a, _s, given in written for q, p in given)
+    store.upgrade()
+    assert stored() == written
+    assert "answers" not in inspect(store.engine).get_table_names()

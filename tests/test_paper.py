@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conftest import csrf
 from survey import campaigns, people, raters, roster, tokens
-from survey.models import Answer, Assessment, AuditEntry, Campaign, Invitation, Person, Response
+from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
 from survey.tables import Row
 
 SECRET = "test-secret-key-not-for-production"
@@ -56,7 +56,7 @@ def radio_names(html: str) -> list[str]:
 
 def stored(store):
     with store.transaction() as session:
-        return [(r.is_self, {a.question_id: a.points for a in r.answers})
+        return [(r.is_self, r.answers)
                 for r in session.scalars(select(Response))]
 
 

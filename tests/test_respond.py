@@ -134,7 +134,7 @@ def test_submit_stores_one_response_and_the_link_then_says_done(client, store, o
     with store.transaction() as session:
         stored = session.scalars(select(Response)).all()
         assert len(stored) == 1 and stored[0].is_self is False
-        assert sorted(a.points for a in stored[0].answers) == [4] * len(question_ids(html))
+        assert sorted(stored[0].answers.values()) == [4] * len(question_ids(html))
         assert session.scalar(select(func_count_done())) == 1
     again = client.get(f"/r/{token}?lang=en")
     assert again.status_code == 410 and "already been submitted" in again.get_data(as_text=True)
@@ -318,7 +318,7 @@ def test_a_failing_database_on_a_respondent_page_is_logged_without_the_link(app,
     client = app.test_client()
     html = client.get(f"/r/{token}").get_data(as_text=True)
     with store.engine.begin() as conn:  # a real fault: the database lost a table
-        conn.exec_driver_sql("DROP TABLE answers")
+        conn.exec_driver_sql("DROP TABLE competency_totals")
     with caplog.at_level(logging.WARNING):
         response = client.post(f"/r/{token}", data={"action": "submit",
                                                      **full_answers(html)})

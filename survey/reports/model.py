@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from .. import results, scoring
 from ..instruments import Instrument, Text
-from ..models import Answer, Assessment, Campaign, Response
+from ..models import Assessment, Campaign, Response
 from . import advice as advice_data
 from . import insights
 
@@ -162,19 +162,13 @@ def build(item: results.AssesseeResult, campaign: Campaign, *, threshold: int,
 def non_self_responses(session: Session, assessment_ids: Iterable[int]) -> dict[int, list[dict[str, int]]]:
     """The answers of each non-self response, per assessment. No rater, no order: just responses."""
     ids = list(assessment_ids)
-    by_response: dict[str, dict[str, int]] = defaultdict(dict)
-    owner: dict[str, int] = {}
+    out: dict[int, list[dict[str, int]]] = defaultdict(list)
     for start in range(0, len(ids), 500):  # keep the IN list of one statement reasonable
         rows = session.execute(
-            select(Response.id, Response.assessment_id, Answer.question_id, Answer.points)
-            .join(Answer, Answer.response_id == Response.id)
+            select(Response.assessment_id, Response.answers)
             .where(Response.assessment_id.in_(ids[start:start + 500]), Response.is_self.is_(False)))
-        for response_id, assessment_id, question_id, points in rows:
-            by_response[response_id][question_id] = points
-            owner[response_id] = assessment_id
-    out: dict[int, list[dict[str, int]]] = defaultdict(list)
-    for response_id, answers in by_response.items():
-        out[owner[response_id]].append(answers)
+        for assessment_id, answers in rows:
+            out[assessment_id].append(answers)
     return out
 
 

@@ -34,7 +34,7 @@ def _gone(error):
 
 def _open(token: str):
     invitation = respond.open_invitation(db.session(), current_app.secret_key, token)
-    g.language = invitation.rater.language
+    g.language = invitation.rater_language
     return invitation
 
 
@@ -51,12 +51,12 @@ def _questions(instrument, is_self: bool, answers, missing) -> Markup:
 
 
 def _page(invitation, answers, *, status=200, missing=(), message=None, token):
-    instrument = instruments()[invitation.assessment.instrument]
+    instrument = instruments()[invitation.instrument]
     is_self = invitation.relation == SELF
     return render_template(
         "respond/form.html",
         invitation=invitation,
-        assessee=invitation.assessment.assessee,
+        assessee=invitation.assessee,
         instrument=instrument,
         is_self=is_self,
         questions=_questions(instrument, is_self, answers, missing),
@@ -80,7 +80,7 @@ def form(token):
 @limiter.limit(limits.respondent)
 def post(token):
     invitation = _open(token)
-    instrument = instruments()[invitation.assessment.instrument]
+    instrument = instruments()[invitation.instrument]
     answers = respond.read_answers(instrument, request.form)
     action = request.form.get("action") or ""
     lang = request.args.get("lang")
@@ -97,7 +97,7 @@ def post(token):
     if not answers.complete:
         return _page(invitation, answers.given, status=422, missing=answers.missing, token=token)
     respond.submit(db.session(), invitation, answers)
-    return redirect(url_for(".thanks", lang=lang or invitation.rater.language))
+    return redirect(url_for(".thanks", lang=lang or invitation.rater_language))
 
 
 @bp.get("/thanks")
