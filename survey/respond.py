@@ -126,47 +126,50 @@ def save_draft(session: Session, secret: str, invitation: Link | Invitation, ans
                     .execution_options(synchronize_session=False))
 
 
+# The submit's statements, built once: it is the busiest write in the platform.
+_STORED = (  # locks the assessment, so that one submit at a time rewrites its responses
+    select(Response.id, Response.is_self, Response.answers)
+    .select_from(Assessment).outerjoin(Response, Response.assessment_id == Assessment.id)
+    .where(Assessment.id == bindparam("assessment")).with_for_update(of=Assessment)
+)
+_CLAIM = (update(Invitation).where(Invitation.id == bindparam("invitation"), Invitation.done.is_(False))
+          .values(done=True, draft=None))
+_DELETE_RESPONSES = delete(Response).where(Response.assessment_id == bindparam("assessment"))
+_DELETE_TOTALS = delete(CompetencyTotal).where(CompetencyTotal.assessment_id == bindparam("assessment"))
+# Without .values(), run for a list of rows: compiled once, where a multi-row VALUES of changing
+# length would be compiled again on every submit.
+_INSERT_TOTALS = insert(CompetencyTotal)
+_INSERT_RESPONSES = insert(Response)
+
+
 def submit(session: Session, invitation: Link | Invitation, answers: Answers) -> None:
     """Store the response and mark the invitation done, or raise Gone if another submit won."""
     if not answers.complete:
         raise ValueError("every question must be answered before submitting")
-    # One submit at a time per assessee, so the rewrite below sees every response already stored.
-    session.execute(select(Assessment.id).where(Assessment.id == invitation.assessment_id).with_for_update())
-    claimed = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.done.is_(False))
-        .values(done=True, draft=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    connection = session.connection()
+    assessment = {"assessment": invitation.assessment_id}
+    stored = {key: (is_self, given) for key, is_self, given in connection.execute(_STORED, assessment)
+              if key is not None}
+    if connection.execute(_CLAIM, {"invitation": invitation.id}).rowcount != 1:
         raise Gone("done", invitation.rater_language)
-    _rewrite(session, invitation.assessment_id, (invitation.relation == SELF, answers.given))
-
-
-def competency_of(question_id: str) -> str:
-    """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
-    return question_id.split(".", 1)[0]
-
-
-def _rewrite(session: Session, assessment_id: int, new: tuple[bool, dict[str, int]]) -> None:
-    stored = {key: (is_self, answers) for key, is_self, answers in session.execute(
-        select(Response.id, Response.is_self, Response.answers).where(Response.assessment_id == assessment_id))}
-    if stored:
-        session.execute(delete(Response).where(Response.assessment_id == assessment_id),
-                        execution_options={"synchronize_session": False})
-    stored[random_key()] = new
-    session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id == assessment_id),
-                    execution_options={"synchronize_session": False})
-    # Statements without .values() run for a list of rows are compiled once and cached; a
-    # multi-row VALUES of changing length would be compiled again on every submit.
-    session.execute(insert(CompetencyTotal), [
-        {"assessment_id": assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
+    stored[random_key()] = (invitation.relation == SELF, answers.given)
+    if len(stored) > 1:
+        connection.execute(_DELETE_RESPONSES, assessment)
+        connection.execute(_DELETE_TOTALS, assessment)
+    connection.execute(_INSERT_TOTALS, [
+        {"assessment_id": invitation.assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
          "points": t.points, "answers": t.answers, "responses": t.responses}
         for t in scoring.totals((scoring.Response(is_self, given) for is_self, given in stored.values()),
                                 competency_of)
     ])
     # Key order: the storage order says nothing about the order of submission.
-    session.execute(insert(Response), [
-        {"id": key, "assessment_id": assessment_id, "is_self": is_self, "answers": dict(sorted(given.items()))}
+    connection.execute(_INSERT_RESPONSES, [
+        {"id": key, "assessment_id": invitation.assessment_id, "is_self": is_self,
+         "answers": dict(sorted(given.items()))}
         for key, (is_self, given) in sorted(stored.items())
     ])
+
+
+def competency_of(question_id: str) -> str:
+    """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
+    return question_id.split(".", 1)[0]
