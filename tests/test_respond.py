@@ -211,6 +211,21 @@ def test_submitting_deletes_the_draft(client, store, open_campaign):
         assert [d for d in session.scalars(select(Invitation.draft)) if d] == []
 
 
+def test_each_page_names_its_own_assessee_escaped(client, store, open_campaign):
+    """The page around the questions is rendered once and reused: what differs must still differ."""
+    with store.transaction() as session:
+        person = session.scalar(select(Person).where(Person.employee_id == "S2"))
+        person.full_name, person.position, person.unit = '<b>Ә & "Ы"</b>', "", ""
+    pages = {eid: client.get(f"/r/{first_token(store, assessee=eid, relation='other')}?lang=ru").get_data(as_text=True)
+             for eid in ("S1", "S2", "S3")}
+    assert "<strong>Servant 1</strong>, Expert" in pages["S1"] and "Servant 1" not in pages["S3"]
+    assert "<strong>Servant 3</strong>, Expert" in pages["S3"]
+    assert "<strong>&lt;b&gt;Ә &amp; &#34;Ы&#34;&lt;/b&gt;</strong></p>" in pages["S2"]
+    assert "<b>Ә" not in pages["S2"]
+    without_names = {eid: html.replace(f"Servant {eid[1]}", "") for eid, html in pages.items() if eid != "S2"}
+    assert without_names["S1"] == without_names["S3"]
+
+
 def test_respondent_pages_set_no_cookie(app, store, open_campaign):
     """The link is the credential: no session, so nothing in the browser ties questionnaires together."""
     token = first_token(store, relation="other")

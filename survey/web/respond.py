@@ -9,6 +9,8 @@ session cookie would be one more thing in a rater's browser that ties their ques
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -43,28 +45,43 @@ def _questions(instrument, is_self: bool, answers, missing) -> Markup:
                "lang": str(get_locale())}
     if answers or missing:
         return Markup(render_template("respond/_questions.html", **context))
-    cache = current_app.extensions.setdefault("survey.questions", {})
-    key = (instrument.id, context["lang"], is_self)
+    return _cached(("questions", instrument.id, context["lang"], is_self),
+                   lambda: Markup(render_template("respond/_questions.html", **context)))
+
+
+def _cached(key, make):
+    """Parts of the respondent's page that are the same for every rater of one questionnaire in one
+    language: the busiest page renders them once per process."""
+    cache = current_app.extensions.setdefault("survey.respond", {})
     if key not in cache:
-        cache[key] = Markup(render_template("respond/_questions.html", **context))
+        cache[key] = make()
     return cache[key]
 
 
-def _page(invitation, answers, *, status=200, missing=(), message=None, token):
+_SLOTS = ("assessee", "errors", "questions")
+_SLOT_MARK = "\x00{}\x00"
+
+
+def _shell(instrument, is_self: bool, message) -> list[str]:
+    """The page around its slots, split at them."""
+    def make():
+        html = render_template("respond/form.html", instrument=instrument, is_self=is_self, message=message,
+                               **{slot: Markup(_SLOT_MARK.format(slot)) for slot in _SLOTS})
+        parts = re.split("|".join(re.escape(_SLOT_MARK.format(slot)) for slot in _SLOTS), html)
+        assert len(parts) == len(_SLOTS) + 1, "respond/form.html must hold each slot once, in order"
+        return parts
+    return _cached(("page", instrument.id, str(get_locale()), is_self, message), make)
+
+
+def _page(invitation, answers, *, status=200, missing=(), message=None):
     instrument = instruments()[invitation.instrument]
     is_self = invitation.relation == SELF
-    return render_template(
-        "respond/form.html",
-        invitation=invitation,
-        assessee=invitation.assessee,
-        instrument=instrument,
-        is_self=is_self,
-        questions=_questions(instrument, is_self, answers, missing),
-        missing=set(missing),
-        missing_order=list(missing),
-        message=message,
-        token=token,
-    ), status
+    before_assessee, before_errors, before_questions, rest = _shell(instrument, is_self, message)
+    assessee = current_app.jinja_env.get_template("respond/_assessee.html").render(assessee=invitation.assessee)
+    errors = render_template("respond/_errors.html", instrument=instrument, missing=missing,
+                             missing_order=list(missing)) if missing else ""
+    return "".join((before_assessee, assessee, before_errors, errors, before_questions,
+                    _questions(instrument, is_self, answers, missing), rest)), status
 
 
 @bp.get("/r/<token>")
@@ -72,7 +89,7 @@ def _page(invitation, answers, *, status=200, missing=(), message=None, token):
 def form(token):
     invitation = _open(token)
     saved = request.args.get("saved") == "1"
-    return _page(invitation, respond.draft(current_app.secret_key, invitation), token=token,
+    return _page(invitation, respond.draft(current_app.secret_key, invitation),
                  message="saved" if saved else None)
 
 
@@ -93,9 +110,9 @@ def post(token):
         respond.save_draft(db.session(), current_app.secret_key, invitation, answers)
         return redirect(url_for(".form", token=token, saved=1, lang=lang))
     if action != "submit":
-        return _page(invitation, answers.given, status=400, message="unknown-action", token=token)
+        return _page(invitation, answers.given, status=400, message="unknown-action")
     if not answers.complete:
-        return _page(invitation, answers.given, status=422, missing=answers.missing, token=token)
+        return _page(invitation, answers.given, status=422, missing=answers.missing)
     respond.submit(db.session(), invitation, answers)
     return redirect(url_for(".thanks", lang=lang or invitation.rater_language))
 
