@@ -127,11 +127,12 @@ def save_draft(session: Session, secret: str, invitation: Link | Invitation, ans
 
 
 # The submit's statements, built once: it is the busiest write in the platform.
-_STORED = (  # locks the assessment, so that one submit at a time rewrites its responses
-    select(Response.id, Response.is_self, Response.answers)
-    .select_from(Assessment).outerjoin(Response, Response.assessment_id == Assessment.id)
-    .where(Assessment.id == bindparam("assessment")).with_for_update(of=Assessment)
-)
+# One submit at a time per assessee (a row lock on the assessment), so that the rewrite sees every
+# response already stored. The lock is its own statement: under READ COMMITTED a statement that
+# waited for a lock still reads from its own older snapshot, so the read of the stored responses
+# must come after it.
+_LOCK = select(Assessment.id).where(Assessment.id == bindparam("assessment")).with_for_update()
+_STORED = select(Response.id, Response.is_self, Response.answers).where(Response.assessment_id == bindparam("assessment"))
 _CLAIM = (update(Invitation).where(Invitation.id == bindparam("invitation"), Invitation.done.is_(False))
           .values(done=True, draft=None))
 _DELETE_RESPONSES = delete(Response).where(Response.assessment_id == bindparam("assessment"))
@@ -148,10 +149,12 @@ def submit(session: Session, invitation: Link | Invitation, answers: Answers) ->
         raise ValueError("every question must be answered before submitting")
     connection = session.connection()
     assessment = {"assessment": invitation.assessment_id}
-    stored = {key: (is_self, given) for key, is_self, given in connection.execute(_STORED, assessment)
-              if key is not None}
+    connection.execute(_LOCK, assessment)
+    # The claim comes before the read: on SQLite, where FOR UPDATE means nothing, this first write
+    # is what takes the database's write lock, and the read must happen under it.
     if connection.execute(_CLAIM, {"invitation": invitation.id}).rowcount != 1:
         raise Gone("done", invitation.rater_language)
+    stored = {key: (is_self, given) for key, is_self, given in connection.execute(_STORED, assessment)}
     stored[random_key()] = (invitation.relation == SELF, answers.given)
     if len(stored) > 1:
         connection.execute(_DELETE_RESPONSES, assessment)

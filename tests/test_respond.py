@@ -1,6 +1,7 @@
 """The respondent's page: the form contract, links, drafts, submitting once."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -284,40 +285,76 @@ def test_respondent_pages_send_no_referrer_and_a_strict_policy(client, store, op
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@contextlib.contextmanager
+def served(app):
+    """The app behind a real threaded HTTP server, and a function that posts a form and gives the status."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RedactingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    opener = urllib.request.build_opener(_NoRedirect)
+
+    def post(path, body: bytes) -> int:
+        try:
+            with opener.open(urllib.request.Request(base + path, data=body), timeout=60) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+    try:
+        yield base, post
+    finally:
+        server.shutdown()
+
+
 def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, store, open_campaign, caplog):
     token = first_token(store, relation="other")
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RedactingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with served(app) as (base, post):
         with urllib.request.urlopen(f"{base}/r/{token}") as page:
             html = page.read().decode()
         body = urllib.parse.urlencode({"action": "submit", **full_answers(html)}).encode()
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        opener = urllib.request.build_opener(NoRedirect)
-
-        def submit(_):
-            request = urllib.request.Request(f"{base}/r/{token}", data=body)
-            try:
-                with opener.open(request, timeout=60) as r:
-                    return r.status
-            except urllib.error.HTTPError as e:
-                return e.code
-
         with caplog.at_level(logging.INFO, logger="werkzeug"), ThreadPoolExecutor(50) as pool:
-            statuses = list(pool.map(submit, range(50)))
-    finally:
-        server.shutdown()
+            statuses = list(pool.map(lambda _: post(f"/r/{token}", body), range(50)))
     assert sorted(set(statuses)) == [302, 410], statuses
     assert statuses.count(302) == 1
     assert count(store, Response) == 1
     assert token not in caplog.text and token.split(".")[0] not in caplog.text
     assert "/r/…" in caplog.text
+
+
+def test_every_rater_of_a_campaign_submitting_at_once_loses_no_response(app, store, open_campaign):
+    """Submits about one assessee rewrite each other's responses: none may be lost or doubled."""
+    from survey import respond, scoring
+    from survey.models import CompetencyTotal
+
+    links = [token for token, _id in invitation_tokens(store)]
+    with served(app) as (base, post):
+        bodies = {}
+        for token in links:
+            with urllib.request.urlopen(f"{base}/r/{token}") as page:
+                html = page.read().decode()
+            bodies[token] = urllib.parse.urlencode({"action": "submit", **full_answers(html, 1 + len(bodies) % 5)}).encode()
+        start = threading.Barrier(len(links))
+
+        def submit(token):
+            start.wait()
+            return post(f"/r/{token}", bodies[token])
+        with ThreadPoolExecutor(len(links)) as pool:
+            statuses = list(pool.map(submit, links))
+    assert statuses == [302] * len(links)
+    with store.transaction() as session:
+        responses = session.scalars(select(Response)).all()
+        assert len(responses) == len(links)
+        by_assessment = {}
+        for r in responses:
+            by_assessment.setdefault(r.assessment_id, []).append(scoring.Response(r.is_self, r.answers))
+        expected = sorted((a, t.is_self, t.competency_id, t.points, t.answers, t.responses) for a, given in by_assessment.items()
+                          for t in scoring.totals(given, respond.competency_of))
+        assert sorted((t.assessment_id, t.is_self, t.competency_id, t.points, t.answers, t.responses)
+                      for t in session.scalars(select(CompetencyTotal))) == expected
 
 
 def test_done_page_speaks_the_raters_language(client, store, open_campaign):
