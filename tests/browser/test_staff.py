@@ -75,7 +75,7 @@ def test_hr_runs_a_campaign_from_the_roster_to_the_links(app, store, staff, live
     check(page, "hr-campaign-draft-en")
 
     # Opening, then the links.
-    follow(page.get_by_role("button", name="Open for answers"))
+    follow(page.get_by_role("button", name="Open the campaign for answers"))
     assert page.locator("main p strong").first.inner_text() == "Open for answers"
     with store.transaction() as session:
         relations = session.scalars(select(Invitation.relation)).all()
