@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -149,3 +149,12 @@ def session() -> Session:
     if "_db_session" not in g:
         g._db_session = get_db().sessionmaker()
     return g._db_session
+
+
+def get_or_404(model, key):
+    """The row a URL names, or the "not found" page: staff pages name campaigns, people and
+    invitations by id, and a wrong id is the visitor's mistake, not a server error."""
+    row = session().get(model, key)
+    if row is None:
+        abort(404)
+    return row

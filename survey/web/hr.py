@@ -56,13 +56,6 @@ def _labels():
             "view_endpoints": current_app.view_functions}
 
 
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session().get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
-
-
 def _log(action: str, detail: str = "") -> None:
     audit.record(db.session(), g.user.email, action, detail)
 
@@ -135,7 +128,7 @@ def import_people():
 @bp.get("/campaigns/<int:campaign_id>")
 @requires(*STAFF)
 def campaign_page(campaign_id):
-    return _campaign_view(_campaign(campaign_id), only_missing=request.args.get("missing") == "1")
+    return _campaign_view(db.get_or_404(Campaign, campaign_id), only_missing=request.args.get("missing") == "1")
 
 
 def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
@@ -155,7 +148,7 @@ def _limits():
 
 
 def _campaign_action(campaign_id, operation, action_name):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -193,7 +186,7 @@ def close_campaign(campaign_id):
 @bp.post("/campaigns/<int:campaign_id>/extend")
 @requires(*STAFF)
 def extend_campaign(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = ExtendForm()
     if not form.validate_on_submit():
         return _campaign_with_errors(campaign, [gettext("Give the new last day of answering.")])
@@ -208,7 +201,7 @@ def extend_campaign(campaign_id):
 @bp.get("/campaigns/<int:campaign_id>/raters")
 @requires(*STAFF)
 def raters_page(campaign_id, errors=None, status=200):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     assessments = db.session().scalars(
         select(Assessment).join(Person, Person.id == Assessment.assessee_id)
         .where(Assessment.campaign_id == campaign.id).order_by(Person.unit, Person.full_name)).all()
@@ -220,7 +213,7 @@ def raters_page(campaign_id, errors=None, status=200):
 @bp.post("/campaigns/<int:campaign_id>/raters/suggest")
 @requires(*STAFF)
 def suggest_raters(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -234,7 +227,7 @@ def suggest_raters(campaign_id):
 @bp.post("/campaigns/<int:campaign_id>/raters/import")
 @requires(*STAFF)
 def import_raters(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = UploadForm()
     if not form.validate_on_submit():
         return raters_page(campaign_id, errors=[gettext("Choose a file to upload.")], status=422)
@@ -250,7 +243,7 @@ def import_raters(campaign_id):
 @bp.get("/campaigns/<int:campaign_id>/raters.csv")
 @requires(*STAFF)
 def raters_csv(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     rows = [[r.assessment.assessee.employee_id, r.assessment.assessee.full_name, r.rater.employee_id,
              r.rater.full_name, r.relation]
             for a in campaign.assessments for r in a.raters]
@@ -264,7 +257,7 @@ def raters_csv(campaign_id):
 @bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
 @requires(*STAFF)
 def assessment_page(campaign_id, assessment_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     assessment = db.session().get(Assessment, assessment_id)
     if assessment is None or assessment.campaign_id != campaign.id:
         abort(404)
@@ -297,7 +290,7 @@ def assessment_page(campaign_id, assessment_id):
 @bp.post("/campaigns/<int:campaign_id>/raters/<int:rater_id>/remove")
 @requires(*STAFF)
 def remove_rater(campaign_id, rater_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     rater = db.session().get(Rater, rater_id)
     if rater is None or not ActionForm().validate_on_submit():
         abort(404 if rater is None else 400)
@@ -314,7 +307,7 @@ def remove_rater(campaign_id, rater_id):
 @bp.get("/campaigns/<int:campaign_id>/links.csv")
 @requires(*STAFF)
 def links_csv(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     try:
         rows = campaigns.links(db.session(), campaign)
     except campaigns.CampaignError:
@@ -328,7 +321,7 @@ def links_csv(campaign_id):
 @bp.get("/campaigns/<int:campaign_id>/results.xlsx")
 @requires(*STAFF)
 def results_xlsx(campaign_id):
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     try:
         items = results.campaign_results(db.session(), campaign, instruments(),
                                          threshold=current_app.config["ANONYMITY_THRESHOLD"])

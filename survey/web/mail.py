@@ -28,13 +28,6 @@ STAFF = ("hr", "hr-head")
 ACTIONS = {"invitation": "email-invitations", "reminder": "email-reminders"}
 
 
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session().get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
-
-
 def _render(campaign: Campaign, errors=None, status: int = 200):
     contacts = mail.contacts(db.session(), campaign)
     return render_template(
@@ -50,12 +43,12 @@ def _render(campaign: Campaign, errors=None, status: int = 200):
 @bp.get("/campaigns/<int:campaign_id>/email")
 @requires(*STAFF)
 def page(campaign_id):
-    return _render(_campaign(campaign_id))
+    return _render(db.get_or_404(Campaign, campaign_id))
 
 
 def _send(campaign_id: int, kind: str):
     """Queue the batch as a job (or join the one already running) and show its progress."""
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

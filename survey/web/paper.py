@@ -24,9 +24,7 @@ STAFF = ("hr", "hr-head")
 
 def _open_campaign(campaign_id: int):
     """The campaign, or a response to return: 404 if there is none, a clear page if not open."""
-    campaign = db.session().get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     if campaign.status != "open":
         return campaign, (render_template("paper/not_open.html", campaign=campaign), 409)
     return campaign, None

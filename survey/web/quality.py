@@ -33,10 +33,9 @@ def _closed() -> list[Campaign]:
 
 
 def _campaign(campaign_id) -> Campaign:
-    campaign = db.session().get(Campaign, campaign_id) if str(campaign_id or "").isdigit() else None
-    if campaign is None:
+    if not str(campaign_id or "").isdigit():
         abort(404)
-    return campaign
+    return db.get_or_404(Campaign, int(campaign_id))
 
 
 def _quality(campaign: Campaign) -> quality.CampaignQuality:

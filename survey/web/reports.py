@@ -70,16 +70,9 @@ def _log(action: str, detail: str) -> None:
     audit.record(db.session(), g.user.email, action, detail)
 
 
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session().get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
-
-
 def _closed_campaign(campaign_id: int):
     """The campaign, or a page saying reports wait for the campaign to close (409)."""
-    campaign = _campaign(campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
     if campaign.status != "closed":
         return campaign, _private(render_template("reports/not_closed.html", campaign=campaign), 409)
     return campaign, None
