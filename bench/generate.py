@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import instruments as instrument_files  # noqa: E402
-from survey import respond, scoring  # noqa: E402
+from survey import scoring  # noqa: E402
 from survey.config import Defaults  # noqa: E402
 from survey.db import Database  # noqa: E402
 
@@ -48,7 +48,7 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
             answers += len(points)
             given.append(scoring.Response(r == RATERS, points))
         totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
-                      for t in scoring.totals(given, respond.competency_of))
+                      for t in scoring.totals(given, scoring.competency_of))
     raw = database.engine.raw_connection()
     started = time.perf_counter()
     try:

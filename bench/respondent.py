@@ -69,10 +69,10 @@ def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str]]:
     return links, {q.id: "4" for q in servant.questions}
 
 
-def serve(module: str, env: dict) -> tuple[subprocess.Popen, int]:
+def serve(module: str, env: dict, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                                f"127.0.0.1:{port}", module], cwd=ROOT, env=env,
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads", str(threads),
+                                "--bind", f"127.0.0.1:{port}", module], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
@@ -137,12 +137,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker, for both servers (1: the sync worker, as issue 8 measures; docs/deployment.md runs 4)")
     args = parser.parse_args()
     links, answers = prepare(args.url, 20000)  # enough that no submit link is used twice
     env = {**os.environ, "SURVEY_DATABASE_URL": args.url, "SURVEY_SECRET_KEY": SECRET,
            "SURVEY_RATELIMIT_ENABLED": "false"}
-    baseline, base_port = serve("bench.hello:app", env)
-    platform, port = serve("wsgi:app", env)
+    baseline, base_port = serve("bench.hello:app", env, args.threads)
+    platform, port = serve("wsgi:app", env, args.threads)
     try:
         hello = load(base_port, get(lambda n: "/hello"), args.seconds)
         form = load(port, get(lambda n: f"/r/{links[n % 5000]}"), args.seconds)

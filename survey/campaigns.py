@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import tally
 from .messages import N_, DomainError
 from .models import SELF, Assessment, Campaign, Invitation, Person, Rater
 
@@ -89,9 +90,11 @@ def open_(session: Session, campaign: Campaign, *, minimum: int = 3, maximum: in
 
 
 def close(session: Session, campaign: Campaign) -> None:
+    """No more answers; the competency totals that results are read from are written now."""
     require_status(campaign, "open")
     campaign.status = "closed"
     session.flush()
+    tally.write(session, campaign)
 
 
 def is_answerable(status: str, closes_on: dt.date, today: dt.date | None = None) -> bool:

@@ -253,9 +253,9 @@ class Job(Base):
 class CompetencyTotal(Base):
     """Per assessee, the sum and count of points per competency, apart for the self-assessment.
 
-    Rewritten with the assessee's responses on every submit (``respond``), so it is never out of
-    step with them, and it holds nothing the responses do not: a campaign's results read these
-    few rows per assessee instead of every answer.
+    Written from the responses when the campaign closes (``tally``), the only time results can be
+    read, and holding nothing the responses do not: a campaign's results read these few rows per
+    assessee instead of every answer.
     """
 
     __tablename__ = "competency_totals"

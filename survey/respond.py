@@ -19,10 +19,10 @@ from typing import Mapping
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from . import drafts, scoring, tokens
+from . import drafts, tokens
 from .campaigns import is_answerable
 from .instruments import Instrument
-from .models import SELF, Assessment, Campaign, CompetencyTotal, Invitation, Person, Response, random_key
+from .models import SELF, Assessment, Campaign, Invitation, Person, Response, random_key
 
 
 class NotFound(Exception):
@@ -58,6 +58,7 @@ class Link:
     rater_language: str
     instrument: str
     assessee: Assessee
+    locked: bool = False  # the assessment's row lock is already held (see submit)
 
 
 _rater, _assessee = aliased(Person), aliased(Person)
@@ -71,19 +72,21 @@ _LINK = (
     .join(Campaign, Campaign.id == Assessment.campaign_id)
     .where(Invitation.key == bindparam("key"))
 )
+_LINK_LOCKED = _LINK.with_for_update(of=Assessment)
 
 
-def open_invitation(session: Session, secret: str, token: str) -> Link:
-    """The invitation behind a link; reads only, so a GET leaves no trace in the database."""
+def open_invitation(session: Session, secret: str, token: str, *, lock: bool = False) -> Link:
+    """The invitation behind a link; reads only, so a GET leaves no trace in the database. A submit
+    asks for ``lock``: the same statement then takes the lock that ``submit`` needs."""
     try:
         key = tokens.verify(secret, token)
     except tokens.InvalidToken:
         raise NotFound() from None
-    row = session.execute(_LINK, {"key": key}).first()
+    row = session.execute(_LINK_LOCKED if lock else _LINK, {"key": key}).first()
     if row is None:
         raise NotFound()
     *fields, name, position, unit, done, status, closes_on = row
-    link = Link(*fields, assessee=Assessee(name, position, unit))
+    link = Link(*fields, assessee=Assessee(name, position, unit), locked=lock)
     if done:
         raise Gone("done", link.rater_language)
     if not is_answerable(status, closes_on):
@@ -136,10 +139,8 @@ _STORED = select(Response.id, Response.is_self, Response.answers).where(Response
 _CLAIM = (update(Invitation).where(Invitation.id == bindparam("invitation"), Invitation.done.is_(False))
           .values(done=True, draft=None))
 _DELETE_RESPONSES = delete(Response).where(Response.assessment_id == bindparam("assessment"))
-_DELETE_TOTALS = delete(CompetencyTotal).where(CompetencyTotal.assessment_id == bindparam("assessment"))
 # Without .values(), run for a list of rows: compiled once, where a multi-row VALUES of changing
 # length would be compiled again on every submit.
-_INSERT_TOTALS = insert(CompetencyTotal)
 _INSERT_RESPONSES = insert(Response)
 
 
@@ -149,7 +150,8 @@ def submit(session: Session, invitation: Link | Invitation, answers: Answers) ->
         raise ValueError("every question must be answered before submitting")
     connection = session.connection()
     assessment = {"assessment": invitation.assessment_id}
-    connection.execute(_LOCK, assessment)
+    if not (isinstance(invitation, Link) and invitation.locked):
+        connection.execute(_LOCK, assessment)
     # The claim comes before the read: on SQLite, where FOR UPDATE means nothing, this first write
     # is what takes the database's write lock, and the read must happen under it.
     if connection.execute(_CLAIM, {"invitation": invitation.id}).rowcount != 1:
@@ -158,21 +160,9 @@ def submit(session: Session, invitation: Link | Invitation, answers: Answers) ->
     stored[random_key()] = (invitation.relation == SELF, answers.given)
     if len(stored) > 1:
         connection.execute(_DELETE_RESPONSES, assessment)
-        connection.execute(_DELETE_TOTALS, assessment)
-    connection.execute(_INSERT_TOTALS, [
-        {"assessment_id": invitation.assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
-         "points": t.points, "answers": t.answers, "responses": t.responses}
-        for t in scoring.totals((scoring.Response(is_self, given) for is_self, given in stored.values()),
-                                competency_of)
-    ])
     # Key order: the storage order says nothing about the order of submission.
     connection.execute(_INSERT_RESPONSES, [
         {"id": key, "assessment_id": invitation.assessment_id, "is_self": is_self,
          "answers": dict(sorted(given.items()))}
         for key, (is_self, given) in sorted(stored.items())
     ])
-
-
-def competency_of(question_id: str) -> str:
-    """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
-    return question_id.split(".", 1)[0]

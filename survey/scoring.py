@@ -73,8 +73,8 @@ class Total:
     """The points given to one competency, over the self-assessment or over everyone else.
 
     Totals are all the scoring needs, so they are what the database keeps per assessee
-    (``competency_totals``): a campaign's results are then read from a few rows per assessee
-    instead of every answer.
+    (``competency_totals``, written when the campaign closes, see ``tally``): a campaign's results
+    are then read from a few rows per assessee instead of every answer.
     """
 
     is_self: bool
@@ -82,6 +82,11 @@ class Total:
     points: int
     answers: int
     responses: int
+
+
+def competency_of(question_id: str) -> str:
+    """Question ids are '<competency>.<n>' (checked when the questionnaire is loaded)."""
+    return question_id.split(".", 1)[0]
 
 
 def totals(responses: Iterable[Response], competency_of: Callable[[str], str | None]) -> list[Total]:

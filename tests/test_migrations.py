@@ -32,11 +32,11 @@ def test_init_builds_a_new_database_through_the_migrations(runner, store):
 
 
 def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, store, open_campaign):
-    """Responses stored before revision 0003 get their totals, equal to what submitting writes."""
+    """Responses stored before revision 0003 get their totals, equal to what closing writes."""
     from sqlalchemy import select
 
-    from survey import respond
-    from survey.models import CompetencyTotal, Invitation
+    from survey import campaigns, respond
+    from survey.models import Campaign, CompetencyTotal, Invitation
 
     instruments = app.extensions["survey.instruments"]
     with store.transaction() as session:
@@ -44,6 +44,8 @@ def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, 
             instrument = instruments[invitation.assessment.instrument]
             form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
             respond.submit(session, invitation, respond.read_answers(instrument, form))
+    with store.transaction() as session:
+        campaigns.close(session, session.scalar(select(Campaign)))
 
     def stored():
         with store.transaction() as session:

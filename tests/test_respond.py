@@ -327,32 +327,50 @@ def test_fifty_simultaneous_submits_of_one_link_store_exactly_one_response(app, 
 
 def test_every_rater_of_a_campaign_submitting_at_once_loses_no_response(app, store, open_campaign):
     """Submits about one assessee rewrite each other's responses: none may be lost or doubled."""
-    from survey import respond, scoring
-    from survey.models import CompetencyTotal
+    from collections import Counter
 
-    links = [token for token, _id in invitation_tokens(store)]
+    links = invitation_tokens(store)
+    with store.transaction() as session:
+        about = dict(session.execute(select(Invitation.id, Invitation.assessment_id)).all())
     with served(app) as (base, post):
-        bodies = {}
-        for token in links:
+        bodies, sent = {}, Counter()
+        for n, (token, invitation_id) in enumerate(links):
             with urllib.request.urlopen(f"{base}/r/{token}") as page:
-                html = page.read().decode()
-            bodies[token] = urllib.parse.urlencode({"action": "submit", **full_answers(html, 1 + len(bodies) % 5)}).encode()
+                answers = full_answers(page.read().decode(), 1 + n % 5)
+            bodies[token] = urllib.parse.urlencode({"action": "submit", **answers}).encode()
+            sent[about[invitation_id], tuple(sorted((q, int(p)) for q, p in answers.items()))] += 1
         start = threading.Barrier(len(links))
 
         def submit(token):
             start.wait()
             return post(f"/r/{token}", bodies[token])
         with ThreadPoolExecutor(len(links)) as pool:
-            statuses = list(pool.map(submit, links))
+            statuses = list(pool.map(submit, [token for token, _id in links]))
     assert statuses == [302] * len(links)
     with store.transaction() as session:
-        responses = session.scalars(select(Response)).all()
-        assert len(responses) == len(links)
+        stored = Counter((r.assessment_id, tuple(sorted(r.answers.items()))) for r in session.scalars(select(Response)))
+    assert stored == sent
+
+
+def test_closing_writes_the_competency_totals_and_an_open_campaign_keeps_none(app, store, open_campaign, runner):
+    from survey import respond, scoring
+    from survey.models import CompetencyTotal
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
+            instrument = instruments[invitation.assessment.instrument]
+            form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+    assert count(store, CompetencyTotal) == 0
+    assert runner.invoke("campaign", "close", open_campaign).exit_code == 0
+    with store.transaction() as session:
         by_assessment = {}
-        for r in responses:
+        for r in session.scalars(select(Response)):
             by_assessment.setdefault(r.assessment_id, []).append(scoring.Response(r.is_self, r.answers))
-        expected = sorted((a, t.is_self, t.competency_id, t.points, t.answers, t.responses) for a, given in by_assessment.items()
-                          for t in scoring.totals(given, respond.competency_of))
+        expected = sorted((a, t.is_self, t.competency_id, t.points, t.answers, t.responses)
+                          for a, given in by_assessment.items() for t in scoring.totals(given, scoring.competency_of))
+        assert len(expected) > 50
         assert sorted((t.assessment_id, t.is_self, t.competency_id, t.points, t.answers, t.responses)
                       for t in session.scalars(select(CompetencyTotal))) == expected
 
@@ -370,7 +388,7 @@ def test_a_failing_database_on_a_respondent_page_is_logged_without_the_link(app,
     client = app.test_client()
     html = client.get(f"/r/{token}").get_data(as_text=True)
     with store.engine.begin() as conn:  # a real fault: the database lost a table
-        conn.exec_driver_sql("DROP TABLE competency_totals")
+        conn.exec_driver_sql("DROP TABLE responses")
     with caplog.at_level(logging.WARNING):
         response = client.post(f"/r/{token}", data={"action": "submit",
                                                      **full_answers(html)})

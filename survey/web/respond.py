@@ -34,8 +34,8 @@ def _gone(error):
     return render_template("respond/gone.html", reason=error.reason), 410
 
 
-def _open(token: str):
-    invitation = respond.open_invitation(db.session(), current_app.secret_key, token)
+def _open(token: str, *, lock: bool = False):
+    invitation = respond.open_invitation(db.session(), current_app.secret_key, token, lock=lock)
     g.language = invitation.rater_language
     return invitation
 
@@ -96,7 +96,7 @@ def form(token):
 @bp.post("/r/<token>")
 @limiter.limit(limits.respondent)
 def post(token):
-    invitation = _open(token)
+    invitation = _open(token, lock=request.form.get("action") == "submit")
     instrument = instruments()[invitation.instrument]
     answers = respond.read_answers(instrument, request.form)
     action = request.form.get("action") or ""
