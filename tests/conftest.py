@@ -115,6 +115,21 @@ def open_campaign(app, store):
 PASSWORD = "correct horse battery"
 
 
+def answer_all(app, store, *, step: int = 1) -> None:
+    """Submit every invitation through ``respond.submit``, the points varied by invitation and question."""
+    from sqlalchemy import select
+
+    from survey import respond
+    from survey.models import Invitation
+
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
+            instrument = instruments[invitation.assessment.instrument]
+            form = {q.id: str(1 + (n * step + i) % 5) for i, q in enumerate(instrument.questions)}
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+
+
 def sign_in(client, email, password=PASSWORD):
     import re as _re
 

@@ -3,7 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from conftest import ROOT
+from conftest import ROOT, answer_all
 from survey.models import Base
 
 
@@ -35,15 +35,10 @@ def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, 
     """Responses stored before revision 0003 get their totals, equal to what closing writes."""
     from sqlalchemy import select
 
-    from survey import campaigns, respond
-    from survey.models import Campaign, CompetencyTotal, Invitation
+    from survey import campaigns
+    from survey.models import Campaign, CompetencyTotal
 
-    instruments = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
-            instrument = instruments[invitation.assessment.instrument]
-            form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
-            respond.submit(session, invitation, respond.read_answers(instrument, form))
+    answer_all(app, store)
     with store.transaction() as session:
         campaigns.close(session, session.scalar(select(Campaign)))
 
@@ -64,15 +59,9 @@ def test_moving_answers_into_responses_keeps_every_answer_both_ways(app, store, 
     """Revision 0005 packs the answers rows into their response, and its downgrade unpacks them."""
     from sqlalchemy import select
 
-    from survey import respond
-    from survey.models import Invitation, Response
+    from survey.models import Response
 
-    instruments = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
-            instrument = instruments[invitation.assessment.instrument]
-            form = {q.id: str(1 + (n * 7 + i) % 5) for i, q in enumerate(instrument.questions)}
-            respond.submit(session, invitation, respond.read_answers(instrument, form))
+    answer_all(app, store, step=7)
 
     def stored():
         with store.transaction() as session:

@@ -260,7 +260,7 @@ def snapshot(store):
 
 def test_a_get_writes_nothing(client, store, open_campaign):
     token = first_token(store, relation="other")
-    html = client.get(f"/r/{token}").get_data(as_text=True)
+    client.get(f"/r/{token}").get_data(as_text=True)
     client.post(f"/r/{token}", data={"action": "save", "ethics.1": "3"})
     before = snapshot(store)
     for lang in ("", "?lang=ru", "?lang=en", "?saved=1"):
@@ -353,15 +353,11 @@ def test_every_rater_of_a_campaign_submitting_at_once_loses_no_response(app, sto
 
 
 def test_closing_writes_the_competency_totals_and_an_open_campaign_keeps_none(app, store, open_campaign, runner):
-    from survey import respond, scoring
+    from conftest import answer_all
+    from survey import scoring
     from survey.models import CompetencyTotal
 
-    instruments = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        for n, invitation in enumerate(session.scalars(select(Invitation).order_by(Invitation.id))):
-            instrument = instruments[invitation.assessment.instrument]
-            form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
-            respond.submit(session, invitation, respond.read_answers(instrument, form))
+    answer_all(app, store)
     assert count(store, CompetencyTotal) == 0
     assert runner.invoke("campaign", "close", open_campaign).exit_code == 0
     with store.transaction() as session:

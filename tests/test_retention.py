@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from survey import respond, retention
+from conftest import answer_all
+from survey import retention
 from survey.models import Assessment, Campaign, Invitation, Person, Rater, Response
 
 
@@ -24,21 +25,13 @@ def test_a_malformed_period_is_refused(runner):
     assert result.exit_code == 1 and "is not a period" in result.output
 
 
-def answer_everything(app, store):
-    instruments = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        for invitation in session.scalars(select(Invitation)):
-            instrument = instruments[invitation.assessment.instrument]
-            respond.submit(session, invitation, respond.read_answers(instrument, {q.id: "3" for q in instrument.questions}))
-
-
 def counts(store):
     with store.transaction() as session:
         return {m.__tablename__: session.query(m).count() for m in (Campaign, Assessment, Rater, Invitation, Response)}
 
 
 def test_purge_removes_only_campaigns_past_the_period_and_is_idempotent(app, store, open_campaign, runner):
-    answer_everything(app, store)
+    answer_all(app, store)
     runner.invoke("campaign", "close", open_campaign)
     before = counts(store)
     assert before["responses"] > 0
