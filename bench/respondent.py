@@ -11,6 +11,7 @@ ratios measured under the same conditions, not absolute capacity.
 from __future__ import annotations
 
 import argparse
+import re
 import datetime as dt
 import http.client
 import os
@@ -27,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import table  # noqa: E402  (bench/table.py)
+
 SECRET = "bench-secret"
 CONCURRENCY = 32
 
@@ -37,8 +40,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str]]:
-    """A campaign with ``invitations`` open servant questionnaires; their links, and full answers."""
+def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str], str]:
+    """A campaign with ``invitations`` open servant questionnaires; their links, full answers, and
+    the link of one unit head's questionnaire (the largest page, for its weight)."""
     from survey import instruments as instrument_files
     from survey import tokens
     from survey.config import Defaults
@@ -64,9 +68,15 @@ def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str]]:
                 invitation = Invitation(assessment=assessment, rater=rater, relation="peer")
                 session.add(invitation)
                 keys.append(invitation)
+        head = Person(employee_id="H0", full_name="Бөлім басшысы", position="Басшы", unit="Бөлім", role="head",
+                      email="", language="kk")
+        largest = Invitation(assessment=Assessment(campaign=campaign, assessee=head, instrument="head"),
+                             rater=raters[0], relation="subordinate")
+        session.add(largest)
         session.flush()
         links = [tokens.sign(SECRET, i.key) for i in keys][:invitations]
-    return links, {q.id: "4" for q in servant.questions}
+        largest_link = tokens.sign(SECRET, largest.key)
+    return links, {q.id: "4" for q in servant.questions}, largest_link
 
 
 def serve(module: str, env: dict, threads: int) -> tuple[subprocess.Popen, int]:
@@ -140,12 +150,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per gunicorn worker, for both servers (1: the sync worker, as issue 8 measures; docs/deployment.md runs 4)")
     args = parser.parse_args()
-    links, answers = prepare(args.url, 20000)  # enough that no submit link is used twice
+    links, answers, largest = prepare(args.url, 20000)  # enough that no submit link is used twice
     env = {**os.environ, "SURVEY_DATABASE_URL": args.url, "SURVEY_SECRET_KEY": SECRET,
            "SURVEY_RATELIMIT_ENABLED": "false"}
     baseline, base_port = serve("bench.hello:app", env, args.threads)
     platform, port = serve("wsgi:app", env, args.threads)
     try:
+        weight, external = page_weight(port, f"/r/{largest}")
         hello = load(base_port, get(lambda n: "/hello"), args.seconds)
         form = load(port, get(lambda n: f"/r/{links[n % 5000]}"), args.seconds)
 
@@ -167,6 +178,30 @@ def main() -> None:
     }
     for key, value in report.items():
         print(f"{key}: {value}")
+    engine = args.url.split(":", 1)[0].split("+")[0]
+    setup = f"gunicorn 2 workers{f' x {args.threads} threads' if args.threads > 1 else ''}, {engine}"
+    table.row(f"respondent GET vs bare Flask GET ({setup}, {CONCURRENCY} connections)",
+              ">= 30 %, p99 < 50 ms", f"{report['GET ratio']:.0%} ({form['rps']:.0f} vs {hello['rps']:.0f} req/s), "
+              f"p99 {form['p99_ms']} ms", report["GET ratio"] >= 0.3 and form["p99_ms"] < 50)
+    table.row(f"answer submit vs bare Flask POST ({setup})", ">= 20 %",
+              f"{report['submit ratio']:.0%} ({submit['rps']:.0f} vs {hello_post['rps']:.0f} /s)",
+              report["submit ratio"] >= 0.2)
+    table.row("respondent page with its stylesheet (36 questions)", "< 100 KB, no external request",
+              f"{weight / 1000:.0f} KB, {external} external", weight < 100_000 and external == 0)
+
+
+def page_weight(port: int, path: str) -> tuple[int, int]:
+    """Bytes of the page and its stylesheet, and how many of its references point elsewhere."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", path)
+    html = connection.getresponse().read()
+    connection.close()
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", "/static/style.css")
+    css = connection.getresponse().read()
+    connection.close()
+    external = len(re.findall(rb'(?:src|href|action)="(?:https?:)?//', html)) + css.count(b"url(") + css.count(b"@import")
+    return len(html) + len(css), external
 
 
 def _post(connection, path, body, headers, expect=200):
