@@ -81,6 +81,25 @@ def test_pdf_has_the_radar_chart_as_an_image(hr_client, store, closed):
     assert sum(len(page.images) for page in reader.pages) == 1
 
 
+def test_pdf_radar_chart_has_the_pixels_of_the_pages_png(app, store, closed):
+    """The PNG goes into the PDF as it is (palette and compressed rows), not decoded and re-encoded."""
+    from flask_babel import force_locale
+    from PIL import Image, ImageChops
+
+    from survey.reports import individual, pdf
+
+    report = reports(app, store, closed)["S1"]
+    with app.test_request_context(), force_locale("kk"):
+        png = individual.chart_png(report, "kk")
+        reader = PdfReader(io.BytesIO(pdf.render(report, "kk", chart=png)))
+    image, = [image for page in reader.pages for image in page.images]
+    xobject, = [x.get_object() for page in reader.pages for x in page["/Resources"].get("/XObject", {}).values()]
+    assert xobject["/ColorSpace"][0] == "/Indexed"
+    assert len(xobject["/DecodeParms"]) == len(xobject["/Filter"])  # one set for each filter, or some readers ignore it
+    expected = Image.open(io.BytesIO(png)).convert("RGB")
+    assert ImageChops.difference(image.image.convert("RGB"), expected).getbbox() is None
+
+
 def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
     reader = pdf_of(hr_client, store, closed, "S2", lang="en")
     text = text_of(reader)

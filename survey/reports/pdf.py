@@ -5,7 +5,7 @@ HTML-to-PDF engine (WeasyPrint) takes ten times as long, and it needs no system 
 text is real text in an embedded subset of DejaVu Sans, which has every Kazakh letter (ә ғ қ ң ө
 ұ ү һ і), so a reader can search and copy it. The font files are the ones matplotlib ships, so the
 platform needs no font package. Charts: the radar chart as the same PNG as the page (about 200 dpi
-at its printed size), the bar chart as vector graphics.
+at its printed size), placed in the PDF as it is (``pdfimage``), the bar chart as vector graphics.
 """
 from __future__ import annotations
 
@@ -23,15 +23,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (HRFlowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
+from reportlab.platypus import (HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
 from xml.sax.saxutils import escape
 
 from . import bars as bar_chart
-from . import text
+from . import pdfimage, text
 from .individual import chart_png, context
 from .model import Report
 
@@ -195,9 +194,8 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
             out.append(_p(t.no_self, "small"))
 
         if chart is not None:
-            w, h = ImageReader(io.BytesIO(chart)).getSize()
-            out.append(KeepTogether(_heading(t.charts) + [
-                Image(io.BytesIO(chart), width=RADAR_WIDTH, height=RADAR_WIDTH * h / w), _p(t.radar_caption, "caption")]))
+            out.append(KeepTogether(_heading(t.charts) + [pdfimage.image(chart, RADAR_WIDTH),
+                                                          _p(t.radar_caption, "caption")]))
         else:
             out += _heading(t.charts)
         drawing = _bars(report, language, t)
