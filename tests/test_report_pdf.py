@@ -1,6 +1,7 @@
 """The report as PDF: A4, embedded fonts, text a reader can search and copy, in bulk as a ZIP."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from survey.models import Person
+from survey.reports import bundle
 from test_reports import S1_RATERS, S1_SELF, close, ids, points, reports
 from test_results import answer_all, read_csv
 
@@ -119,3 +121,41 @@ def test_zip_holds_one_pdf_per_assessee(app, hr_client, store, closed):
     for name in names:
         assert name.endswith(".pdf") and archive.read(name).startswith(b"%PDF")
     assert S1_NAME in text_of(PdfReader(io.BytesIO(archive.read(next(n for n in names if n.startswith("S1_"))))))
+
+
+def zip_of(app, built, processes, **options):
+    out, progress = io.BytesIO(), []
+    with app.app_context():
+        count = bundle.write(out, built, processes=processes, progress=lambda *done: progress.append(done), **options)
+    archive = zipfile.ZipFile(out)
+    assert count == len(archive.namelist())
+    return archive, progress
+
+
+def test_zip_drawn_by_worker_processes_equals_the_one_drawn_here(app, store, closed):
+    built = list(reports(app, store, closed).values())[:6]
+    assert any(r.withheld for r in built) and any(r.language == "ru" for r in built)
+    here, here_progress = zip_of(app, built, 1)
+    workers, workers_progress = zip_of(app, built, 2)
+    assert workers.namelist() == here.namelist() == [bundle.pdf_name(r) for r in built]
+    assert workers_progress == here_progress == [(6, 6)]
+    for name in here.namelist():
+        mine, theirs = (PdfReader(io.BytesIO(archive.read(name))) for archive in (here, workers))
+        assert len(theirs.pages) == len(mine.pages)
+        assert text_of(theirs) == text_of(mine), name  # the same words: translated here, drawn there
+    s1 = next(name for name in workers.namelist() if name.startswith("S1_"))
+    assert "Сотрудничество" in text_of(PdfReader(io.BytesIO(workers.read(s1))))  # S1's own language, Russian
+
+
+def test_a_report_that_fails_in_a_worker_process_fails_the_zip(app, store, closed):
+    built = list(reports(app, store, closed).values())
+    built[2] = dataclasses.replace(built[2], closes_on=None)  # the worker drawing it cannot print the date
+    with pytest.raises(AttributeError):
+        zip_of(app, built, 2)
+
+
+def test_a_small_zip_is_drawn_in_this_process():
+    assert bundle.processes({"REPORT_PROCESSES": None}, bundle.MIN_PER_PROCESS - 1) == 1
+    assert bundle.processes({"REPORT_PROCESSES": 1}, 10_000) == 1
+    assert bundle.processes({"REPORT_PROCESSES": 4}, 10_000) == 4
+    assert bundle.processes({"REPORT_PROCESSES": 4}, 2 * bundle.MIN_PER_PROCESS) == 2

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 
 from . import bars as bar_chart
 from . import pdfimage, text
-from .individual import chart_png, context
+from .individual import chart_png
 from .model import Report
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -152,10 +152,9 @@ def _bullets(items: Sequence[str]) -> ListFlowable:
                         spaceBefore=1, spaceAfter=4)
 
 
-def story(report: Report, language: str, chart: bytes | None) -> list:
+def story(report: Report, language: str, words: text.Wording, chart: bytes | None) -> list:
     """The flowables of the report, in the order of templates/reports/_report.html."""
-    c = context(report, language, chart_src=None)
-    t, number, signed = c["t"], text.number, text.signed
+    t, number, signed = words.t, text.number, text.signed
     r = report
     out: list = [_p(t.title_head if r.instrument_id == "head" else t.title_servant, "title"),
                  _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]
@@ -226,7 +225,7 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
             if item.advice is not None:
                 block += [_p(t.effective, "cell_bold"), _bullets([x(language) for x in item.advice.effective]),
                           _p(t.ineffective, "cell_bold"), _bullets([x(language) for x in item.advice.ineffective]),
-                          _p(c["sources"][item.line.competency_id], "small")]
+                          _p(words.sources[item.line.competency_id], "small")]
             else:
                 block.append(_p(t.no_advice, "small"))
             out.append(KeepTogether(block))
@@ -235,7 +234,7 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
         if r.previous is None:
             out.append(_p(t.previous_first))
         elif r.previous.withheld:
-            out.append(_p(f"{c['previous_heading']}. {t.previous_withheld}"))
+            out.append(_p(f"{words.previous_heading}. {t.previous_withheld}"))
         else:
             rows = [[_p(t.competency, "head"), _p(r.previous.campaign_name, "head_num"), _p(t.now, "head_num"),
                      _p(t.change, "head_num")]]
@@ -244,7 +243,7 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
             rows.append([_p(t.overall, "cell_bold"), _p(number(r.previous.overall), "num_bold"),
                          _p(number(r.overall), "num_bold"), _p(signed(r.overall_change), "num_bold")])
             out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True),
-                    _p(f"{c['previous_heading']} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
+                    _p(f"{words.previous_heading} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
 
     scale_text = "; ".join(f"{points} — {label(language)}" for points, label in r.scale)
     out.append(KeepTogether(_heading(t.notes) + [
@@ -254,26 +253,33 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
 
 
 def render(report: Report, language: str, *, chart: bytes | None = None) -> bytes:
-    """The PDF bytes of one report in ``language``. ``chart``: the radar PNG if already drawn."""
-    fonts()
+    """The PDF bytes of one report in ``language``. ``chart``: the radar PNG if already drawn.
+    Translates the words, so it runs in the app; other processes :func:`draw` words made here."""
     with force_locale(language):
-        if chart is None:
-            chart = chart_png(report, language)
-        t = text.texts(report.threshold)
-        title = f"{t.title_head if report.instrument_id == 'head' else t.title_servant} · {report.full_name}"
-        footer = f"{report.full_name} · {report.campaign_name} · {t.page} "
-        out = io.BytesIO()
-        document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
-                                     bottomMargin=18 * mm, title=title, author="Bagalau 360",
-                                     subject=report.campaign_name, lang=language, creator="Bagalau 360",
-                                     initialFontName=FONT, initialFontSize=9.5)
+        words = text.wording(report, language)
+    return draw(report, language, words, chart=chart)
 
-        def page(canvas, doc):
-            canvas.saveState()
-            canvas.setFont(FONT, 7.5)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN, 10 * mm, footer + str(doc.page))
-            canvas.restoreState()
 
-        document.build(story(report, language, chart), onFirstPage=page, onLaterPages=page)
+def draw(report: Report, language: str, words: text.Wording, *, chart: bytes | None = None) -> bytes:
+    """The PDF bytes from words translated beforehand: no locale and no Flask needed."""
+    fonts()
+    t = words.t
+    if chart is None:
+        chart = chart_png(report, language, t)
+    title = f"{t.title_head if report.instrument_id == 'head' else t.title_servant} · {report.full_name}"
+    footer = f"{report.full_name} · {report.campaign_name} · {t.page} "
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                                 bottomMargin=18 * mm, title=title, author="Bagalau 360",
+                                 subject=report.campaign_name, lang=language, creator="Bagalau 360",
+                                 initialFontName=FONT, initialFontSize=9.5)
+
+    def page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 10 * mm, footer + str(doc.page))
+        canvas.restoreState()
+
+    document.build(story(report, language, words, chart), onFirstPage=page, onLaterPages=page)
     return out.getvalue()
