@@ -72,9 +72,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0),
-        "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11.5, spaceAfter=0, alignment=2),
-        "num_bold": ParagraphStyle("num_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0,
-                                   alignment=2),
         "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0),
         "label": ParagraphStyle("label", parent=body, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0,
                                 textColor=MUTED),
@@ -96,16 +93,23 @@ def _heading(value: str) -> list:
     return [_p(value, "h2"), rule]
 
 
-def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, overall: bool = False) -> Table:
+def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, overall: bool = False,
+           figures: Sequence[int] = ()) -> Table:
+    """A table of paragraphs (text that may wrap) and plain strings: dates, counts and figures,
+    which never wrap. The table draws a string itself, at the place a one-line paragraph of the
+    cell style would take, for a fraction of a paragraph's cost (parsing, wrapping, drawing);
+    ``figures``: the columns whose strings are right-aligned; the overall row's are bold."""
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [("FONT", (0, 0), (-1, -1), FONT, 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    commands = [("FONT", (0, 0), (-1, -1), FONT, 9, 11.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    commands += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in figures]
     if header:
         commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK))
     if overall:
-        commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, INK))
+        commands += [("LINEABOVE", (0, -1), (-1, -1), 1.2, INK), ("FONT", (0, -1), (-1, -1), BOLD, 9, 11.5)]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -162,8 +166,8 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
     # first page for the radar chart, which the form of appendices 7-8 puts beside the table.
     identity = [[_p(t.full_name, "label"), _p(r.full_name, "cell"), _p(t.campaign, "label"), _p(r.campaign_name, "cell")],
                 [_p(t.position, "label"), _p(r.position, "cell"), _p(t.closes_on, "label"),
-                 _p(r.closes_on.isoformat(), "cell")],
-                [_p(t.unit, "label"), _p(r.unit, "cell"), _p(t.respondents, "label"), _p(str(r.respondents), "cell")]]
+                 r.closes_on.isoformat()],
+                [_p(t.unit, "label"), _p(r.unit, "cell"), _p(t.respondents, "label"), str(r.respondents)]]
     out.append(_table(identity, [31 * mm, WIDTH / 2 - 31 * mm, 34 * mm, WIDTH / 2 - 34 * mm], header=False))
 
     if r.withheld:
@@ -178,15 +182,14 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
         widths[1] = WIDTH - sum(w for w in widths if w)
         rows = [head]
         for line in r.lines:
-            row = [_p(str(line.number), "cell"), _p(line.name(language), "cell"), _p(number(line.average), "num"),
-                   _p(number(line.self_average), "num")]
+            row = [str(line.number), _p(line.name(language), "cell"), number(line.average), number(line.self_average)]
             if r.agreement_shown:
-                row.append(_p(t.agreement_words[line.agreement] if line.agreement else "—", "cell"))
+                row.append(_p(t.agreement_words[line.agreement], "cell") if line.agreement else "—")
             rows.append(row)
-        overall = [_p("", "cell"), _p(t.overall, "cell_bold"), _p(number(r.overall), "num_bold"),
-                   _p(number(r.self_overall), "num_bold")] + ([_p("", "cell")] if r.agreement_shown else [])
+        overall = ["", _p(t.overall, "cell_bold"), number(r.overall), number(r.self_overall)]
+        overall += [""] if r.agreement_shown else []
         rows.append(overall)
-        out += [Spacer(1, 6), _table(rows, widths, overall=True),
+        out += [Spacer(1, 6), _table(rows, widths, overall=True, figures=(2, 3)),
                 Paragraph(f"<b>{escape(t.result_of_assessment)}</b> {escape(t.bands[r.band])} ({number(r.overall)})",
                           styles()["body"])]
         if not r.has_self:
@@ -238,11 +241,11 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
         else:
             rows = [[_p(t.competency, "head"), _p(r.previous.campaign_name, "head_num"), _p(t.now, "head_num"),
                      _p(t.change, "head_num")]]
-            rows += [[_p(line.name(language), "cell"), _p(number(line.previous), "num"), _p(number(line.average), "num"),
-                      _p(signed(line.change), "num")] for line in r.lines]
-            rows.append([_p(t.overall, "cell_bold"), _p(number(r.previous.overall), "num_bold"),
-                         _p(number(r.overall), "num_bold"), _p(signed(r.overall_change), "num_bold")])
-            out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True),
+            rows += [[_p(line.name(language), "cell"), number(line.previous), number(line.average), signed(line.change)]
+                     for line in r.lines]
+            rows.append([_p(t.overall, "cell_bold"), number(r.previous.overall), number(r.overall),
+                         signed(r.overall_change)])
+            out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True, figures=(1, 2, 3)),
                     _p(f"{words.previous_heading} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
 
     scale_text = "; ".join(f"{points} — {label(language)}" for points, label in r.scale)
