@@ -102,6 +102,23 @@ def test_pdf_radar_chart_has_the_pixels_of_the_pages_png(app, store, closed):
     assert ImageChops.difference(image.image.convert("RGB"), expected).getbbox() is None
 
 
+def test_a_pdf_drawn_again_after_others_is_the_same(app, store, closed, monkeypatch):
+    """The parsed text of shared paragraphs is kept from one report to the next: drawing other
+    reports in between must leave it as it was."""
+    from reportlab import rl_config
+
+    from survey.reports import pdf
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation time or random id in the file
+    built = reports(app, store, closed)
+    with app.test_request_context():
+        first = pdf.render(built["S1"], "kk")
+        for other in built.values():
+            pdf.render(other, "kk")
+            pdf.render(other, "ru")
+        assert pdf.render(built["S1"], "kk") == first
+
+
 def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
     reader = pdf_of(hr_client, store, closed, "S2", lang="en")
     text = text_of(reader)
@@ -144,7 +161,7 @@ def test_zip_drawn_by_worker_processes_equals_the_one_drawn_here(app, store, clo
         assert len(theirs.pages) == len(mine.pages)
         assert text_of(theirs) == text_of(mine), name  # the same words: translated here, drawn there
     s1 = next(name for name in workers.namelist() if name.startswith("S1_"))
-    assert "Сотрудничество" in text_of(PdfReader(io.BytesIO(workers.read(s1))))  # S1's own language, Russian
+    assert "Сотрудничество" in text_of(PdfReader(io.BytesIO(workers.read(s1))))  # S1's own language: Russian
 
 
 def test_a_report_that_fails_in_a_worker_process_fails_the_zip(app, store, closed):

@@ -84,7 +84,22 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of wording that many reports share: headings, notes, competency names, advice."""
+    return Paragraph(escape(value), styles()[style], frags=_parsed(value, style))
+
+
+def _own(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of this report's own: the assessee's name, a line with their figures."""
     return Paragraph(escape(value), styles()[style])
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(value: str, style: str) -> list:
+    """The parsed text of a shared paragraph. Parsing the markup was a third of the time to build a
+    report's flowables, for words that are the same in every report of a questionnaire and
+    language; reportlab only reads the parsed fragments when it lays a paragraph out, so one
+    parse serves every report (and thread). Nothing personal is kept: see :func:`_own`."""
+    return Paragraph(escape(value), styles()[style]).frags
 
 
 def _heading(value: str) -> list:
@@ -150,8 +165,8 @@ def _bars(report: Report, language: str, t) -> Drawing:
     return drawing
 
 
-def _bullets(items: Sequence[str]) -> ListFlowable:
-    return ListFlowable([ListItem(_p(item, "cell"), leftIndent=12, value="•") for item in items],
+def _bullets(items: Sequence[str], paragraph=_p) -> ListFlowable:
+    return ListFlowable([ListItem(paragraph(item, "cell"), leftIndent=12, value="•") for item in items],
                         bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT, bulletFontSize=8,
                         spaceBefore=1, spaceAfter=4)
 
@@ -164,10 +179,11 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
                  _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]
     # Two pairs a row: the person on the left, the campaign on the right. It leaves room on the
     # first page for the radar chart, which the form of appendices 7-8 puts beside the table.
-    identity = [[_p(t.full_name, "label"), _p(r.full_name, "cell"), _p(t.campaign, "label"), _p(r.campaign_name, "cell")],
-                [_p(t.position, "label"), _p(r.position, "cell"), _p(t.closes_on, "label"),
+    identity = [[_p(t.full_name, "label"), _own(r.full_name, "cell"), _p(t.campaign, "label"),
+                 _p(r.campaign_name, "cell")],
+                [_p(t.position, "label"), _own(r.position, "cell"), _p(t.closes_on, "label"),
                  r.closes_on.isoformat()],
-                [_p(t.unit, "label"), _p(r.unit, "cell"), _p(t.respondents, "label"), str(r.respondents)]]
+                [_p(t.unit, "label"), _own(r.unit, "cell"), _p(t.respondents, "label"), str(r.respondents)]]
     out.append(_table(identity, [31 * mm, WIDTH / 2 - 31 * mm, 34 * mm, WIDTH / 2 - 34 * mm], header=False))
 
     if r.withheld:
@@ -218,13 +234,13 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
                 if lines:
                     out += [_p(title, "h3"), _p(note, "small"), _bullets([
                         f"{line.name(language)}: {t.self_assessment} {number(line.self_average)}, "
-                        f"{t.average} {number(line.average)} ({signed(line.gap)})" for line in lines])]
+                        f"{t.average} {number(line.average)} ({signed(line.gap)})" for line in lines], _own)]
         out.append(_p(t.agreement_note if r.agreement_shown else t.agreement_not_shown, "small"))
 
         out += _heading(t.development)
         out.append(_p(t.development_note, "small"))
         for item in r.development:
-            block = [_p(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
+            block = [_own(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
             if item.advice is not None:
                 block += [_p(t.effective, "cell_bold"), _bullets([x(language) for x in item.advice.effective]),
                           _p(t.ineffective, "cell_bold"), _bullets([x(language) for x in item.advice.ineffective]),
