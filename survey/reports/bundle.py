@@ -31,7 +31,10 @@ from . import individual, pdf, text
 from .model import Report
 
 IN_FLIGHT = 4  # reports a worker process has queued or in hand: it never waits, and memory stays flat
-MIN_PER_PROCESS = 25  # fewer reports a process than this, and starting the processes costs more than they save
+# Starting the workers costs about a second the first time in a process (the fork server imports
+# the PDF modules), then about a quarter of a second (each worker draws its radar backgrounds):
+# below about 50 reports a process, that is more than the processes save (bench/README.md).
+MIN_PER_PROCESS = 50
 
 
 def _safe(value: str) -> str:
