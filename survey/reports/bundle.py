@@ -1,15 +1,15 @@
 """Many reports as one ZIP of PDFs, in the same order every time, with memory kept flat.
 
-Drawing the PDFs is nearly all of the time (tens of milliseconds a report, so a campaign of 1,000
-takes tens of seconds) and it is CPU work, so it is spread over worker processes, by default one
-a core (``REPORT_PROCESSES``). This process translates each report's words (``text.Wording``)
+Drawing the PDFs is nearly all of the time (about 20 ms a report, so 20 s for a campaign of 1,000
+in one process) and it is CPU work, so it is spread over worker processes, by default one a core
+(``REPORT_PROCESSES``). This process translates each report's words (``text.Wording``)
 and the workers draw with them, so a worker needs no Flask, no database and no app context.
 Only a few reports a process are in flight at a time; each PDF goes into the archive as soon as
 it is its turn, so memory does not grow with the size of the campaign.
 
 The workers are started by a fork server (or spawned, where there is none), never forked from
-this process: ``write`` runs in a thread of a web worker or of ``survey jobs work``, and a fork of
-a threaded process can inherit a lock that another thread holds. The fork server imports the
+this process: ``write`` may run in a thread of a web worker or of ``survey jobs work``, and a fork
+of a threaded process can inherit a lock that another thread holds. The fork server imports the
 PDF modules once, so each worker starts in milliseconds; each then draws the radar backgrounds it
 needs once. A worker that raises makes ``write`` raise the same error, and one that dies (killed,
 out of memory) makes it raise ``BrokenProcessPool``: the job fails instead of waiting forever.
