@@ -43,6 +43,9 @@ class Defaults:
     RATELIMIT_RESPONDENT = "300 per minute"
     RATELIMIT_LOGIN = "10 per minute"
     REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
+    # Processes that draw the PDFs of a ZIP of reports: None, one a core; 1, the web or jobs process
+    # itself. A small ZIP uses fewer (survey/reports/bundle.py).
+    REPORT_PROCESSES: int | None = None
     TOPICS_FILE: str | None = None  # the training-topics catalogue; None: survey/topics/catalogue.yaml
     PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 

@@ -1,6 +1,7 @@
 """The report as PDF: A4, embedded fonts, text a reader can search and copy, in bulk as a ZIP."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from survey.models import Person
+from survey.reports import bundle
 from test_reports import S1_RATERS, S1_SELF, close, ids, points, reports
 from test_results import answer_all, read_csv
 
@@ -81,6 +83,42 @@ def test_pdf_has_the_radar_chart_as_an_image(hr_client, store, closed):
     assert sum(len(page.images) for page in reader.pages) == 1
 
 
+def test_pdf_radar_chart_has_the_pixels_of_the_pages_png(app, store, closed):
+    """The PNG goes into the PDF as it is (palette and compressed rows), not decoded and re-encoded."""
+    from flask_babel import force_locale
+    from PIL import Image, ImageChops
+
+    from survey.reports import individual, pdf
+
+    report = reports(app, store, closed)["S1"]
+    with app.test_request_context(), force_locale("kk"):
+        png = individual.chart_png(report, "kk")
+        reader = PdfReader(io.BytesIO(pdf.render(report, "kk", chart=png)))
+    image, = [image for page in reader.pages for image in page.images]
+    xobject, = [x.get_object() for page in reader.pages for x in page["/Resources"].get("/XObject", {}).values()]
+    assert xobject["/ColorSpace"][0] == "/Indexed"
+    assert len(xobject["/DecodeParms"]) == len(xobject["/Filter"])  # one set for each filter, or some readers ignore it
+    expected = Image.open(io.BytesIO(png)).convert("RGB")
+    assert ImageChops.difference(image.image.convert("RGB"), expected).getbbox() is None
+
+
+def test_a_pdf_drawn_again_after_others_is_the_same(app, store, closed, monkeypatch):
+    """The parsed text of shared paragraphs is kept from one report to the next: drawing other
+    reports in between must leave it as it was."""
+    from reportlab import rl_config
+
+    from survey.reports import pdf
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation time or random id in the file
+    built = reports(app, store, closed)
+    with app.test_request_context():
+        first = pdf.render(built["S1"], "kk")
+        for other in built.values():
+            pdf.render(other, "kk")
+            pdf.render(other, "ru")
+        assert pdf.render(built["S1"], "kk") == first
+
+
 def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
     reader = pdf_of(hr_client, store, closed, "S2", lang="en")
     text = text_of(reader)
@@ -100,3 +138,41 @@ def test_zip_holds_one_pdf_per_assessee(app, hr_client, store, closed):
     for name in names:
         assert name.endswith(".pdf") and archive.read(name).startswith(b"%PDF")
     assert S1_NAME in text_of(PdfReader(io.BytesIO(archive.read(next(n for n in names if n.startswith("S1_"))))))
+
+
+def zip_of(app, built, processes, **options):
+    out, progress = io.BytesIO(), []
+    with app.app_context():
+        count = bundle.write(out, built, processes=processes, progress=lambda *done: progress.append(done), **options)
+    archive = zipfile.ZipFile(out)
+    assert count == len(archive.namelist())
+    return archive, progress
+
+
+def test_zip_drawn_by_worker_processes_equals_the_one_drawn_here(app, store, closed):
+    built = list(reports(app, store, closed).values())[:6]
+    assert any(r.withheld for r in built) and any(r.language == "ru" for r in built)
+    here, here_progress = zip_of(app, built, 1)
+    workers, workers_progress = zip_of(app, built, 2)
+    assert workers.namelist() == here.namelist() == [bundle.pdf_name(r) for r in built]
+    assert workers_progress == here_progress == [(6, 6)]
+    for name in here.namelist():
+        mine, theirs = (PdfReader(io.BytesIO(archive.read(name))) for archive in (here, workers))
+        assert len(theirs.pages) == len(mine.pages)
+        assert text_of(theirs) == text_of(mine), name  # the same words: translated here, drawn there
+    s1 = next(name for name in workers.namelist() if name.startswith("S1_"))
+    assert "Сотрудничество" in text_of(PdfReader(io.BytesIO(workers.read(s1))))  # S1's own language: Russian
+
+
+def test_a_report_that_fails_in_a_worker_process_fails_the_zip(app, store, closed):
+    built = list(reports(app, store, closed).values())
+    built[2] = dataclasses.replace(built[2], closes_on=None)  # the worker drawing it cannot print the date
+    with pytest.raises(AttributeError):
+        zip_of(app, built, 2)
+
+
+def test_a_small_zip_is_drawn_in_this_process():
+    assert bundle.processes({"REPORT_PROCESSES": None}, bundle.MIN_PER_PROCESS - 1) == 1
+    assert bundle.processes({"REPORT_PROCESSES": 1}, 10_000) == 1
+    assert bundle.processes({"REPORT_PROCESSES": 4}, 10_000) == 4
+    assert bundle.processes({"REPORT_PROCESSES": 4}, 2 * bundle.MIN_PER_PROCESS) == 2

@@ -30,11 +30,12 @@ def language_of(report: Report, asked: str | None = None) -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def chart_png(report: Report, language: str) -> bytes | None:
-    """The radar chart; none for a withheld report. Call in the report's locale (legend wording)."""
+def chart_png(report: Report, language: str, t=None) -> bytes | None:
+    """The radar chart; none for a withheld report. Call in the report's locale (legend wording),
+    or give its ``text.texts`` as ``t``."""
     if report.withheld:
         return None
-    t = text.texts(report.threshold)
+    t = t if t is not None else text.texts(report.threshold)
     return radar.render([line.name(language) for line in report.lines], [line.average for line in report.lines],
                         [line.self_average for line in report.lines], others_label=t.others_label,
                         self_label=t.self_label)
@@ -46,14 +47,10 @@ def data_uri(png: bytes | None) -> str | None:
 
 def context(report: Report, language: str, *, chart_src: str | None, actions: Sequence[tuple[str, str]] = ()) -> dict:
     """What the templates need; call inside ``force_locale(language)`` or a request in that language."""
-    sources = {}
-    for item in report.development:
-        if item.advice is not None:
-            sources[item.line.competency_id] = text.indicators_source([s(language) for s in item.advice.sources])
-    return dict(report=report, lang=language, t=text.texts(report.threshold), number=text.number, signed=text.signed,
+    words = text.wording(report, language)
+    return dict(report=report, lang=language, t=words.t, number=text.number, signed=text.signed,
                 chart_src=chart_src, bars=None if report.withheld else bars.layout(report, language),
-                sources=sources, actions=list(actions),
-                previous_heading=text.previous_heading(report.previous.campaign_name) if report.previous else "")
+                sources=words.sources, actions=list(actions), previous_heading=words.previous_heading)
 
 
 def render_file(report: Report, language: str, *, chart_src: str | None) -> str:

@@ -5,7 +5,7 @@ HTML-to-PDF engine (WeasyPrint) takes ten times as long, and it needs no system 
 text is real text in an embedded subset of DejaVu Sans, which has every Kazakh letter (ә ғ қ ң ө
 ұ ү һ і), so a reader can search and copy it. The font files are the ones matplotlib ships, so the
 platform needs no font package. Charts: the radar chart as the same PNG as the page (about 200 dpi
-at its printed size), the bar chart as vector graphics.
+at its printed size), placed in the PDF as it is (``pdfimage``), the bar chart as vector graphics.
 """
 from __future__ import annotations
 
@@ -17,22 +17,20 @@ from typing import Sequence
 import matplotlib
 from flask_babel import force_locale
 from reportlab import rl_config
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (HRFlowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
+from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
 from xml.sax.saxutils import escape
 
 from . import bars as bar_chart
-from . import text
-from .individual import chart_png, context
+from . import pdfimage, text
+from .individual import chart_png
 from .model import Report
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -44,6 +42,8 @@ LINE = colors.HexColor("#c9ced4")
 BLUE = colors.HexColor("#1f5fa8")
 RED = colors.HexColor("#c0392b")
 AMBER = colors.HexColor("#b26a00")
+GRID = colors.HexColor("#d5d9de")
+AXIS = colors.HexColor("#888888")
 RADAR_WIDTH = 112 * mm
 
 
@@ -73,9 +73,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0),
-        "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11.5, spaceAfter=0, alignment=2),
-        "num_bold": ParagraphStyle("num_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0,
-                                   alignment=2),
         "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0),
         "label": ParagraphStyle("label", parent=body, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0,
                                 textColor=MUTED),
@@ -88,7 +85,22 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of wording that many reports share: headings, notes, competency names, advice."""
+    return Paragraph(escape(value), styles()[style], frags=_parsed(value, style))
+
+
+def _own(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of this report's own: the assessee's name, a line with their figures."""
     return Paragraph(escape(value), styles()[style])
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(value: str, style: str) -> list:
+    """The parsed text of a shared paragraph. Parsing the markup was more than half of the time to
+    build a report's flowables, for words that are the same in every report of a questionnaire and
+    language; reportlab only reads the parsed fragments when it lays a paragraph out, so one
+    parse serves every report (and thread). Nothing personal is kept: see :func:`_own`."""
+    return Paragraph(escape(value), styles()[style]).frags
 
 
 def _heading(value: str) -> list:
@@ -97,75 +109,103 @@ def _heading(value: str) -> list:
     return [_p(value, "h2"), rule]
 
 
-def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, overall: bool = False) -> Table:
+def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, overall: bool = False,
+           figures: Sequence[int] = ()) -> Table:
+    """A table of paragraphs (text that may wrap) and plain strings: dates, counts and figures,
+    which never wrap. The table draws a string itself, at the place a one-line paragraph of the
+    cell style would take, for a fraction of a paragraph's cost (parsing, wrapping, drawing);
+    ``figures``: the columns whose strings are right-aligned; the overall row's are bold."""
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [("FONT", (0, 0), (-1, -1), FONT, 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    commands = [("FONT", (0, 0), (-1, -1), FONT, 9, 11.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    commands += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in figures]
     if header:
         commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK))
     if overall:
-        commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, INK))
+        commands += [("LINEABOVE", (0, -1), (-1, -1), 1.2, INK), ("FONT", (0, -1), (-1, -1), BOLD, 9, 11.5)]
     table.setStyle(TableStyle(commands))
     return table
 
 
-def _bars(report: Report, language: str, t) -> Drawing:
-    chart = bar_chart.layout(report, language)
-    drawing = Drawing(chart.width, chart.height)
-    drawing.initialFontName, drawing.initialFontSize = FONT, chart.font_size  # else reportlab names Helvetica
-    top = chart.height
+class _Bars(Flowable):
+    """The bar chart (``bars.layout``) drawn straight onto the page. As a reportlab Drawing the
+    same seventy-odd lines, bars and words took 2 ms a report: each attribute of each shape is
+    validated when it is set, and the renderer walks the shapes one by one, state and all."""
 
-    def y(value: float) -> float:  # layout y runs downwards, PDF y upwards
-        return top - value
+    def __init__(self, chart: bar_chart.Chart, others_label: str, self_label: str):
+        super().__init__()
+        self.chart, self.others_label, self.self_label = chart, others_label, self_label
+        self.scale = min(1.0, WIDTH / chart.width)
+        self.width, self.height = chart.width * self.scale, chart.height * self.scale
 
-    for x, label in chart.ticks:
-        drawing.add(Line(x, y(0), x, y(chart.axis_y), strokeColor=colors.HexColor("#d5d9de"), strokeWidth=0.6))
-        drawing.add(String(x, y(chart.axis_y + 11), label, fontName=FONT, fontSize=chart.font_size,
-                           fillColor=MUTED, textAnchor="middle"))
-    for row in chart.rows:
-        for index, part in enumerate(row.label):
-            drawing.add(String(chart.left - 8, y(row.label_y(index)), part, fontName=FONT, fontSize=chart.font_size,
-                               fillColor=INK, textAnchor="end"))
-        drawing.add(Rect(chart.left, y(row.bar_y + chart.bar_height), row.bar_width, chart.bar_height,
-                         fillColor=BLUE, strokeColor=None, fillOpacity=0.85))
-        drawing.add(String(chart.value_x, y(row.centre + 3), row.value, fontName=FONT, fontSize=chart.font_size,
-                           fillColor=INK, textAnchor="end"))
-        if row.self_x is not None:
-            drawing.add(Line(row.self_x, y(row.bar_y - 3), row.self_x, y(row.bar_y + chart.bar_height + 3),
-                             strokeColor=RED, strokeWidth=2.4))
-    drawing.add(Line(chart.left, y(chart.axis_y), chart.right, y(chart.axis_y), strokeColor=colors.HexColor("#888888"),
-                     strokeWidth=0.8))
-    drawing.add(Rect(chart.left, y(chart.legend_y + 8), 14, 8, fillColor=BLUE, strokeColor=None, fillOpacity=0.85))
-    drawing.add(String(chart.left + 18, y(chart.legend_y + 7), t.others_label, fontName=FONT, fontSize=chart.font_size,
-                       fillColor=INK))
-    drawing.add(Line(chart.left + 190, y(chart.legend_y - 2), chart.left + 190, y(chart.legend_y + 10),
-                     strokeColor=RED, strokeWidth=2.4))
-    drawing.add(String(chart.left + 196, y(chart.legend_y + 7), t.self_label, fontName=FONT, fontSize=chart.font_size,
-                       fillColor=INK))
-    return drawing
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        chart, canvas = self.chart, self.canv
+
+        def y(value: float) -> float:  # layout y runs downwards, PDF y upwards
+            return chart.height - value
+
+        def line(x1, y1, x2, y2, colour, width):
+            canvas.setStrokeColor(colour)
+            canvas.setLineWidth(width)
+            canvas.line(x1, y1, x2, y2)
+
+        def words(x, y_, value, colour, align=canvas.drawString):
+            canvas.setFillColor(colour)
+            align(x, y_, value)
+
+        def bar(x, y_, width, height):
+            canvas.saveState()
+            canvas.setFillColor(BLUE)
+            canvas.setFillAlpha(0.85)
+            canvas.rect(x, y_, width, height, stroke=0, fill=1)
+            canvas.restoreState()
+
+        canvas.saveState()
+        canvas.scale(self.scale, self.scale)
+        canvas.setFont(FONT, chart.font_size)
+        for x, label in chart.ticks:
+            line(x, y(0), x, y(chart.axis_y), GRID, 0.6)
+            words(x, y(chart.axis_y + 11), label, MUTED, canvas.drawCentredString)
+        for row in chart.rows:
+            for index, part in enumerate(row.label):
+                words(chart.left - 8, y(row.label_y(index)), part, INK, canvas.drawRightString)
+            bar(chart.left, y(row.bar_y + chart.bar_height), row.bar_width, chart.bar_height)
+            words(chart.value_x, y(row.centre + 3), row.value, INK, canvas.drawRightString)
+            if row.self_x is not None:
+                line(row.self_x, y(row.bar_y - 3), row.self_x, y(row.bar_y + chart.bar_height + 3), RED, 2.4)
+        line(chart.left, y(chart.axis_y), chart.right, y(chart.axis_y), AXIS, 0.8)
+        bar(chart.left, y(chart.legend_y + 8), 14, 8)
+        words(chart.left + 18, y(chart.legend_y + 7), self.others_label, INK)
+        line(chart.left + 190, y(chart.legend_y - 2), chart.left + 190, y(chart.legend_y + 10), RED, 2.4)
+        words(chart.left + 196, y(chart.legend_y + 7), self.self_label, INK)
+        canvas.restoreState()
 
 
-def _bullets(items: Sequence[str]) -> ListFlowable:
-    return ListFlowable([ListItem(_p(item, "cell"), leftIndent=12, value="•") for item in items],
+def _bullets(items: Sequence[str], paragraph=_p) -> ListFlowable:
+    return ListFlowable([ListItem(paragraph(item, "cell"), leftIndent=12, value="•") for item in items],
                         bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT, bulletFontSize=8,
                         spaceBefore=1, spaceAfter=4)
 
 
-def story(report: Report, language: str, chart: bytes | None) -> list:
+def story(report: Report, language: str, words: text.Wording, chart: bytes | None) -> list:
     """The flowables of the report, in the order of templates/reports/_report.html."""
-    c = context(report, language, chart_src=None)
-    t, number, signed = c["t"], text.number, text.signed
+    t, number, signed = words.t, text.number, text.signed
     r = report
     out: list = [_p(t.title_head if r.instrument_id == "head" else t.title_servant, "title"),
                  _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]
     # Two pairs a row: the person on the left, the campaign on the right. It leaves room on the
     # first page for the radar chart, which the form of appendices 7-8 puts beside the table.
-    identity = [[_p(t.full_name, "label"), _p(r.full_name, "cell"), _p(t.campaign, "label"), _p(r.campaign_name, "cell")],
-                [_p(t.position, "label"), _p(r.position, "cell"), _p(t.closes_on, "label"),
-                 _p(r.closes_on.isoformat(), "cell")],
-                [_p(t.unit, "label"), _p(r.unit, "cell"), _p(t.respondents, "label"), _p(str(r.respondents), "cell")]]
+    identity = [[_p(t.full_name, "label"), _own(r.full_name, "cell"), _p(t.campaign, "label"),
+                 _p(r.campaign_name, "cell")],
+                [_p(t.position, "label"), _own(r.position, "cell"), _p(t.closes_on, "label"),
+                 r.closes_on.isoformat()],
+                [_p(t.unit, "label"), _own(r.unit, "cell"), _p(t.respondents, "label"), str(r.respondents)]]
     out.append(_table(identity, [31 * mm, WIDTH / 2 - 31 * mm, 34 * mm, WIDTH / 2 - 34 * mm], header=False))
 
     if r.withheld:
@@ -180,31 +220,26 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
         widths[1] = WIDTH - sum(w for w in widths if w)
         rows = [head]
         for line in r.lines:
-            row = [_p(str(line.number), "cell"), _p(line.name(language), "cell"), _p(number(line.average), "num"),
-                   _p(number(line.self_average), "num")]
+            row = [str(line.number), _p(line.name(language), "cell"), number(line.average), number(line.self_average)]
             if r.agreement_shown:
-                row.append(_p(t.agreement_words[line.agreement] if line.agreement else "—", "cell"))
+                row.append(_p(t.agreement_words[line.agreement], "cell") if line.agreement else "—")
             rows.append(row)
-        overall = [_p("", "cell"), _p(t.overall, "cell_bold"), _p(number(r.overall), "num_bold"),
-                   _p(number(r.self_overall), "num_bold")] + ([_p("", "cell")] if r.agreement_shown else [])
+        overall = ["", _p(t.overall, "cell_bold"), number(r.overall), number(r.self_overall)]
+        overall += [""] if r.agreement_shown else []
         rows.append(overall)
-        out += [Spacer(1, 6), _table(rows, widths, overall=True),
+        out += [Spacer(1, 6), _table(rows, widths, overall=True, figures=(2, 3)),
                 Paragraph(f"<b>{escape(t.result_of_assessment)}</b> {escape(t.bands[r.band])} ({number(r.overall)})",
                           styles()["body"])]
         if not r.has_self:
             out.append(_p(t.no_self, "small"))
 
         if chart is not None:
-            w, h = ImageReader(io.BytesIO(chart)).getSize()
-            out.append(KeepTogether(_heading(t.charts) + [
-                Image(io.BytesIO(chart), width=RADAR_WIDTH, height=RADAR_WIDTH * h / w), _p(t.radar_caption, "caption")]))
+            out.append(KeepTogether(_heading(t.charts) + [pdfimage.image(chart, RADAR_WIDTH),
+                                                          _p(t.radar_caption, "caption")]))
         else:
             out += _heading(t.charts)
-        drawing = _bars(report, language, t)
-        scale = min(1.0, WIDTH / drawing.width)
-        drawing.scale(scale, scale)
-        drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
-        out.append(KeepTogether([Spacer(1, 8), _p(t.bars_title, "h3"), drawing,
+        out.append(KeepTogether([Spacer(1, 8), _p(t.bars_title, "h3"),
+                                 _Bars(bar_chart.layout(report, language), t.others_label, t.self_label),
                                  _p(t.bars_caption, "caption")]))
 
         out += _heading(t.comparison)
@@ -218,17 +253,17 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
                 if lines:
                     out += [_p(title, "h3"), _p(note, "small"), _bullets([
                         f"{line.name(language)}: {t.self_assessment} {number(line.self_average)}, "
-                        f"{t.average} {number(line.average)} ({signed(line.gap)})" for line in lines])]
+                        f"{t.average} {number(line.average)} ({signed(line.gap)})" for line in lines], _own)]
         out.append(_p(t.agreement_note if r.agreement_shown else t.agreement_not_shown, "small"))
 
         out += _heading(t.development)
         out.append(_p(t.development_note, "small"))
         for item in r.development:
-            block = [_p(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
+            block = [_own(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
             if item.advice is not None:
                 block += [_p(t.effective, "cell_bold"), _bullets([x(language) for x in item.advice.effective]),
                           _p(t.ineffective, "cell_bold"), _bullets([x(language) for x in item.advice.ineffective]),
-                          _p(c["sources"][item.line.competency_id], "small")]
+                          _p(words.sources[item.line.competency_id], "small")]
             else:
                 block.append(_p(t.no_advice, "small"))
             out.append(KeepTogether(block))
@@ -237,16 +272,16 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
         if r.previous is None:
             out.append(_p(t.previous_first))
         elif r.previous.withheld:
-            out.append(_p(f"{c['previous_heading']}. {t.previous_withheld}"))
+            out.append(_p(f"{words.previous_heading}. {t.previous_withheld}"))
         else:
             rows = [[_p(t.competency, "head"), _p(r.previous.campaign_name, "head_num"), _p(t.now, "head_num"),
                      _p(t.change, "head_num")]]
-            rows += [[_p(line.name(language), "cell"), _p(number(line.previous), "num"), _p(number(line.average), "num"),
-                      _p(signed(line.change), "num")] for line in r.lines]
-            rows.append([_p(t.overall, "cell_bold"), _p(number(r.previous.overall), "num_bold"),
-                         _p(number(r.overall), "num_bold"), _p(signed(r.overall_change), "num_bold")])
-            out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True),
-                    _p(f"{c['previous_heading']} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
+            rows += [[_p(line.name(language), "cell"), number(line.previous), number(line.average), signed(line.change)]
+                     for line in r.lines]
+            rows.append([_p(t.overall, "cell_bold"), number(r.previous.overall), number(r.overall),
+                         signed(r.overall_change)])
+            out += [_table(rows, [WIDTH - 3 * 28 * mm, 28 * mm, 28 * mm, 28 * mm], overall=True, figures=(1, 2, 3)),
+                    _p(f"{words.previous_heading} ({r.previous.closes_on.isoformat()}). {t.previous_note}", "small")]
 
     scale_text = "; ".join(f"{points} — {label(language)}" for points, label in r.scale)
     out.append(KeepTogether(_heading(t.notes) + [
@@ -256,26 +291,33 @@ def story(report: Report, language: str, chart: bytes | None) -> list:
 
 
 def render(report: Report, language: str, *, chart: bytes | None = None) -> bytes:
-    """The PDF bytes of one report in ``language``. ``chart``: the radar PNG if already drawn."""
-    fonts()
+    """The PDF bytes of one report in ``language``. ``chart``: the radar PNG if already drawn.
+    Translates the words, so it runs in the app; other processes :func:`draw` words made here."""
     with force_locale(language):
-        if chart is None:
-            chart = chart_png(report, language)
-        t = text.texts(report.threshold)
-        title = f"{t.title_head if report.instrument_id == 'head' else t.title_servant} · {report.full_name}"
-        footer = f"{report.full_name} · {report.campaign_name} · {t.page} "
-        out = io.BytesIO()
-        document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
-                                     bottomMargin=18 * mm, title=title, author="Bagalau 360",
-                                     subject=report.campaign_name, lang=language, creator="Bagalau 360",
-                                     initialFontName=FONT, initialFontSize=9.5)
+        words = text.wording(report, language)
+    return draw(report, language, words, chart=chart)
 
-        def page(canvas, doc):
-            canvas.saveState()
-            canvas.setFont(FONT, 7.5)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN, 10 * mm, footer + str(doc.page))
-            canvas.restoreState()
 
-        document.build(story(report, language, chart), onFirstPage=page, onLaterPages=page)
+def draw(report: Report, language: str, words: text.Wording, *, chart: bytes | None = None) -> bytes:
+    """The PDF bytes from words translated beforehand: no locale and no Flask needed."""
+    fonts()
+    t = words.t
+    if chart is None:
+        chart = chart_png(report, language, t)
+    title = f"{t.title_head if report.instrument_id == 'head' else t.title_servant} · {report.full_name}"
+    footer = f"{report.full_name} · {report.campaign_name} · {t.page} "
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                                 bottomMargin=18 * mm, title=title, author="Bagalau 360",
+                                 subject=report.campaign_name, lang=language, creator="Bagalau 360",
+                                 initialFontName=FONT, initialFontSize=9.5)
+
+    def page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 10 * mm, footer + str(doc.page))
+        canvas.restoreState()
+
+    document.build(story(report, language, words, chart), onFirstPage=page, onLaterPages=page)
     return out.getvalue()

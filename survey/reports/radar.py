@@ -132,7 +132,8 @@ def _blit(chart: _Chart, others: Sequence[float | None], own: Sequence[float | N
         chart.own.set_data(*_closed(chart.angles, own))
         chart.axes.draw_artist(chart.own)
     width, height = chart.canvas.get_width_height()
-    return Image.frombuffer("RGBA", (width, height), bytes(chart.canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
+    # Read in place, not copied first: the RGB conversion makes the one copy needed (under the lock).
+    return Image.frombuffer("RGBA", (width, height), chart.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
 
 
 def png(image: Image.Image) -> bytes:

@@ -1,10 +1,12 @@
 """Every piece of wording of the report, translated once and shared by the HTML page and the PDF.
 
-Call :func:`texts` inside ``force_locale(language)`` (or a request in that language). The same
-words then appear in the browser and on paper, and the catalogues hold each of them once.
+Call :func:`texts` and :func:`wording` inside ``force_locale(language)`` (or a request in that
+language). The same words then appear in the browser and on paper, and the catalogues hold each
+of them once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
@@ -126,3 +128,21 @@ def previous_heading(campaign_name: str) -> str:
 def indicators_source(sources) -> str:
     return _("Behavioural indicators from: %(sources)s. The Kazakh wording is that of the source; "
              "the Russian and English wording is our translation.", sources="; ".join(sources))
+
+
+@dataclass(frozen=True)
+class Wording:
+    """All the translated words one report needs. Made where the translations are (the app), it lets
+    a PDF be drawn where they are not: in a worker process without Flask (``bundle``)."""
+
+    t: SimpleNamespace  # the fixed wording: the same for every report in one language and threshold
+    sources: dict[str, str]  # competency id -> where its behavioural indicators come from
+    previous_heading: str
+
+
+def wording(report, language: str, t: SimpleNamespace | None = None) -> Wording:
+    """``report``'s words in ``language``; ``t``: its :func:`texts`, when they are at hand already."""
+    sources = {item.line.competency_id: indicators_source([s(language) for s in item.advice.sources])
+               for item in report.development if item.advice is not None}
+    return Wording(t=t if t is not None else texts(report.threshold), sources=sources,
+                   previous_heading=previous_heading(report.previous.campaign_name) if report.previous else "")

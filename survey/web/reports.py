@@ -167,7 +167,7 @@ def _build_archive(session, campaign, config, progress) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     with open(partial, "wb") as out:
-        count = bundle.write(out, reports, progress=progress)
+        count = bundle.write(out, reports, progress=progress, processes=bundle.processes(config, len(reports)))
     partial.chmod(0o600)
     partial.replace(target)  # never half a ZIP under the final name
     return f"{campaign.name}: {count} reports"
@@ -212,8 +212,9 @@ def prepared_archive(campaign_id):
 def archive(campaign_id):
     """Every report of the campaign, or of one unit (?unit=), as PDFs in one ZIP.
 
-    Built during the request, one PDF at a time into a file that spills to disk past
-    ``SPOOL_BYTES``; a queue with progress for very large bodies is a later step.
+    Built during the request into a file that spills to disk past ``SPOOL_BYTES``, the PDFs of a
+    large one drawn by worker processes (``bundle``); the whole campaign is better prepared as a
+    job (``prepare_archive``), which shows its progress.
     """
     campaign, refused = _closed_campaign(campaign_id)
     if refused:
@@ -223,7 +224,8 @@ def archive(campaign_id):
     if not reports:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    count = bundle.write(spool, reports, language=request.args.get("lang"))
+    count = bundle.write(spool, reports, language=request.args.get("lang"),
+                         processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
     _log("reports-zip", f"{campaign.name}: {unit or gettext('all units')}, {count} reports")
     name = f"reports-{campaign.id}" + (f"-{_ascii(unit)}" if unit else "") + ".zip"
