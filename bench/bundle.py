@@ -37,6 +37,8 @@ from survey.db import get_db  # noqa: E402
 from survey.models import Campaign, Job  # noqa: E402
 from survey.web.reports import archive_path  # noqa: E402
 
+import table  # noqa: E402  (bench/table.py)
+
 MB = 1024 * 1024
 
 
@@ -131,6 +133,9 @@ def main() -> None:
         print(f"peak resident memory of all processes together: {sampler.peak_sum / MB:.0f} MB "
               f"(this process {sampler.peaks.get(me, 0) / MB:.0f} MB; {len(workers)} others, the largest "
               f"{max(workers.values(), default=0) / MB:.0f} MB)")
+        table.row(f"{count:,} reports as a ZIP, the HR job ({len(workers) or 1} processes besides this one)",
+                  "<= 30 s, < 1 GB, both cores", f"{seconds:.1f} s, {sampler.peak_sum / MB:.0f} MB (all processes)",
+                  seconds <= 30 and sampler.peak_sum < 1024 * MB and (os.cpu_count() or 1) <= 1 + len(workers))
         cpu = resource.getrusage(resource.RUSAGE_SELF)
         print(f"CPU time of this process: {cpu.ru_utime + cpu.ru_stime:.1f} s; load average at the end "
               f"{os.getloadavg()[0]:.1f}")

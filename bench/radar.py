@@ -30,6 +30,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from survey import create_app  # noqa: E402
 from survey.reports import advice, individual, insights, model, pdf, radar  # noqa: E402
 
+import table  # noqa: E402  (bench/table.py)
+
 LANGUAGE = "kk"
 
 
@@ -116,9 +118,11 @@ def main() -> None:
                                                  self_label="Өзін-өзі бағалау")), args.charts)))
             print(summary("radar: PNG of it (fixed 64-colour palette)", timed(lambda: radar.png(images.pop()),
                                                                              args.charts)))
-            print(summary("radar: both, as a report uses it", timed(
-                lambda: radar.render(labels, *values(), others_label="Әріптестер (орташа)",
-                                     self_label="Өзін-өзі бағалау"), args.charts)))
+            both = timed(lambda: radar.render(labels, *values(), others_label="Әріптестер (орташа)",
+                                              self_label="Өзін-өзі бағалау"), args.charts)
+            print(summary("radar: both, as a report uses it", both))
+            table.row(f"radar chart, {instrument.id} ({n} axes), median", "<= 10 ms",
+                      f"{statistics.median(both):.1f} ms", statistics.median(both) <= 10)
             print(summary("radar: full matplotlib draw, for comparison", timed(
                 lambda: full_draw(labels, *values()), max(10, args.charts // 10))))
             size = len(radar.render(labels, *values(), others_label="a", self_label="b"))
@@ -128,8 +132,10 @@ def main() -> None:
             charts = [individual.chart_png(r, LANGUAGE) for r in reports[:1]]
             pdf.render(reports[0], LANGUAGE, chart=charts[0])  # fonts registered, caches warm
             queue = list(reports)
-            print(summary("PDF with reportlab (chart included)", timed(lambda: pdf.render(queue.pop(), LANGUAGE),
-                                                                       args.pdfs)))
+            pdfs = timed(lambda: pdf.render(queue.pop(), LANGUAGE), args.pdfs)
+            print(summary("PDF with reportlab (chart included)", pdfs))
+            table.row(f"one PDF report, {instrument.id}, median", "<= 60 ms", f"{statistics.median(pdfs):.1f} ms",
+                      statistics.median(pdfs) <= 60)
             print(f"{'PDF size':<52} {len(pdf.render(reports[0], LANGUAGE)) / 1024:7.1f} KB")
             if args.weasyprint:
                 try:
