@@ -62,13 +62,21 @@ def write(target: BinaryIO, reports: Iterable[Report], *, language: str | None =
     reports = list(reports)
     count = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive, \
-            contextlib.closing(_drawn(_worded(reports, language), processes)) as documents:
+            drawn(reports, language=language, processes=processes) as documents:
         for report, document in documents:
             archive.writestr(pdf_name(report), document)
             count += 1
             if progress is not None and (count % 10 == 0 or count == len(reports)):
                 progress(count, len(reports))
     return count
+
+
+@contextlib.contextmanager
+def drawn(reports: list[Report], *, language: str | None = None, processes: int = 1) -> Iterator[Iterator[tuple[Report, bytes]]]:
+    """Each report with its PDF, in the order given; the worker processes stop when the block
+    ends, also when it ends early."""
+    with contextlib.closing(_drawn(_worded(reports, language), processes)) as documents:
+        yield documents
 
 
 def _worded(reports: list[Report], asked: str | None) -> Iterator[tuple[Report, str, text.Wording]]:

@@ -79,7 +79,7 @@ def build_all(session: Session, campaign: Campaign, instruments, out: Path, *, t
 
 def build(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
           archive: Path | None = None) -> Built:
-    from . import pdf as pdf_report
+    from . import bundle
 
     reports = model.build_reports(session, campaign, instruments, threshold=threshold)
     out.mkdir(parents=True, exist_ok=True)
@@ -94,10 +94,12 @@ def build(session: Session, campaign: Campaign, instruments, out: Path, *, thres
             page = out / f"{stem}.html"
             page.write_text(render_file(report, language, chart_src=f"{stem}.png" if png else None), encoding="utf-8")
             pages.append(page)
-            if pdf:
-                document = out / f"{stem}.pdf"
-                document.write_bytes(pdf_report.render(report, language, chart=png))
-                documents.append(document)
+    if pdf:  # the same PDFs as HR's ZIP, drawn the same way: by worker processes for a large campaign
+        with bundle.drawn(reports, processes=bundle.processes(current_app.config, len(reports))) as drawn:
+            for report, document in drawn:
+                path = out / f"{file_stem(report)}.pdf"
+                path.write_bytes(document)
+                documents.append(path)
     (out / "index.html").write_text(
         render_template("reports/index.html", items=reports, campaign=campaign,
                         names={r.employee_id: file_stem(r) for r in reports}, pdf=pdf),
