@@ -59,17 +59,17 @@ def _cached(key, make):
 
 
 _SLOTS = ("assessee", "errors", "questions")
-_SLOT_MARK = "\x00{}\x00"
 
 
 def _shell(instrument, is_self: bool, message) -> list[str]:
     """The page around its slots, split at them."""
     def make():
         html = render_template("respond/form.html", instrument=instrument, is_self=is_self, message=message,
-                               **{slot: Markup(_SLOT_MARK.format(slot)) for slot in _SLOTS})
-        parts = re.split("|".join(re.escape(_SLOT_MARK.format(slot)) for slot in _SLOTS), html)
-        assert len(parts) == len(_SLOTS) + 1, "respond/form.html must hold each slot once, in order"
-        return parts
+                               **{slot: Markup(f"\x00{slot}\x00") for slot in _SLOTS})
+        pieces = re.split("\x00(" + "|".join(_SLOTS) + ")\x00", html)  # text, slot, text, slot, ..., text
+        if pieces[1::2] != list(_SLOTS):
+            raise RuntimeError(f"respond/form.html must hold the slots {_SLOTS} once each, in that order")
+        return pieces[0::2]
     return _cached(("page", instrument.id, str(get_locale()), is_self, message), make)
 
 
