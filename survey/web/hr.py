@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from ..messages import N_, DomainError
 from ..models import RELATIONS, Assessment, Campaign, Person, Rater
 from . import instruments
 from .auth import requires
+from .downloads import download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -250,7 +251,7 @@ def raters_csv(campaign_id):
     if not rows:
         rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
                 for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
-    return _download(tables.csv_bytes(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows),
+    return download(tables.csv_bytes(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows),
                      f"raters-{campaign.id}.csv", "text/csv; charset=utf-8")
 
 
@@ -315,7 +316,7 @@ def links_csv(campaign_id):
     _log("links-export", campaign.name)
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
     data = tables.csv_bytes(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)))
-    return _download(data, f"links-{campaign.id}.csv", "text/csv; charset=utf-8")
+    return download(data, f"links-{campaign.id}.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.xlsx")
@@ -330,7 +331,7 @@ def results_xlsx(campaign_id):
     _log("results-export", campaign.name)
     out = io.BytesIO()
     tables.write_xlsx(out, results.EXPORT_COLUMNS, results.export_rows(items), title="results")
-    return _download(out.getvalue(), f"results-{campaign.id}.xlsx",
+    return download(out.getvalue(), f"results-{campaign.id}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -338,11 +339,4 @@ def results_xlsx(campaign_id):
 @requires(*STAFF)
 def audit_page():
     return render_template("hr/audit.html", entries=audit.recent(db.session()))
-
-
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 

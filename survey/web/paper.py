@@ -7,7 +7,7 @@ campaign and the assessee, never the rater, and nothing of the answers.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -16,6 +16,7 @@ from ..campaigns import CampaignError
 from ..models import SELF, Campaign
 from . import instruments
 from .auth import requires
+from .downloads import no_store
 from .hr import ActionForm
 
 bp = Blueprint("paper", __name__, url_prefix="/hr")
@@ -52,12 +53,6 @@ def _log(action: str, detail: str) -> None:
     audit.record(db.session(), g.user.email, action, detail)
 
 
-def _no_store(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/campaigns/<int:campaign_id>/sheets")
 @requires(*STAFF)
 def sheets(campaign_id):
@@ -76,7 +71,7 @@ def sheets(campaign_id):
               for sheet in found]
     _log("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else ""))
     # The page holds working links: no copy in a browser or proxy cache.
-    return _no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
+    return no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
 
 
 @bp.get("/campaigns/<int:campaign_id>/paper")

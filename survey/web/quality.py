@@ -15,7 +15,8 @@ from .. import campaigns, db, quality
 from ..models import Campaign
 from . import instruments
 from .auth import requires
-from .hr import _download, _errors, _log
+from .downloads import download, no_store
+from .hr import _errors, _log
 
 bp = Blueprint("quality", __name__, url_prefix="/hr/quality")
 ROLE = "hr-head"
@@ -108,7 +109,7 @@ def xlsx(campaign_id):
     out = io.BytesIO()
     quality.write_xlsx(out, result, gettext=gettext, language=_language())
     _log("quality-export", result.campaign_name)
-    return _download(out.getvalue(), f"quality-{campaign_id}.xlsx", XLSX)
+    return download(out.getvalue(), f"quality-{campaign_id}.xlsx", XLSX)
 
 
 @bp.get("/compare.xlsx")
@@ -118,7 +119,7 @@ def compare_xlsx():
     out = io.BytesIO()
     quality.write_comparison_xlsx(out, qa, qb, instruments(), gettext=gettext, language=_language())
     _log("quality-export", f"{qa.campaign_name} / {qb.campaign_name}")
-    return _download(out.getvalue(), f"quality-{qa.campaign_id}-{qb.campaign_id}.xlsx", XLSX)
+    return download(out.getvalue(), f"quality-{qa.campaign_id}-{qb.campaign_id}.xlsx", XLSX)
 
 
 @bp.get("/<int:campaign_id>/charts/<instrument_id>/<kind>.<fmt>")
@@ -151,5 +152,4 @@ def _image(data: bytes, fmt: str, filename: str) -> Response:
     response = Response(data, mimetype=FORMATS[fmt])
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)

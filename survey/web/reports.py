@@ -25,6 +25,7 @@ from ..models import Assessment, Campaign
 from ..reports import bundle, individual, links, model, pdf
 from . import instruments, limits
 from .auth import requires
+from .downloads import download, no_store
 from .hr import ActionForm
 from .limits import limiter
 
@@ -52,8 +53,7 @@ def _gone(_error):
 
 
 def _private(body, status: int = 200) -> Response:
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
+    response = no_store(body, status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -94,10 +94,8 @@ def _language(report: model.Report) -> str:
 
 
 def _pdf_response(report: model.Report, language: str) -> Response:
-    response = send_file(io.BytesIO(pdf.render(report, language)), mimetype="application/pdf", as_attachment=True,
-                         download_name=bundle.pdf_name(report), max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(send_file(io.BytesIO(pdf.render(report, language)), mimetype="application/pdf",
+                              as_attachment=True, download_name=bundle.pdf_name(report), max_age=0))
 
 
 @bp.get("/report/assets/report.css")
@@ -201,10 +199,8 @@ def prepared_archive(campaign_id):
     if not path.exists():
         abort(404)
     _log("reports-zip-download", campaign.name)
-    response = send_file(path, mimetype="application/zip", as_attachment=True,
-                         download_name=f"reports-{campaign.id}.zip", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(send_file(path, mimetype="application/zip", as_attachment=True,
+                              download_name=f"reports-{campaign.id}.zip", max_age=0))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports.zip")
@@ -229,9 +225,7 @@ def archive(campaign_id):
     spool.seek(0)
     _log("reports-zip", f"{campaign.name}: {unit or gettext('all units')}, {count} reports")
     name = f"reports-{campaign.id}" + (f"-{_ascii(unit)}" if unit else "") + ".zip"
-    response = send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
 
 
 def _ascii(value: str) -> str:
@@ -251,10 +245,8 @@ def publish(campaign_id):
     days = _link_days()
     rows = links.link_rows(items, secret=current_app.secret_key, base_url=current_app.config["BASE_URL"], days=days)
     _log("reports-publish", f"{campaign.name}: {len(rows)} personal links, valid {days} days")
-    response = Response(tables.csv_bytes(links.LINK_COLUMNS, rows), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="report-links-{campaign.id}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(tables.csv_bytes(links.LINK_COLUMNS, rows), f"report-links-{campaign.id}.csv",
+                    "text/csv; charset=utf-8")
 
 
 # --- the assessee ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .. import audit, db, topics, training
 from ..models import Campaign
 from . import instruments
 from .auth import requires
+from .downloads import download
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 VIEWERS = ("trainer", "hr", "hr-head")
@@ -156,8 +157,8 @@ def chart(instrument_id, kind, fmt):
     if section.hidden or (kind == "heatmap" and section.heatmap is None):
         abort(404)
     data = training.chart(section, kind, _chart_text(filters, section, kind), fmt)
-    return _download(data, f"training-{filters.campaign.id}-{instrument_id}-{kind}.{fmt}", CHART_TYPES[fmt],
-                     inline=request.args.get("download") != "1")
+    return download(data, f"training-{filters.campaign.id}-{instrument_id}-{kind}.{fmt}", CHART_TYPES[fmt],
+                    inline=request.args.get("download") != "1")
 
 
 def _chart_text(filters: _Filters, section: training.Section, kind: str) -> training.ChartText:
@@ -191,7 +192,7 @@ def needs_xlsx():
     if picture is None:
         abort(404)
     data = training.needs_workbook(picture, catalogue(), language=language(), gettext=gettext)
-    return _download(data, f"training-needs-{filters.slug()}.xlsx", XLSX)
+    return download(data, f"training-needs-{filters.slug()}.xlsx", XLSX)
 
 
 @bp.get("/cohorts.xlsx")
@@ -205,11 +206,4 @@ def cohorts_xlsx():
                                      threshold=threshold(), instrument=filters.instrument, unit=filters.unit)
     detail = filters.campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
     audit.record(db.session(), g.user.email, "training-cohorts-export", detail)
-    return _download(data, f"training-cohorts-{filters.slug()}.xlsx", XLSX)
-
-
-def _download(data: bytes, filename: str, mimetype: str, *, inline: bool = False) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(data, f"training-cohorts-{filters.slug()}.xlsx", XLSX)
