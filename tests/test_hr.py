@@ -7,7 +7,6 @@ import io
 import re
 
 import openpyxl
-import pytest
 from sqlalchemy import select
 
 from conftest import PASSWORD, csrf, sign_in

@@ -15,10 +15,10 @@ from urllib.parse import urlparse
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import csrf, person_row
+from conftest import csrf, person_row, staff_and_open
 from sqlalchemy import select
 
-from survey import campaigns, mail, people, raters, respond, roster, tokens
+from survey import campaigns, mail, people, respond, roster, tokens
 from survey.models import AuditEntry, Campaign, Invitation, Person, SentMessage
 from survey.tables import Row
 
@@ -180,12 +180,7 @@ def mail_campaign(app, store):
     with store.transaction() as session:
         people.apply_rows(session, roster.validate(body_with_email(), "body", {}))
         campaign = campaigns.create(session, NAME, dt.date.today() + dt.timedelta(days=10), instruments)
-        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
-                for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
-        rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
-                 Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
-        raters.apply(session, campaign, rows, "raters")
-        campaigns.open_(session, campaign)
+        staff_and_open(session, campaign)
         return campaign.id
 
 

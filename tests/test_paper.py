@@ -8,10 +8,9 @@ import pytest
 import segno
 from sqlalchemy import select
 
-from conftest import csrf
-from survey import campaigns, people, raters, roster, tokens
+from conftest import csrf, staff_and_open
+from survey import campaigns, tokens
 from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
-from survey.tables import Row
 
 SECRET = "test-secret-key-not-for-production"
 BASE = "http://survey.test"
@@ -266,12 +265,7 @@ def _second_campaign(app, store):
     with store.transaction() as session:
         campaign = campaigns.create(session, "Other 2026", dt.date.today() + dt.timedelta(days=5),
                                     app.extensions["survey.instruments"])
-        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
-                for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
-        rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
-                 Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
-        raters.apply(session, campaign, rows, "raters")
-        campaigns.open_(session, campaign)
+        staff_and_open(session, campaign)
         return campaign.id, session.scalars(
             select(Invitation.id).join(Assessment).where(Assessment.campaign_id == campaign.id)).first()
 

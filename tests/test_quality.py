@@ -17,11 +17,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ROOT
-from survey import campaigns, quality, raters, respond, scoring
+from conftest import ROOT, staff_and_open
+from survey import campaigns, quality, respond, scoring
 from survey import instruments as instrument_files
 from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person
-from survey.tables import Row
 
 ETHICS = {
     "S1": [(5, 4, 5), (4, 4, 4), (5, 5, 4)],
@@ -115,12 +114,7 @@ def earlier_campaign(app, store, runner, name="Test 2025"):
     instrument_set = app.extensions["survey.instruments"]
     with store.transaction() as session:
         campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=5), instrument_set)
-        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
-                for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
-        rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
-                 Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
-        raters.apply(session, campaign, rows, "raters")
-        campaigns.open_(session, campaign)
+        staff_and_open(session, campaign)
     lenient = {"S1": [(5, 5, 5)] * 3, "S2": [(5, 5, 5), (5, 5, 5), (4, 4, 4)], "S3": [(5, 5, 5)] * 3}
     answer_body(app, store, name, ethics=lenient, own={k: (5, 5, 5) for k in lenient})
     assert runner.invoke("campaign", "close", name).exit_code == 0
