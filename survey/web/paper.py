@@ -13,8 +13,8 @@ from markupsafe import Markup
 
 from .. import audit, db, paper, respond, tokens
 from ..campaigns import CampaignError
-from ..models import SELF, Campaign
-from . import instruments
+from ..models import SELF
+from . import in_campaign, instruments
 from .auth import requires
 from .downloads import no_store
 from .hr import ActionForm
@@ -23,12 +23,8 @@ bp = Blueprint("paper", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
 
 
-def _open_campaign(campaign_id: int):
-    """The campaign, or a response to return: 404 if there is none, a clear page if not open."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    if campaign.status != "open":
-        return campaign, (render_template("paper/not_open.html", campaign=campaign), 409)
-    return campaign, None
+def _not_open(campaign):
+    return render_template("paper/not_open.html", campaign=campaign), 409
 
 
 def _invitation(campaign, invitation_id: int):
@@ -55,10 +51,8 @@ def _log(action: str, detail: str) -> None:
 
 @bp.get("/campaigns/<int:campaign_id>/sheets")
 @requires(*STAFF)
-def sheets(campaign_id):
-    campaign, refused = _open_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("open", _not_open)
+def sheets(campaign):
     only = request.args.get("rater", "").strip() or None
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
     try:
@@ -76,10 +70,8 @@ def sheets(campaign_id):
 
 @bp.get("/campaigns/<int:campaign_id>/paper")
 @requires(*STAFF)
-def index(campaign_id):
-    campaign, refused = _open_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("open", _not_open)
+def index(campaign):
     query = request.args.get("q", "").strip()
     invitations = paper.open_invitations(db.session(), campaign, query)
     entered = request.args.get("entered", type=int)
@@ -93,10 +85,8 @@ def _gone(campaign, invitation):
 
 @bp.get("/campaigns/<int:campaign_id>/paper/<int:invitation_id>")
 @requires(*STAFF)
-def blank(campaign_id, invitation_id):
-    campaign, refused = _open_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("open", _not_open)
+def blank(campaign, invitation_id):
     invitation = _invitation(campaign, invitation_id)
     if invitation.done:
         return _gone(campaign, invitation)
@@ -109,10 +99,8 @@ def blank(campaign_id, invitation_id):
 
 @bp.route("/campaigns/<int:campaign_id>/paper/<int:invitation_id>/enter", methods=["GET", "POST"])
 @requires(*STAFF)
-def enter(campaign_id, invitation_id):
-    campaign, refused = _open_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("open", _not_open)
+def enter(campaign, invitation_id):
     invitation = _invitation(campaign, invitation_id)
     if invitation.done:
         return _gone(campaign, invitation)

@@ -23,7 +23,7 @@ from .. import audit, db, jobs, tables
 from ..campaigns import CampaignError
 from ..models import Assessment, Campaign
 from ..reports import bundle, individual, links, model, pdf
-from . import instruments, limits
+from . import in_campaign, instruments, limits
 from .auth import requires
 from .downloads import download, no_store
 from .hr import ActionForm
@@ -70,12 +70,9 @@ def _log(action: str, detail: str) -> None:
     audit.record(db.session(), g.user.email, action, detail)
 
 
-def _closed_campaign(campaign_id: int):
-    """The campaign, or a page saying reports wait for the campaign to close (409)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    if campaign.status != "closed":
-        return campaign, _private(render_template("reports/not_closed.html", campaign=campaign), 409)
-    return campaign, None
+def _not_closed(campaign):
+    """Reports wait for the campaign to close."""
+    return _private(render_template("reports/not_closed.html", campaign=campaign), 409)
 
 
 def _report(campaign: Campaign, assessment_id: int) -> model.Report:
@@ -111,10 +108,8 @@ def stylesheet():
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports")
 @requires(*STAFF)
-def index(campaign_id):
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("closed", _not_closed)
+def index(campaign):
     items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold())
     archive_job = next((j for j in jobs.recent(db.session(), campaign, limit=20) if j.kind == "reports-zip"), None)
     return _private(render_template("reports/campaign.html", campaign=campaign, items=items,
@@ -125,10 +120,8 @@ def index(campaign_id):
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>")
 @requires(*STAFF)
-def page(campaign_id, assessment_id):
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("closed", _not_closed)
+def page(campaign, assessment_id):
     report = _report(campaign, assessment_id)
     language = _language(report)
     png = individual.chart_png(report, language)
@@ -143,10 +136,8 @@ def page(campaign_id, assessment_id):
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>.pdf")
 @requires(*STAFF)
-def pdf_file(campaign_id, assessment_id):
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("closed", _not_closed)
+def pdf_file(campaign, assessment_id):
     report = _report(campaign, assessment_id)
     language = _language(report)
     _log("report-download", f"{campaign.name}: {report.employee_id} ({language})")
@@ -176,11 +167,9 @@ jobs.register("reports-zip", jobs.Kind(_build_archive, "reports-zip"))
 
 @bp.post("/hr/campaigns/<int:campaign_id>/reports/prepare")
 @requires(*STAFF)
-def prepare_archive(campaign_id):
+@in_campaign("closed", _not_closed)
+def prepare_archive(campaign):
     """Queue the ZIP of every report (or join the one being made) and come back to the list."""
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
     if not ActionForm().validate_on_submit():
         abort(400)
     jobs.start(db.session(), "reports-zip", campaign, g.user.email)
@@ -191,10 +180,8 @@ def prepare_archive(campaign_id):
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports-all.zip")
 @requires(*STAFF)
-def prepared_archive(campaign_id):
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
+@in_campaign("closed", _not_closed)
+def prepared_archive(campaign):
     path = archive_path(current_app.config, campaign.id)
     if not path.exists():
         abort(404)
@@ -205,16 +192,14 @@ def prepared_archive(campaign_id):
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports.zip")
 @requires(*STAFF)
-def archive(campaign_id):
+@in_campaign("closed", _not_closed)
+def archive(campaign):
     """Every report of the campaign, or of one unit (?unit=), as PDFs in one ZIP.
 
     Built during the request into a file that spills to disk past ``SPOOL_BYTES``, the PDFs of a
     large one drawn by worker processes (``bundle``); the whole campaign is better prepared as a
     job (``prepare_archive``), which shows its progress.
     """
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
     unit = request.args.get("unit") or None
     reports = model.build_reports(db.session(), campaign, instruments(), threshold=_threshold(), unit=unit)
     if not reports:
@@ -234,11 +219,9 @@ def _ascii(value: str) -> str:
 
 @bp.post("/hr/campaigns/<int:campaign_id>/reports/links.csv")
 @requires(*STAFF)
-def publish(campaign_id):
+@in_campaign("closed", _not_closed)
+def publish(campaign):
     """Publish: the personal links of every assessee, as CSV for HR to hand out one by one."""
-    campaign, refused = _closed_campaign(campaign_id)
-    if refused:
-        return refused
     if not ActionForm().validate_on_submit():
         abort(400)
     items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold())
