@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from survey import instruments as instrument_files  # noqa: E402
-from survey import results, tally  # noqa: E402
-from survey.config import Defaults  # noqa: E402
-from survey.db import Database  # noqa: E402
-from survey.models import Campaign  # noqa: E402
+from survey.core import instruments as instrument_files  # noqa: E402
+from survey.results import export as results, tally  # noqa: E402
+from survey.core.config import Defaults  # noqa: E402
+from survey.web.common.database import Database  # noqa: E402
+from survey.core.models import Campaign  # noqa: E402
 
 import table  # noqa: E402  (bench/table.py)
 

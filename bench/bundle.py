@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from survey import create_app, jobs  # noqa: E402
-from survey.db import get_db  # noqa: E402
-from survey.models import Campaign, Job  # noqa: E402
-from survey.web.reports import archive_path  # noqa: E402
+from survey import create_app
+from survey.operations import jobs
+from survey.web.common.database import get_db  # noqa: E402
+from survey.core.models import Campaign, Job  # noqa: E402
+from survey.web.staff.reports import archive_path  # noqa: E402
 
 import table  # noqa: E402  (bench/table.py)
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from survey import instruments as instrument_files  # noqa: E402
-from survey import scoring  # noqa: E402
-from survey.config import Defaults  # noqa: E402
-from survey.db import Database  # noqa: E402
+from survey.core import instruments as instrument_files  # noqa: E402
+from survey.results import scoring  # noqa: E402
+from survey.core.config import Defaults  # noqa: E402
+from survey.web.common.database import Database  # noqa: E402
 
 RATERS = 5
 
@@ -46,7 +46,7 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
             points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in sorted(questions[role])}
             responses.append((rid, i, r == RATERS, json.dumps(points)))
             answers += len(points)
-            given.append(scoring.Response(r == RATERS, points))
+            given.append(scoring.ScoredResponse(r == RATERS, points))
         totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
                       for t in scoring.totals(given, scoring.competency_of))
     raw = database.engine.raw_connection()

@@ -43,11 +43,11 @@ def free_port() -> int:
 def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str], str]:
     """A campaign with ``invitations`` open servant questionnaires; their links, full answers, and
     the link of one unit head's questionnaire (the largest page, for its weight)."""
-    from survey import instruments as instrument_files
-    from survey import tokens
-    from survey.config import Defaults
-    from survey.db import Database
-    from survey.models import Assessment, Campaign, Invitation, Person
+    from survey.core import instruments as instrument_files
+    from survey.campaigns import tokens
+    from survey.core.config import Defaults
+    from survey.web.common.database import Database
+    from survey.core.models import Assessment, Campaign, Invitation, Person
 
     database = Database(url)
     database.drop_all()

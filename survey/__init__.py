@@ -10,16 +10,19 @@ class SurveyFlask(Flask):
         """Flask logs the failing path; a respondent's path is their link, so it is redacted."""
         from flask import request
 
-        from .serve import redact
+        from survey.web.common.serving import redact
 
         self.logger.error("Exception on %s [%s]", redact(request.path), request.method, exc_info=exc_info)
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = SurveyFlask(__name__, instance_relative_config=True)
-    from . import config as configuration
-    from . import db, i18n, instruments
-    from .web import auth, hr, mail, paper, quality, reports, respond, site, trainer
+    from survey.core import config as configuration
+    from survey.web.common import database as db, i18n
+    from survey.core import instruments
+    from survey.web.staff import auth, hr, mail, paper, quality, reports, trainer
+    from survey.web.public import respond
+    from survey.web.common import site
 
     configuration.load(app, config)
     # A broken questionnaire must stop the server at start, not a respondent halfway through.
@@ -43,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(auth.load_user)
     # Every staff form is checked for its CSRF token before the view runs. The respondent's pages
     # have none: their signed link is the credential (see web/respond.py).
-    from .web.limits import limiter
+    from survey.web.common.limits import limiter
 
     limiter.init_app(app)
     csrf = CSRFProtect(app)

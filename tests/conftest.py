@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from survey import create_app, db as database
-from survey import campaigns, people, raters, roster
-from survey.tables import Row
+from survey import create_app
+from survey.web.common import database as database
+from survey.campaigns import lifecycle as campaigns, people, raters, roster
+from survey.core.tables import Row
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,8 +126,8 @@ def answer_all(app, store, *, step: int = 1) -> None:
     """Submit every invitation through ``respond.submit``, the points varied by invitation and question."""
     from sqlalchemy import select
 
-    from survey import respond
-    from survey.models import Invitation
+    from survey.campaigns import respond
+    from survey.core.models import Invitation
 
     instruments = app.extensions["survey.instruments"]
     with store.transaction() as session:
@@ -155,7 +156,7 @@ def csrf(client, path):
 @pytest.fixture
 def staff(app, store):
     """Accounts for each staff role; returns a function giving a signed-in client for a role."""
-    from survey import accounts
+    from survey.staff import accounts
 
     with store.transaction() as session:
         for role in ("hr", "hr-head", "trainer"):

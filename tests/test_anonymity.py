@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import DateTime, Date, Integer, Time, inspect, select
 
-from survey.models import Base, Invitation, Response
+from survey.core.models import Base, Invitation, Response
 
 RESPONSE_TABLES = ("responses",)
 
@@ -82,8 +82,8 @@ def test_stored_response_tables_number_nothing_in_order(store):
 
 def test_closing_a_campaign_leaves_responses_stored_in_random_key_order(app, store, open_campaign, runner):
     """Physical order must not be submission order (a dump lists rows as they are stored)."""
-    from survey import respond
-    from survey.models import Assessment
+    from survey.campaigns import respond
+    from survey.core.models import Assessment
 
     instruments = app.extensions["survey.instruments"]
     with store.transaction() as session:
@@ -100,8 +100,8 @@ def test_closing_a_campaign_leaves_responses_stored_in_random_key_order(app, sto
 
 
 def _submit_each_in_its_own_transaction(app, store, assessee_id):
-    from survey import respond
-    from survey.models import Assessment, Person
+    from survey.campaigns import respond
+    from survey.core.models import Assessment, Person
 
     instruments = app.extensions["survey.instruments"]
     with store.transaction() as session:

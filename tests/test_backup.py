@@ -4,7 +4,7 @@ import stat
 
 from sqlalchemy import select
 
-from survey.models import Campaign
+from survey.core.models import Campaign
 from test_results import answer_all
 
 

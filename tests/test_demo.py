@@ -3,7 +3,7 @@ import re
 
 import openpyxl
 
-from survey.models import Person, Response
+from survey.core.models import Person, Response
 
 
 def test_demo_builds_a_body_a_campaign_answers_and_reports(runner, store, tmp_path):
@@ -99,7 +99,7 @@ def test_wsgi_refuses_to_start_without_a_configured_secret(monkeypatch, tmp_path
 
     import pytest
 
-    from survey.config import ConfigurationError
+    from survey.core.config import ConfigurationError
 
     monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
     monkeypatch.delenv("SURVEY_SECRET_KEY", raising=False)

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import select
 
 from survey import create_app
-from survey.models import Invitation, Response
+from survey.core.models import Invitation, Response
 from test_respond import SECRET, count, first_token, full_answers
 
 
@@ -17,7 +17,7 @@ def test_an_unreachable_database_gives_a_clear_503(database_url, tmp_path):
                    else f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.sqlite'}")
     app = create_app({"DATABASE_URL": unreachable, "SECRET_KEY": SECRET, "DATABASE_TIMEOUT": 1})
     client = app.test_client()
-    from survey import tokens
+    from survey.campaigns import tokens
 
     response = client.get(f"/r/{tokens.sign(SECRET, '0' * 32)}?lang=en")
     assert response.status_code == 503
@@ -28,10 +28,10 @@ def test_an_unreachable_database_gives_a_clear_503(database_url, tmp_path):
 
 
 def test_a_submit_against_a_locked_database_is_refused_whole_then_works(app, store, open_campaign):
-    from survey import db
+    from survey.core.database import Database
 
     store.engine.dispose()
-    app.extensions["survey.db"] = db.Database(app.config["DATABASE_URL"], busy_timeout=1)  # wait 1 s, not 15
+    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"], busy_timeout=1)  # wait 1 s, not 15
     client = app.test_client()
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)

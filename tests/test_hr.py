@@ -10,8 +10,9 @@ import openpyxl
 from sqlalchemy import select
 
 from conftest import PASSWORD, csrf, sign_in
-from survey import accounts, respond
-from survey.models import AuditEntry, Campaign, Invitation, Person, Rater, User
+from survey.staff import accounts
+from survey.campaigns import respond
+from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
 
 STAFF_PAGES = ["/hr/", "/hr/people", "/hr/campaigns/1", "/hr/campaigns/1/raters", "/hr/campaigns/1/assessments/1",
                "/hr/campaigns/1/links.csv", "/hr/campaigns/1/raters.csv", "/hr/audit"]
@@ -204,7 +205,7 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
     assert "D1 Директор: 1 rater(s)" in text(refused) and "para 36" in text(refused)
     # Add two raters for D1 on its page.
     with store.transaction() as session:
-        from survey.models import Assessment
+        from survey.core.models import Assessment
         assessment_id = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
                                        .where(Person.employee_id == "D1"))
     page_path = f"/hr/campaigns/{campaign_id}/assessments/{assessment_id}"

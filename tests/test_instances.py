@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD, ROOT
-from survey import accounts
-from survey.models import Response
+from survey.staff import accounts
+from survey.core.models import Response
 from test_respond import SECRET, count, first_token, full_answers
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import survey
-from survey import instruments
+from survey.core import instruments
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = ROOT / "instruments" / "head.yaml"

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from conftest import csrf
-from survey import jobs
-from survey.accounts import now
-from survey.models import Campaign, Job
+from survey.operations import jobs
+from survey.staff.accounts import now
+from survey.core.models import Campaign, Job
 from test_mail import mail_campaign, smtp, wait_for_jobs  # noqa: F401 - fixtures
 
 

@@ -1,6 +1,6 @@
 """Rate limits on sign-in and on respondent links."""
 from survey import create_app
-from survey import db as database
+from survey.web.common import database as database
 
 
 def limited_app(database_url, **limits):

@@ -35,7 +35,7 @@ def test_links_of_a_draft_campaign_are_refused(runner, app, store, tmp_path):
     import datetime as dt
 
     from conftest import small_body
-    from survey import campaigns, people, roster
+    from survey.campaigns import lifecycle as campaigns, people, roster
 
     with store.transaction() as session:
         people.apply_rows(session, roster.validate(small_body(), "body", {}))

@@ -18,9 +18,10 @@ from aiosmtpd.smtp import AuthResult
 from conftest import csrf, person_row, staff_and_open
 from sqlalchemy import select
 
-from survey import campaigns, mail, people, respond, roster, tokens
-from survey.models import AuditEntry, Campaign, Invitation, Person, SentMessage
-from survey.tables import Row
+from survey.campaigns import lifecycle as campaigns, people, respond, roster, tokens
+from survey.mail import delivery as mail
+from survey.core.models import AuditEntry, Campaign, Invitation, Person, SentMessage
+from survey.core.tables import Row
 
 NAME = "Mail 2026"
 SENDER = "Служба управления персоналом <hr@body.kz>"
@@ -596,7 +597,7 @@ def wait_for_jobs(store, timeout=30):
     """Bulk sending runs in a worker thread: wait until no job is queued or running."""
     import time
 
-    from survey.models import Job
+    from survey.core.models import Job
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from conftest import ROOT, answer_all
-from survey.models import Base
+from survey.core.models import Base
 
 
 def test_migrated_schema_matches_the_models(store):
@@ -35,8 +35,8 @@ def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, 
     """Responses stored before revision 0003 get their totals, equal to what closing writes."""
     from sqlalchemy import select
 
-    from survey import campaigns
-    from survey.models import Campaign, CompetencyTotal
+    from survey.campaigns import lifecycle as campaigns
+    from survey.core.models import Campaign, CompetencyTotal
 
     answer_all(app, store)
     with store.transaction() as session:
@@ -59,7 +59,7 @@ def test_moving_answers_into_responses_keeps_every_answer_both_ways(app, store, 
     """Revision 0005 packs the answers rows into their response, and its downgrade unpacks them."""
     from sqlalchemy import select
 
-    from survey.models import Response
+    from survey.core.models import Response
 
     answer_all(app, store, step=7)
 

@@ -9,8 +9,8 @@ import segno
 from sqlalchemy import select
 
 from conftest import csrf, staff_and_open
-from survey import campaigns, tokens
-from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
+from survey.campaigns import lifecycle as campaigns, tokens
+from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
 
 SECRET = "test-secret-key-not-for-production"
 BASE = "http://survey.test"

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from survey import psychometrics as pm
+from survey.quality import psychometrics as pm
 
 # Nine responses to the three questions of one competency (rows: responses, columns: questions).
 ROWS = [(5, 4, 5), (4, 4, 4), (5, 5, 4), (3, 3, 2), (2, 3, 3), (3, 2, 2), (4, 3, 4), (3, 3, 3), (5, 4, 4)]

@@ -18,9 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from conftest import ROOT, staff_and_open
-from survey import campaigns, quality, respond, scoring
-from survey import instruments as instrument_files
-from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person
+from survey.campaigns import lifecycle as campaigns, respond
+from survey.quality import figures as quality
+from survey.results import scoring
+from survey.core import instruments as instrument_files
+from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person
 
 ETHICS = {
     "S1": [(5, 4, 5), (4, 4, 4), (5, 5, 4)],
@@ -223,9 +225,9 @@ def servant_instrument():
 
 
 def responses(instrument, rows, own=None):
-    out = [scoring.Response(False, {q: v for q, v in _answers(instrument, row).items()}) for row in rows]
+    out = [scoring.ScoredResponse(False, {q: v for q, v in _answers(instrument, row).items()}) for row in rows]
     if own is not None:
-        out.append(scoring.Response(True, _answers(instrument, own)))
+        out.append(scoring.ScoredResponse(True, _answers(instrument, own)))
     return out
 
 
@@ -261,8 +263,8 @@ def test_heads_over_rating_more_than_servants_is_named(servant_instrument):
     head = instrument_files.load_all(ROOT / "instruments")["head"]
 
     def body(instrument, own_points):
-        return [[scoring.Response(False, {q.id: 3 for q in instrument.questions})] * 3
-                + [scoring.Response(True, {q.id: own_points for q in instrument.questions})] for _ in range(3)]
+        return [[scoring.ScoredResponse(False, {q.id: 3 for q in instrument.questions})] * 3
+                + [scoring.ScoredResponse(True, {q.id: own_points for q in instrument.questions})] for _ in range(3)]
 
     groups = (quality.analyse_group(head, body(head, 4), threshold=3),
               quality.analyse_group(servant_instrument, body(servant_instrument, 3), threshold=3))

@@ -9,8 +9,8 @@ from pathlib import Path
 from conftest import person_row
 from sqlalchemy import func, select, update
 
-from survey import campaigns, people, raters, roster
-from survey.models import Assessment, Campaign, Invitation, Person
+from survey.campaigns import lifecycle as campaigns, people, raters, roster
+from survey.core.models import Assessment, Campaign, Invitation, Person
 
 CAMPAIGN = "Бағалау 2026"
 CLOSES = "2030-12-20"

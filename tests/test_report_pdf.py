@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from survey.models import Person
+from survey.core.models import Person
 from survey.reports import bundle
 from test_reports import S1_RATERS, S1_SELF, close, ids, points, reports
 from test_results import answer_all, read_csv

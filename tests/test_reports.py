@@ -13,8 +13,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from conftest import csrf
-from survey import campaigns, tokens
-from survey.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
+from survey.campaigns import lifecycle as campaigns, tokens
+from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
 from survey.reports import advice, insights, links, model
 from test_results import answer_all, read_csv
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import inspect, select, text
 from werkzeug.serving import make_server
 
-from survey import drafts, tokens
-from survey.models import Assessment, Campaign, Invitation, Person, Response
-from survey.serve import RedactingHandler
+from survey.campaigns import drafts, tokens
+from survey.core.models import Assessment, Campaign, Invitation, Person, Response
+from survey.web.common.serving import RedactingHandler
 
 SECRET = "test-secret-key-not-for-production"
 
@@ -354,8 +354,8 @@ def test_every_rater_of_a_campaign_submitting_at_once_loses_no_response(app, sto
 
 def test_closing_writes_the_competency_totals_and_an_open_campaign_keeps_none(app, store, open_campaign, runner):
     from conftest import answer_all
-    from survey import scoring
-    from survey.models import CompetencyTotal
+    from survey.results import scoring
+    from survey.core.models import CompetencyTotal
 
     answer_all(app, store)
     assert count(store, CompetencyTotal) == 0
@@ -363,7 +363,7 @@ def test_closing_writes_the_competency_totals_and_an_open_campaign_keeps_none(ap
     with store.transaction() as session:
         by_assessment = {}
         for r in session.scalars(select(Response)):
-            by_assessment.setdefault(r.assessment_id, []).append(scoring.Response(r.is_self, r.answers))
+            by_assessment.setdefault(r.assessment_id, []).append(scoring.ScoredResponse(r.is_self, r.answers))
         expected = sorted((a, t.is_self, t.competency_id, t.points, t.answers, t.responses)
                           for a, given in by_assessment.items() for t in scoring.totals(given, scoring.competency_of))
         assert len(expected) > 50
@@ -408,7 +408,7 @@ def test_anonymity_note_follows_the_configured_threshold(app, client, store, ope
 
 
 def test_report_links_are_redacted_from_logs_too():
-    from survey.serve import redact
+    from survey.web.common.serving import redact
 
     assert redact("/report/abc.def-ghi") == "/report/…"
     assert redact("/r/abc.def?lang=ru") == "/r/…?lang=ru"

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from survey import respond
-from survey.models import Assessment, Invitation, Person
+from survey.campaigns import respond
+from survey.core.models import Assessment, Invitation, Person
 
 
 

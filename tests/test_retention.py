@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import answer_all
-from survey import retention
-from survey.models import Assessment, Campaign, Invitation, Person, Rater, Response
+from survey.operations import retention
+from survey.core.models import Assessment, Campaign, Invitation, Person, Rater, Response
 
 
 @pytest.mark.parametrize("period, today, expected", [

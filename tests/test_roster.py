@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import func, select
 
-from survey.models import Person
+from survey.core.models import Person
 
 HEADER = ["employee_id", "full_name", "position", "unit", "role", "manager_id", "email", "language"]
 

@@ -22,9 +22,11 @@ from conftest import PASSWORD, sign_in
 from PIL import Image
 from test_results import answer_all
 
-from survey import campaigns, create_app, people, raters, roster, topics, training
-from survey.models import AuditEntry
-from survey.tables import Row
+from survey.campaigns import lifecycle as campaigns, people, raters, roster
+from survey import create_app
+from survey.training import topics, needs as training
+from survey.core.models import AuditEntry
+from survey.core.tables import Row
 
 NAME = "Training 2025"
 FINANCE, HR_UNIT, LEGAL, TOP = "Қаржы басқармасы", "Кадр қызметі", "Заң бөлімі", "Басшылық"
@@ -244,7 +246,7 @@ def test_the_page_shows_hidden_cells_as_hidden(staff, closed):
 
 
 def test_hidden_units_follow_the_threshold():
-    from survey.models import Person
+    from survey.core.models import Person
 
     def profile(unit):
         return training.Profile(Person(employee_id="x", full_name="x", unit=unit), None, {}, frozenset())
@@ -531,8 +533,8 @@ def test_a_broken_catalogue_is_named_on_the_page_and_the_platform_still_runs(dat
     broken.write_text(GOOD, encoding="utf-8")  # only two of the twelve competencies
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k" * 32,
                       "RATELIMIT_ENABLED": False, "TOPICS_FILE": str(broken)})
-    from survey import accounts
-    from survey import db as database
+    from survey.staff import accounts
+    from survey.web.common import database as database
 
     with database.get_db(app).transaction() as session:
         accounts.create(session, "hr@body.kz", PASSWORD, "hr")

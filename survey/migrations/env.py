@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection the platform hands it (see ``survey.db``)."""
 from alembic import context
 
-from survey.models import Base
+from survey.core.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,

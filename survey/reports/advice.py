@@ -1,4 +1,4 @@
-"""Development advice as data: the behavioural indicators in ``survey/advice/indicators.yaml``.
+"""Development advice as data: the behavioural indicators in ``survey/reports/data/indicators.yaml``.
 
 The report shows, for each of the least-developed competencies, what colleagues see when the
 competency is strong (effective indicators) and what holds it back (ineffective ones), in the
@@ -14,9 +14,9 @@ from typing import Mapping
 
 import yaml
 
-from ..instruments import LANGUAGES, Instrument, Text
+from survey.core.instruments import LANGUAGES, Instrument, Text
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "advice" / "indicators.yaml"
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "indicators.yaml"
 
 
 class AdviceError(Exception):

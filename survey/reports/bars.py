@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from .model import Report
+from survey.reports.model import Report
 
 SCALE_MAX = 5
 WIDTH = 480.0
@@ -27,7 +27,7 @@ LEGEND_ROOM = 18.0
 
 
 @dataclass(frozen=True)
-class Row:
+class Bar:
     label: tuple[str, ...]
     average: float
     self_average: float | None
@@ -54,7 +54,7 @@ class Chart:
     height: float
     left: float  # x of 0 on the scale
     right: float  # x of 5
-    rows: tuple[Row, ...]
+    rows: tuple[Bar, ...]
     ticks: tuple[tuple[float, str], ...]
     axis_y: float
     legend_y: float
@@ -80,7 +80,7 @@ def layout(report: Report, language: str) -> Chart:
         label = tuple(textwrap.wrap(line.name(language), LABEL_CHARS)) or (line.name(language),)
         height = max(len(label) * LINE, BAR_HEIGHT) + ROW_PADDING
         bar_y = y + (height - BAR_HEIGHT) / 2
-        rows.append(Row(label=label, average=line.average, self_average=line.self_average, y=y, height=height,
+        rows.append(Bar(label=label, average=line.average, self_average=line.self_average, y=y, height=height,
                         bar_y=bar_y, bar_width=span * line.average / SCALE_MAX,
                         self_x=None if line.self_average is None else left + span * line.self_average / SCALE_MAX,
                         value=f"{line.average:.2f}"))

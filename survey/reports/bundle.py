@@ -27,8 +27,8 @@ from typing import BinaryIO, Iterable, Iterator, Mapping
 
 from flask_babel import force_locale
 
-from . import individual, pdf, text
-from .model import Report
+from survey.reports import individual, pdf, text
+from survey.reports.model import Report
 
 IN_FLIGHT = 4  # reports a worker process has queued or in hand: it never waits, and memory stays flat
 # Starting the workers costs about a second the first time in a process (the fork server imports

@@ -16,9 +16,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from ..models import Campaign
-from . import bars, model, radar, text
-from .model import Report
+from survey.core.models import Campaign
+from survey.reports import bars, model, radar, text
+from survey.reports.model import Report
 
 
 def language_of(report: Report, asked: str | None = None) -> str:
@@ -79,7 +79,7 @@ def build_all(session: Session, campaign: Campaign, instruments, out: Path, *, t
 
 def build(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
           archive: Path | None = None) -> Built:
-    from . import bundle
+    from survey.reports import bundle
 
     reports = model.build_reports(session, campaign, instruments, threshold=threshold)
     out.mkdir(parents=True, exist_ok=True)

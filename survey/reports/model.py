@@ -19,11 +19,11 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import results, scoring
-from ..instruments import Instrument, Text
-from ..models import Assessment, Campaign, Response
-from . import advice as advice_data
-from . import insights
+from survey.results import export as results, scoring
+from survey.core.instruments import Instrument, Text
+from survey.core.models import Assessment, Campaign, Response
+from survey.reports import advice as advice_data
+from survey.reports import insights
 
 # Appendix 7 is the form for unit heads, appendix 8 for corps-B servants.
 APPENDIX = {"head": 7, "servant": 8}
@@ -223,7 +223,7 @@ def units(reports: Iterable[Report]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Summary:
+class ReportSummary:
     """One line of a campaign's list of reports: who, and the overall result (or that it is withheld)."""
 
     campaign_id: int
@@ -240,9 +240,9 @@ class Summary:
 
 
 def summaries(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
-              threshold: int) -> list[Summary]:
+              threshold: int) -> list[ReportSummary]:
     """The list of a closed campaign's reports, from the results alone (no spread, no comparison)."""
-    return [Summary(campaign.id, i.assessment_id, i.person.employee_id, i.person.full_name, i.person.unit or "",
+    return [ReportSummary(campaign.id, i.assessment_id, i.person.employee_id, i.person.full_name, i.person.unit or "",
                     i.person.email or "", i.person.language, i.result.respondents, i.result.withheld,
                     _rounded(i.result.overall), i.result.band)
             for i in results.campaign_results(session, campaign, instruments, threshold=threshold)]

@@ -28,10 +28,10 @@ from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, ListFlowable
                                 Spacer, Table, TableStyle)
 from xml.sax.saxutils import escape
 
-from . import bars as bar_chart
-from . import pdfimage, text
-from .individual import chart_png
-from .model import Report
+from survey.reports import bars as bar_chart
+from survey.reports import pdfimage, text
+from survey.reports.individual import chart_png
+from survey.reports.model import Report
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 MARGIN = 18 * mm

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
-from . import insights
+from survey.reports import insights
 
 
 def number(value: float | None) -> str:

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from conftest import ROOT, small_body
-from survey import campaigns, people, raters, respond, roster, tokens
-from survey.models import Assessment, Campaign, Invitation, Person
-from survey.serve import RedactingHandler
-from survey.tables import Row
+from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
+from survey.core.models import Assessment, Campaign, Invitation, Person
+from survey.web.common.serving import RedactingHandler
+from survey.core.tables import Row
 
 CHROMIUM = Path(os.environ.get("SURVEY_TEST_CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import PASSWORD
-from survey.models import Assessment, Campaign, Person
+from survey.core.models import Assessment, Campaign, Person
 
 from .conftest import PHONE, add_campaign, check, follow, invitation_key, no_sideways_scrolling, sign_in, translate
 

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from survey.models import Invitation, Response
+from survey.core.models import Invitation, Response
 
 from .conftest import (PHONE, axe, check, follow, form_semantics, invitation_key, no_sideways_scrolling,
                        translate)

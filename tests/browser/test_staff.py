@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from conftest import PASSWORD
-from survey.models import AuditEntry, Invitation
+from survey.core.models import AuditEntry, Invitation
 
 from .conftest import add_campaign, check, follow, sign_in, translate
 

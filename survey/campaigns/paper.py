@@ -1,0 +1,107 @@
+"""Paper: printable link sheets and the paper questionnaire (order No. 260, para 34: "if there is
+no technical possibility, the assessment is done on paper").
+
+A link sheet gives a rater their personal links as text and as QR codes. A paper questionnaire is
+the same questionnaire printed blank; HR enters it afterwards through ``respond.submit``, so a
+paper answer is stored exactly like a web answer, with the same anonymity. The only number on the
+paper is the invitation's, which HR needs to enter it; it never reaches the stored response.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import segno
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from survey.campaigns.lifecycle import all_invitations_by_rater, require_status
+from survey.core.instruments import Instrument
+from survey.core.models import SELF, Assessment, Campaign, Invitation, Person
+
+QR_ERROR = "m"  # medium error correction: a creased or smudged sheet still scans
+QR_SCALE = 3  # 3 px a module: about 35 mm on paper for a link, easy for a phone camera
+
+
+def qr_svg(url: str) -> str:
+    """An inline ``<svg>`` QR code of the URL (no script, no style attribute: fits the CSP)."""
+    return segno.make(url, error=QR_ERROR).svg_inline(scale=QR_SCALE)
+
+
+@dataclass(frozen=True)
+class SheetItem:
+    invitation_id: int
+    assessee_name: str
+    assessee_position: str
+    is_self: bool
+    url: str
+    qr: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    rater: Person
+    items: tuple[SheetItem, ...]
+
+
+class UnknownRater(LookupError):
+    """No invitation of this campaign is addressed to that employee id."""
+
+
+def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
+           rater_employee_id: str | None = None) -> list[Sheet]:
+    """One sheet per rater with the questionnaires still to answer (answered ones are left out:
+    their links no longer open). Raters who have answered everything get no sheet."""
+    by_rater = all_invitations_by_rater(session, campaign)  # requires an open campaign
+    if rater_employee_id is not None:
+        by_rater = {r: i for r, i in by_rater.items() if r.employee_id == rater_employee_id}
+        if not by_rater:
+            raise UnknownRater(rater_employee_id)
+    out = []
+    for rater in sorted(by_rater, key=lambda p: (p.unit, p.full_name, p.employee_id)):
+        pending = [i for i in by_rater[rater] if not i.done]
+        pending.sort(key=lambda i: (i.relation != SELF, i.assessment.assessee.full_name, i.id))
+        items = []
+        for invitation in pending:
+            url = url_of(invitation.key)
+            assessee = invitation.assessment.assessee
+            items.append(SheetItem(invitation.id, assessee.full_name, assessee.position,
+                                   invitation.relation == SELF, url, qr_svg(url)))
+        if items:
+            out.append(Sheet(rater, tuple(items)))
+    return out
+
+
+def open_invitations(session: Session, campaign: Campaign, query: str = "", limit: int = 1000) -> list[Invitation]:
+    """The invitations of an open campaign not yet answered, optionally those whose rater's or
+    assessee's name contains ``query``."""
+    require_status(campaign, "open")
+    rater, assessee = aliased(Person), aliased(Person)
+    statement = (
+        select(Invitation)
+        .join(Assessment, Assessment.id == Invitation.assessment_id)
+        .join(rater, rater.id == Invitation.rater_id)
+        .join(assessee, assessee.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id, Invitation.done.is_(False))
+        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
+        .order_by(rater.full_name, rater.employee_id, Invitation.relation != SELF, assessee.full_name, Invitation.id)
+    )
+    query = query.strip()
+    if query:
+        like = f"%{query}%"
+        statement = statement.where(or_(rater.full_name.ilike(like), assessee.full_name.ilike(like)))
+    return list(session.scalars(statement.limit(limit)))
+
+
+def invitation_in(session: Session, campaign: Campaign, invitation_id: int) -> Invitation | None:
+    """The invitation if it belongs to this campaign, else None."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.assessment.campaign_id != campaign.id:
+        return None
+    return invitation
+
+
+def question_numbers(instrument: Instrument) -> dict[str, str]:
+    """Question id -> the number printed beside it ("3.2": competency 3, question 2)."""
+    return {q.id: f"{c}.{n}" for c, competency in enumerate(instrument.competencies, 1)
+            for n, q in enumerate(competency.questions, 1)}

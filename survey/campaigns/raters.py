@@ -1,0 +1,153 @@
+"""Who rates whom: suggested from the structure, edited by HR, imported back (para 36).
+
+The suggestion follows para 36's list: the direct manager, the assessee's direct subordinates and
+the peers under the same manager, at most seven, so HR starts from a lawful draft and edits it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from survey.campaigns.lifecycle import CampaignError, require_status
+from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
+from survey.core.messages import N_
+from survey.core.tables import Row, TableError, read
+
+COLUMNS = ("assessee_id", "rater_id", "relation")
+INFORMATIVE = ("assessee_name", "rater_name")  # written by `suggest`, ignored on import
+
+
+class RaterErrors(Exception):
+    def __init__(self, errors: list[TableError]):
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    assessee_id: str
+    assessee_name: str
+    rater_id: str
+    rater_name: str
+    relation: str
+
+
+def suggest(people: list[Person], maximum: int = 7) -> list[Suggestion]:
+    """Manager first, then subordinates and peers taken in turn, so a big team does not crowd
+    out the other perspective."""
+    by_manager: dict[int | None, list[Person]] = defaultdict(list)
+    for person in people:
+        by_manager[person.manager_id].append(person)
+    out: list[Suggestion] = []
+    for person in people:
+        chosen: list[tuple[Person, str]] = []
+        if person.manager is not None:
+            chosen.append((person.manager, "manager"))
+        subordinates = [(p, "subordinate") for p in by_manager.get(person.id, [])]
+        peers = [(p, "peer") for p in by_manager.get(person.manager_id, []) if p.id != person.id] if person.manager_id else []
+        while len(chosen) < maximum and (subordinates or peers):
+            for pool in (subordinates, peers):
+                if pool and len(chosen) < maximum:
+                    chosen.append(pool.pop(0))
+        out.extend(Suggestion(person.employee_id, person.full_name, r.employee_id, r.full_name, rel) for r, rel in chosen)
+    return out
+
+
+def suggest_for(session: Session, campaign: Campaign, maximum: int = 7) -> list[Suggestion]:
+    assessed = {a.assessee_id for a in campaign.assessments}
+    people = [p for p in session.scalars(select(Person).order_by(Person.unit, Person.employee_id)) if p.id in assessed]
+    return suggest(people, maximum)
+
+
+def import_raters(session: Session, campaign: Campaign, path, *, name: str | None = None, data: bytes | None = None) -> int:
+    """Replace the raters of every assessee the file names; nothing changes on any problem."""
+    require_status(campaign, "draft")
+    try:
+        rows = read(path, COLUMNS, INFORMATIVE, name=name, data=data)
+    except TableError as exc:
+        raise RaterErrors([exc]) from None
+    return apply(session, campaign, rows, name or str(path))
+
+
+def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> int:
+    """Validate rater rows against the roster and the campaign, then store them, or nothing."""
+    require_status(campaign, "draft")
+    people = {p.employee_id: p for p in session.scalars(select(Person))}
+    assessments = {a.assessee.employee_id: a for a in campaign.assessments}
+    errors: list[TableError] = []
+    seen: dict[tuple[str, str], int] = {}
+    planned: dict[Assessment, list[tuple[Person, str]]] = defaultdict(list)
+    for row in rows:
+        v = row.values
+        assessee, rater, relation = v.get("assessee_id", ""), v.get("rater_id", ""), v.get("relation", "").lower()
+        def fail(message, **params):
+            errors.append(TableError(shown, row.number, message, **params))
+        if assessee not in assessments:
+            if assessee in people:
+                fail(N_("assessee_id '%(id)s' is not assessed in campaign '%(campaign)s'"), id=assessee, campaign=campaign.name)
+            else:
+                fail(N_("assessee_id '%(id)s' is not in the roster"), id=assessee)
+            continue
+        if rater not in people:
+            fail(N_("rater_id '%(id)s' is not in the roster"), id=rater)
+            continue
+        if rater == assessee:
+            fail(N_("'%(id)s' cannot rate themself here: the self-assessment is added when the campaign opens"), id=rater)
+            continue
+        if relation not in RELATIONS:
+            fail(N_("relation '%(value)s' is not one of: %(allowed)s"), value=v.get("relation", ""), allowed=", ".join(RELATIONS))
+            continue
+        if (assessee, rater) in seen:
+            fail(N_("'%(rater)s' already rates '%(assessee)s' (row %(other)d)"), rater=rater, assessee=assessee,
+                 other=seen[assessee, rater])
+            continue
+        seen[assessee, rater] = row.number
+        planned[assessments[assessee]].append((people[rater], relation))
+    if errors:
+        raise RaterErrors(errors)
+    if planned:
+        session.execute(delete(Rater).where(Rater.assessment_id.in_([a.id for a in planned])))
+        session.flush()
+        for assessment, chosen in planned.items():
+            session.expire(assessment, ["raters"])
+            for person, relation in chosen:
+                session.add(Rater(assessment=assessment, rater=person, relation=relation))
+    session.flush()
+    return sum(len(c) for c in planned.values())
+
+
+def add(session: Session, campaign: Campaign, assessment: Assessment, person: Person, relation: str) -> Rater:
+    """One rater added by hand on the page; the same rules as the file import."""
+    require_status(campaign, "draft")
+    if assessment.campaign_id != campaign.id:
+        raise CampaignError(N_("this assessee is not in the campaign"))
+    if person.id == assessment.assessee_id:
+        raise CampaignError(N_("nobody rates themself here: the self-assessment is added when the campaign opens"))
+    if relation not in RELATIONS:
+        raise CampaignError(N_("unknown relation"))
+    if any(r.rater_id == person.id for r in assessment.raters):
+        raise CampaignError(N_("%(name)s already rates this assessee"), name=person.full_name)
+    rater = Rater(assessment=assessment, rater=person, relation=relation)
+    session.add(rater)
+    session.flush()
+    return rater
+
+
+def remove(session: Session, campaign: Campaign, rater: Rater) -> None:
+    require_status(campaign, "draft")
+    if rater.assessment.campaign_id != campaign.id:
+        raise CampaignError(N_("this rater is not in the campaign"))
+    session.delete(rater)
+    session.flush()
+
+
+def apply_suggestion(session: Session, campaign: Campaign, maximum: int = 7) -> int:
+    """Suggested raters for every assessee who has none yet; HR's own choices are left alone."""
+    require_status(campaign, "draft")
+    empty = {a.assessee.employee_id for a in campaign.assessments if not a.raters}
+    rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
+            for i, s in enumerate(suggest_for(session, campaign, maximum), 2) if s.assessee_id in empty]
+    return apply(session, campaign, rows, "suggestion") if rows else 0

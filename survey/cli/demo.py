@@ -1,0 +1,169 @@
+"""A demo body that shows the whole loop: roster, raters, an open campaign, answers, reports.
+
+Answers are made plausible rather than uniform: each assessee has a true level per competency,
+each rater a mild leniency, and self-assessments run a little high, as they do in real 360s.
+Two assessees get too few answers, so the demo also shows a withheld report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from survey.staff import accounts
+from survey.campaigns import lifecycle as campaigns, raters, respond, roster, tokens
+from survey.web.common import database as db
+from survey.core.models import Assessment, Invitation, Person
+from survey.campaigns.people import apply_rows
+from survey.reports import individual
+from survey.core.tables import Row
+
+CLOSED = "Demo 2025"  # answered and closed: results and reports
+OPEN = "Demo 2026"  # still answering: the printed links work
+
+_KK = ["Айгерим Нурланова", "Ержан Серикбаев", "Динара Ахметова", "Нурлан Жумабеков", "Гульнар Касымова",
+       "Асхат Толеуов", "Сауле Бекенова", "Данияр Оспанов", "Жанар Мусина", "Бауыржан Ибраев",
+       "Алия Сарсенова", "Марат Кенжебаев", "Айнур Абдрахманова", "Ерлан Тулегенов", "Меруерт Жакупова",
+       "Канат Исмаилов", "Ботагоз Смагулова", "Талгат Нургалиев", "Асель Калиева", "Руслан Байжанов"]
+_RU = ["Елена Петрова", "Андрей Ким", "Ольга Соколова", "Дмитрий Иванов", "Наталья Цой", "Сергей Павлов",
+       "Ирина Волкова", "Виктор Ли", "Татьяна Морозова", "Алексей Федоров", "Марина Новикова",
+       "Павел Ткаченко", "Юлия Смирнова", "Игорь Васильев", "Анна Кузнецова", "Максим Белов",
+       "Светлана Попова", "Роман Гончаренко", "Евгения Шевченко"]
+_UNITS = [("Кадр қызметі", 8), ("Қаржы басқармасы", 8), ("Құқықтық қамтамасыз ету бөлімі", 9),
+          ("Цифрландыру бөлімі", 9)]
+
+
+@dataclass
+class DemoSummary:
+    people: int
+    invitations: int
+    done: int
+    reports: Path
+    results: Path
+    open_links: list[tuple[str, str, str]] = field(default_factory=list)  # rater, about, token
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # e-mail, role, password
+
+    def describe(self, base_url: str) -> str:
+        lines = [
+            f"Demo body: {self.people} people.",
+            f"Campaign '{CLOSED}' is closed. Individual reports: {self.reports / 'index.html'}",
+            f"  Results export: {self.results}",
+            f"Campaign '{OPEN}' is open. Invitations answered: {self.done} of {self.invitations}.",
+            "A few questionnaires still open (each link is personal):",
+        ]
+        lines += [f"  {rater}, {'self-assessment' if rater == about else 'about ' + about}: {base_url}/r/{token}"
+                  for rater, about, token in self.open_links]
+        lines.append(f"Staff sign-in at {base_url}/hr/login (demo passwords, made for this run):")
+        lines += [f"  {email} ({role}): {password}" for email, role, password in self.accounts]
+        return "\n".join(lines)
+
+
+def roster_rows(rng: random.Random) -> list[Row]:
+    names = [(n, "kk") for n in _KK] + [(n, "ru") for n in _RU]
+    rng.shuffle(names)
+    rows, number = [], 2
+
+    def add(eid, name_lang, position, unit, role, manager):
+        nonlocal number
+        name, language = name_lang
+        login = "".join(ch for ch in eid.lower() if ch.isalnum())
+        rows.append(Row(number, {"employee_id": eid, "full_name": name, "position": position, "unit": unit,
+                                 "role": role, "manager_id": manager, "email": f"{login}@demo.gov.kz",
+                                 "language": language}))
+        number += 1
+
+    add("D-001", names.pop(), "Департамент басшысы", "Басшылық", "head", "")
+    for u, (unit, size) in enumerate(_UNITS, 1):
+        head = f"H-{u:03d}"
+        add(head, names.pop(), "Бөлім басшысы", unit, "head", "D-001")
+        for s in range(1, size + 1):
+            add(f"S-{u}{s:02d}", names.pop() if names else (f"Қызметкер {u}-{s}", "kk"),
+                "Бас сарапшы" if s % 3 else "Жетекші сарапшы", unit, "servant", head)
+    return rows
+
+
+def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
+    """Recreate the demo database content and reports (the database is emptied first)."""
+    rng = random.Random(seed)
+    database = db.get_db(app)
+    database.drop_all()
+    database.create_all()
+    out.mkdir(parents=True, exist_ok=True)
+    instruments = app.extensions["survey.instruments"]
+    summary = DemoSummary(0, 0, 0, out / "reports", out / "results.xlsx")
+    with database.transaction() as session:
+        apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
+        for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer")):
+            password = secrets.token_urlsafe(9)
+            accounts.create(session, email, password, role)
+            summary.accounts.append((email, role, password))
+    today = dt.date.today()
+    levels: dict[str, dict[str, float]] = {}
+    _campaign(app, CLOSED, today - dt.timedelta(days=330), rng, levels, skip_share=0.05)
+    with database.transaction() as session:
+        campaigns.close(session, campaigns.get(session, CLOSED))
+    database.reorder_responses()
+    _campaign(app, OPEN, today + dt.timedelta(days=30), rng, levels, skip_share=0.3, summary=summary, growth=0.2)
+
+    from survey.results import export as results
+
+    with database.transaction() as session:
+        summary.people = session.query(Person).count()
+        campaign = campaigns.get(session, CLOSED)
+        threshold = app.config["ANONYMITY_THRESHOLD"]
+        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
+        results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
+    return summary
+
+
+def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, levels: dict, *, skip_share: float,
+              summary: DemoSummary | None = None, growth: float = 0.0) -> None:
+    """Create, staff and open a campaign, then answer most of it with plausible answers."""
+    database = db.get_db(app)
+    instruments = app.extensions["survey.instruments"]
+    with database.transaction() as session:
+        campaign = campaigns.create(session, name, closes_on, instruments)
+        suggestion = raters.suggest_for(session, campaign, app.config["MAX_RATERS"])
+        rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
+                for i, s in enumerate(suggestion, 2)]
+        raters.apply(session, campaign, rows, "demo")
+        campaigns.open_(session, campaign, minimum=app.config["MIN_RATERS"], maximum=app.config["MAX_RATERS"])
+
+    with database.transaction() as session:
+        campaign = campaigns.get(session, name)
+        invitations = session.scalars(select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
+                                      .order_by(Invitation.id)).all()
+        if summary is not None:
+            summary.invitations = len(invitations)
+        ordered = sorted({i.assessment_id for i in invitations})
+        sparse = set(ordered[-2:])  # two assessees with too few answers: withheld reports
+        for invitation in invitations:
+            assessment = invitation.assessment
+            instrument = instruments[assessment.instrument]
+            eid = assessment.assessee.employee_id
+            if eid not in levels:
+                base = rng.uniform(2.6, 4.2)
+                levels[eid] = {c.id: min(5.0, max(1.0, base + rng.gauss(0, 0.45))) for c in instruments["head"].competencies}
+            others = [i for i in invitations if i.assessment_id == assessment.id and i.relation != "self"]
+            skip = (assessment.id in sparse and invitation.relation != "self" and others.index(invitation) >= 2) \
+                or rng.random() < skip_share
+            if skip:
+                shown = {about for _, about, _ in summary.open_links} if summary is not None else set()
+                if summary is not None and len(summary.open_links) < 5 and assessment.assessee.full_name not in shown:
+                    summary.open_links.append((invitation.rater.full_name, assessment.assessee.full_name,
+                                               tokens.sign(app.secret_key, invitation.key)))
+                continue
+            lift = 0.5 if invitation.relation == "self" else rng.gauss(0.1, 0.3)
+            form = {}
+            for competency in instrument.competencies:
+                for question in competency.questions:
+                    value = round(levels[eid][competency.id] + growth + lift + rng.gauss(0, 0.6))
+                    form[question.id] = str(min(5, max(1, value)))
+            respond.submit(session, invitation, respond.read_answers(instrument, form))
+            if summary is not None:
+                summary.done += 1

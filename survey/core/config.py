@@ -1,0 +1,85 @@
+"""Configuration: safe defaults here, everything else from ``SURVEY_*`` environment variables.
+
+Secrets never live in the repository: without ``SURVEY_SECRET_KEY`` a development key is generated
+per instance folder (see :func:`_instance_secret`) so that a fresh checkout runs, and the links it
+signs stay valid across restarts of the same installation.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The platform cannot start safely with this configuration; the message says what to set."""
+
+
+class Defaults:
+    DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
+    DATABASE_TIMEOUT = 15  # seconds to wait for a locked or unreachable database before a 503
+    SECRET_KEY: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
+    INSTRUMENTS_DIR = str(PROJECT_ROOT / "instruments")
+    # Below this many non-self respondents an assessee's averages are withheld, so that no single
+    # rater's answers can be read back from an average (order No. 260, para 34: anonymity).
+    ANONYMITY_THRESHOLD = 3
+    MIN_RATERS = 3  # order No. 260, para 36
+    MAX_RATERS = 7
+    BABEL_DEFAULT_LOCALE = "kk"
+    LANGUAGES = ("kk", "ru", "en")
+    WTF_CSRF_TIME_LIMIT = None  # a respondent may keep the page open for hours before submitting
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
+    # generated on the fly would differ between servers and silently break every link.
+    PRODUCTION = False
+    # Limits per client address. Offices share one address behind their gateway, so the
+    # respondent limit is generous; sign-in is strict (the account lockout stops guessing too).
+    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
+    RATELIMIT_RESPONDENT = "300 per minute"
+    RATELIMIT_LOGIN = "10 per minute"
+    REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
+    # Processes that draw the PDFs of a ZIP of reports: None, one a core; 1, the web or jobs process
+    # itself. A small ZIP uses fewer (survey/reports/bundle.py).
+    REPORT_PROCESSES: int | None = None
+    TOPICS_FILE: str | None = None  # the training-topics catalogue; None: survey/training/topics/catalogue.yaml
+    PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-installation random key for development, kept out of the repository."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load(app, overrides: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("SURVEY")
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'survey.sqlite'}"
+    # Over HTTPS the session cookie is never sent in clear; a plain-HTTP trial on one machine works too.
+    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
+    # Files that bulk jobs produce (report archives) until HR downloads them.
+    app.config.setdefault("JOBS_DIR", str(Path(app.instance_path) / "jobs"))
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise ConfigurationError(
+                "SURVEY_SECRET_KEY is not set. In production the secret must come from the configuration "
+                "(for example: export SURVEY_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')), "
+                "the same on every server, and kept out of the database backups.")
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)

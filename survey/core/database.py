@@ -1,0 +1,110 @@
+"""Engine, schema migrations and the transaction that CLI work and jobs commit through.
+
+Domain services receive a ``Session``, change things and flush; they never commit. A web request
+commits in ``after_request`` when the response is a success and rolls back otherwise; a CLI command
+commits through :func:`transaction`. So a half-done operation is never stored.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            cur = dbapi_conn.cursor()
+            # WAL lets respondents read while another submits; foreign keys are off by default in
+            # SQLite; secure_delete overwrites deleted drafts instead of leaving them in free pages.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            cur.close()
+
+        return engine
+    # A lock held elsewhere (maintenance, a stuck session) must give a clear 503, not a hang.
+    options = f"-c lock_timeout={int(busy_timeout * 1000)}"
+    # No pre-ping (a round trip per request): a connection found dead is discarded with the whole
+    # pool on first use, the request answers 503, and the next one connects afresh.
+    return create_engine(url, connect_args={"connect_timeout": max(1, int(busy_timeout)), "options": options})
+
+
+class Database:
+    def __init__(self, url: str, *, busy_timeout: float = 30):
+        self.engine = make_engine(url, busy_timeout=busy_timeout)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    def alembic_config(self, connection):
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the newest version through the migrations (also on a new database)."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.upgrade(self.alembic_config(connection), revision)
+
+    def downgrade(self, revision: str) -> None:
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.downgrade(self.alembic_config(connection), revision)
+
+    def revision(self, message: str) -> None:
+        """Write a new migration from the difference between the models and the database."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            command.revision(self.alembic_config(connection), message=message, autogenerate=True)
+
+    def create_all(self) -> None:
+        self.upgrade()
+
+    def drop_all(self) -> None:
+        """Every table the database has, including those of older schema versions."""
+        existing = MetaData()
+        existing.reflect(self.engine)
+        existing.drop_all(self.engine)
+
+    def reorder_responses(self) -> None:
+        """Rewrite the response tables in the order of their random keys.
+
+        PostgreSQL stores new rows one after another, so a dump taken during a campaign lists
+        responses in the order they were submitted, which can be matched against who was done when.
+        CLUSTER rewrites them in key order; SQLite keeps them in key order already (WITHOUT ROWID),
+        and VACUUM rebuilds the file so no page keeps an older layout.
+        """
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("CLUSTER responses USING pk_responses")
+            elif self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("VACUUM")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

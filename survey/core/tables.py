@@ -1,0 +1,159 @@
+"""Read the tables HR officers keep in Excel: ``.csv`` as Excel saves it, or ``.xlsx``.
+
+Excel in Kazakhstan saves CSV with ``;`` in the Russian locale and ``,`` in the English one, with
+or without a byte-order mark; all are read the same. Rows come out as dicts keyed by lower-case
+header names, with the row number a person sees in Excel.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from survey.core.messages import N_, DomainError
+
+
+class TableError(DomainError):
+    """A problem at a row of a file; ``str()`` gives ``FILE:ROW: message`` in English."""
+
+    def __init__(self, path: str | Path, row: int, message: str, **params):
+        self.path, self.row = str(path), row
+        super().__init__(message, **params)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.row}: {super().__str__()}"
+
+    def translated(self, gettext) -> str:
+        return f"{self.path}:{self.row}: {super().translated(gettext)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, str]
+
+
+def read(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] = (), *, name: str | None = None,
+         data: bytes | None = None) -> list[Row]:
+    """Rows of a CSV or XLSX file; ``data`` lets a web upload be read without a temporary file."""
+    path = Path(path)
+    shown = name or str(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TableError(shown, 0, N_("cannot read the file: %(reason)s"), reason=str(exc.strerror or exc)) from None
+    suffix = Path(shown).suffix.lower()
+    if suffix == ".xlsx":
+        header, body = _xlsx(shown, data)
+    elif suffix in (".csv", ".txt"):
+        header, body = _csv(shown, data)
+    else:
+        raise TableError(shown, 0, N_("expected a .csv or .xlsx file"))
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise TableError(shown, 1, N_("missing column(s): %(missing)s (the first row must name the columns: %(columns)s)"),
+                         missing=", ".join(missing), columns=", ".join(required + optional))
+    unknown = [c for c in columns if c and c not in required + optional]
+    if unknown:
+        raise TableError(shown, 1, N_("unknown column(s): %(columns)s"), columns=", ".join(unknown))
+    rows = []
+    for number, cells in body:
+        values = {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns) if col}
+        if any(values.values()):
+            rows.append(Row(number, values))
+    return rows
+
+
+def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(name, 0, N_("the file is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'")) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableError(name, 1, N_("the file is empty")) from None
+
+    def body():
+        # Count records, not lines: a cell with a line break (Alt+Enter in Excel) spans two lines
+        # of the file but is one row in Excel, and the row number must be the one Excel shows.
+        number = 1
+        try:
+            for number, cells in enumerate(reader, 2):
+                yield number, cells
+        except csv.Error as exc:
+            raise TableError(name, number + 1, N_("broken CSV: %(reason)s"), reason=str(exc)) from None
+
+    return header, body()
+
+
+def _xlsx(name: str, data: bytes):
+    import openpyxl  # only the XLSX path pays for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise TableError(name, 0, N_("not a readable .xlsx workbook (%(reason)s)"), reason=exc.__class__.__name__) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(v) for v in next(rows)]
+    except StopIteration:
+        raise TableError(name, 1, N_("the first sheet is empty")) from None
+
+    def body():
+        for number, cells in enumerate(rows, 2):
+            yield number, [_cell(v) for v in cells]
+        book.close()
+
+    return header, body()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as 1024 comes back from Excel as 1024.0
+    return str(value)
+
+
+def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, private: bool = False) -> None:
+    """CSV that Excel opens with Cyrillic intact (UTF-8 with a byte-order mark).
+
+    ``private`` files (personal links) are readable by their owner only.
+    """
+    if private:
+        Path(path).unlink(missing_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    """The same CSV as :func:`write_csv`, for a download."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(path: str | Path, header: list[str], rows: list[list[object]], title: str = "Sheet1") -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)

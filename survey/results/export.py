@@ -1,0 +1,107 @@
+"""A campaign's results: answers read from the database, scored by ``scoring``, exported for HR."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.results import scoring
+from survey.core import tables
+from survey.campaigns.lifecycle import CampaignError
+from survey.core.instruments import Instrument
+from survey.core.messages import N_
+from survey.core.models import Assessment, Campaign, CompetencyTotal, Person
+
+EXPORT_COLUMNS = ["assessee_id", "assessee_name", "instrument", "competency", "average", "band",
+                  "answers", "respondents", "self_average"]
+
+
+@dataclass(frozen=True)
+class AssesseeRow:
+    """Who a result belongs to: plain values, so that a campaign of thousands loads quickly."""
+
+    id: int
+    employee_id: str
+    full_name: str
+    position: str
+    unit: str
+    role: str
+    language: str
+    email: str
+
+
+@dataclass(frozen=True)
+class AssesseeResult:
+    assessment_id: int
+    person: AssesseeRow
+    instrument: Instrument
+    result: scoring.Result
+
+
+def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
+                     *, threshold: int = 3) -> list[AssesseeResult]:
+    """Every assessee's result. Answers are grouped by response, never by rater: there is no rater.
+
+    Only for a closed campaign: two exports taken before and after one more rater submits would
+    differ by exactly that rater's answers.
+    """
+    if campaign.status != "closed":
+        raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
+                               "comparing results taken while answers still arrive would reveal individual answers"),
+                            name=campaign.name, status=campaign.status)
+    per_assessment: dict[int, list[scoring.Total]] = defaultdict(list)
+    rows = session.execute(
+        select(CompetencyTotal.assessment_id, CompetencyTotal.is_self, CompetencyTotal.competency_id,
+               CompetencyTotal.points, CompetencyTotal.answers, CompetencyTotal.responses)
+        .join(Assessment, Assessment.id == CompetencyTotal.assessment_id)
+        .where(Assessment.campaign_id == campaign.id)
+    )
+    for assessment_id, is_self, competency_id, points, answers, responses in rows:
+        per_assessment[assessment_id].append(scoring.Total(is_self, competency_id, points, answers, responses))
+
+    order = {i.id: [c.id for c in i.competencies] for i in instruments.values()}
+    out = []
+    assessments = session.execute(
+        select(Assessment.id, Assessment.instrument, Person.id, Person.employee_id, Person.full_name,
+               Person.position, Person.unit, Person.role, Person.language, Person.email)
+        .join(Person, Person.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)
+    )
+    for assessment_id, instrument_id, *person in assessments:
+        instrument = instruments[instrument_id]
+        result = scoring.from_totals(order[instrument.id], per_assessment.get(assessment_id, ()), threshold=threshold)
+        out.append(AssesseeResult(assessment_id, AssesseeRow(*person), instrument, result))
+    return out
+
+
+def export_rows(results: list[AssesseeResult]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    r = scoring.rounded
+    for item in results:
+        base = [item.person.employee_id, item.person.full_name, item.instrument.id]
+        for c in item.result.competencies:
+            rows.append(base + [c.competency_id, _blank(r(c.average)), scoring.band(c.average) or "",
+                                c.answers, c.respondents, _blank(r(c.self_average))])
+        rows.append(base + ["overall", _blank(r(item.result.overall)), item.result.band or "",
+                            sum(c.answers for c in item.result.competencies), item.result.respondents,
+                            _blank(r(item.result.self_overall))])
+    return rows
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def export(path: str | Path, results: list[AssesseeResult]) -> None:
+    path = Path(path)
+    rows = export_rows(results)
+    if path.suffix.lower() == ".xlsx":
+        tables.write_xlsx(path, EXPORT_COLUMNS, rows, title="results")
+    elif path.suffix.lower() == ".csv":
+        tables.write_csv(path, EXPORT_COLUMNS, [[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in rows])
+    else:
+        raise ValueError(f"{path}: expected a .csv or .xlsx file name")

@@ -1,0 +1,61 @@
+"""The request's database session: the one place a web request commits or rolls back.
+
+Domain services receive a ``Session``, change things and flush; they never commit. A request
+commits in ``after_request`` when the response is a success and rolls back otherwise, so a
+half-done operation is never stored.
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g
+from sqlalchemy.orm import Session
+
+from survey.core.database import Database
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"], busy_timeout=app.config["DATABASE_TIMEOUT"])
+
+    @app.after_request
+    def _commit(response):
+        # A failed commit raises here, so the client gets an error page, never a success for
+        # something that was not stored.
+        session = g.pop("_db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc):
+        session = g.pop("_db_session", None)
+        if session is not None:  # after_request did not run: an unhandled error
+            session.rollback()
+            session.close()
+
+
+def get_db(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["survey.db"]
+
+
+def session() -> Session:
+    """The request's session, opened on first use."""
+    if "_db_session" not in g:
+        g._db_session = get_db().sessionmaker()
+    return g._db_session
+
+
+def get_or_404(model, key):
+    """The row a URL names, or the "not found" page: staff pages name campaigns, people and
+    invitations by id, and a wrong id is the visitor's mistake, not a server error."""
+    row = session().get(model, key)
+    if row is None:
+        abort(404)
+    return row

@@ -1,0 +1,346 @@
+"""HR's workspace: roster, campaigns, raters, progress, links. Views are thin: every rule is in
+the domain modules, which the command line uses too."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import or_, select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from survey.staff import audit
+from survey.campaigns import lifecycle as campaigns, people, raters, roster, tokens
+from survey.web.common import database as db
+from survey.results import export as results
+from survey.core import tables
+from survey.core.messages import N_, DomainError
+from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
+from survey.web.common import instruments
+from survey.web.staff.auth import requires
+from survey.web.common.downloads import download
+
+bp = Blueprint("hr", __name__, url_prefix="/hr")
+STAFF = ("hr", "hr-head")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("File (.csv or .xlsx)"), validators=[FileRequired()])
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    closes = DateField(_l("Last day of answering"), validators=[DataRequired()])
+
+
+class ExtendForm(FlaskForm):
+    closes = DateField(_l("New last day of answering"), validators=[DataRequired()])
+
+
+class AddRaterForm(FlaskForm):
+    employee_id = StringField(_l("Employee id of the rater"), validators=[DataRequired()])
+    relation = SelectField(_l("Relation"), choices=[])
+
+
+RELATION_LABELS = {"manager": _l("Direct manager"), "subordinate": _l("Subordinate"), "peer": _l("Peer"),
+                   "self": _l("Self-assessment")}
+STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open for answers"), "closed": _l("Closed")}
+
+
+@bp.app_context_processor
+def _labels():
+    return {"relation_labels": RELATION_LABELS, "status_labels": STATUS_LABELS,
+            "view_endpoints": current_app.view_functions}
+
+
+def _log(action: str, detail: str = "") -> None:
+    audit.record(db.session(), g.user.email, action, detail)
+
+
+def _errors(exc: DomainError) -> list[str]:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return [e.translated(gettext) for e in errors]
+    return [exc.translated(gettext)] + _translated(getattr(exc, "details", []))
+
+
+def _translated(items) -> list[str]:
+    return [i.translated(gettext) if isinstance(i, DomainError) else str(i) for i in items]
+
+
+@bp.get("/")
+@requires(*STAFF)
+def home():
+    return render_template("hr/home.html", progress=campaigns.progress(db.session()),
+                           campaigns_by_name={c.name: c for c in db.session().scalars(select(Campaign))},
+                           form=CampaignForm(), done=request.args.get("done"))
+
+
+@bp.post("/campaigns")
+@requires(*STAFF)
+def create_campaign():
+    form = CampaignForm()
+    if not form.validate_on_submit():
+        return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
+                               form=form), 422
+    try:
+        campaign = campaigns.create(db.session(), form.name.data.strip(), form.closes.data, instruments())
+    except campaigns.CampaignError as exc:
+        return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
+                               form=form, errors=_errors(exc)), 422
+    _log("campaign-create", campaign.name)
+    return redirect(url_for(".raters_page", campaign_id=campaign.id))
+
+
+@bp.get("/people")
+@requires(*STAFF)
+def people_page():
+    query = request.args.get("q", "").strip()
+    statement = select(Person).order_by(Person.unit, Person.full_name)
+    if query:
+        like = f"%{query}%"
+        statement = statement.where(or_(Person.full_name.ilike(like), Person.unit.ilike(like),
+                                        Person.employee_id.ilike(like)))
+    found = db.session().scalars(statement.limit(1000)).all()
+    return render_template("hr/people.html", people=found, q=query, form=UploadForm(),
+                           imported=request.args.get("imported"))
+
+
+@bp.post("/people")
+@requires(*STAFF)
+def import_people():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("hr/people.html", people=[], q="", form=form), 422
+    upload = form.file.data
+    try:
+        summary = people.import_roster(db.session(), upload.filename, name=upload.filename, data=upload.read())
+    except roster.RosterErrors as exc:
+        return render_template("hr/people.html", people=[], q="", form=form, errors=_errors(exc),
+                               filename=upload.filename), 422
+    _log("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated")
+    return redirect(url_for(".people_page", imported=f"{summary.added}/{summary.updated}"))
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@requires(*STAFF)
+def campaign_page(campaign_id):
+    return _campaign_view(db.get_or_404(Campaign, campaign_id), only_missing=request.args.get("missing") == "1")
+
+
+def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
+    """The campaign page: progress, actions and, before opening, who breaks the 3-7 rule."""
+    items = campaigns.assessee_progress(db.session(), campaign)
+    return render_template(
+        "hr/campaign.html", campaign=campaign, items=[i for i in items if i.missing or not only_missing],
+        units=campaigns.unit_progress(items), done=sum(i.done for i in items), total=sum(i.total for i in items),
+        only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
+        problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
+        if campaign.status == "draft" else [],
+    ), status
+
+
+def _limits():
+    return current_app.config["MIN_RATERS"], current_app.config["MAX_RATERS"]
+
+
+def _campaign_action(campaign_id, operation, action_name):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        operation(campaign)
+    except campaigns.CampaignError as exc:
+        return _campaign_with_errors(campaign, _errors(exc))
+    _log(action_name, campaign.name)
+    return None
+
+
+def _campaign_with_errors(campaign, errors):
+    return _campaign_view(campaign, errors=errors, status=422)
+
+
+@bp.post("/campaigns/<int:campaign_id>/open")
+@requires(*STAFF)
+def open_campaign(campaign_id):
+    minimum, maximum = _limits()
+    failed = _campaign_action(campaign_id, lambda c: campaigns.open_(db.session(), c, minimum=minimum, maximum=maximum),
+                              "campaign-open")
+    return failed or redirect(url_for(".campaign_page", campaign_id=campaign_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/close")
+@requires(*STAFF)
+def close_campaign(campaign_id):
+    failed = _campaign_action(campaign_id, lambda c: campaigns.close(db.session(), c), "campaign-close")
+    if failed:
+        return failed
+    db.session().commit()  # the storage rewrite below runs outside this transaction
+    db.get_db().reorder_responses()
+    return redirect(url_for(".campaign_page", campaign_id=campaign_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/extend")
+@requires(*STAFF)
+def extend_campaign(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _campaign_with_errors(campaign, [gettext("Give the new last day of answering.")])
+    try:
+        campaigns.extend(db.session(), campaign, form.closes.data)
+    except campaigns.CampaignError as exc:
+        return _campaign_with_errors(campaign, _errors(exc))
+    _log("campaign-extend", f"{campaign.name}: {form.closes.data}")
+    return redirect(url_for(".campaign_page", campaign_id=campaign_id))
+
+
+@bp.get("/campaigns/<int:campaign_id>/raters")
+@requires(*STAFF)
+def raters_page(campaign_id, errors=None, status=200):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    assessments = db.session().scalars(
+        select(Assessment).join(Person, Person.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id).order_by(Person.unit, Person.full_name)).all()
+    minimum, maximum = _limits()
+    return render_template("hr/raters.html", campaign=campaign, assessments=assessments, minimum=minimum,
+                           maximum=maximum, action=ActionForm(), upload=UploadForm(), errors=errors), status
+
+
+@bp.post("/campaigns/<int:campaign_id>/raters/suggest")
+@requires(*STAFF)
+def suggest_raters(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        n = raters.apply_suggestion(db.session(), campaign, _limits()[1])
+    except (campaigns.CampaignError, raters.RaterErrors) as exc:
+        return raters_page(campaign_id, errors=_errors(exc), status=422)
+    _log("raters-suggest", f"{campaign.name}: {n} raters")
+    return redirect(url_for(".raters_page", campaign_id=campaign_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/raters/import")
+@requires(*STAFF)
+def import_raters(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return raters_page(campaign_id, errors=[gettext("Choose a file to upload.")], status=422)
+    upload = form.file.data
+    try:
+        n = raters.import_raters(db.session(), campaign, upload.filename, name=upload.filename, data=upload.read())
+    except (campaigns.CampaignError, raters.RaterErrors) as exc:
+        return raters_page(campaign_id, errors=_errors(exc), status=422)
+    _log("raters-import", f"{campaign.name}: {upload.filename}, {n} raters")
+    return redirect(url_for(".raters_page", campaign_id=campaign_id))
+
+
+@bp.get("/campaigns/<int:campaign_id>/raters.csv")
+@requires(*STAFF)
+def raters_csv(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    rows = [[r.assessment.assessee.employee_id, r.assessment.assessee.full_name, r.rater.employee_id,
+             r.rater.full_name, r.relation]
+            for a in campaign.assessments for r in a.raters]
+    if not rows:
+        rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
+                for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
+    return download(tables.csv_bytes(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows),
+                     f"raters-{campaign.id}.csv", "text/csv; charset=utf-8")
+
+
+@bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
+@requires(*STAFF)
+def assessment_page(campaign_id, assessment_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    assessment = db.session().get(Assessment, assessment_id)
+    if assessment is None or assessment.campaign_id != campaign.id:
+        abort(404)
+    form = AddRaterForm()
+    form.relation.choices = [(r, RELATION_LABELS[r]) for r in RELATIONS]
+    errors, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            person = db.session().scalar(select(Person).where(Person.employee_id == form.employee_id.data.strip()))
+            try:
+                if person is None:
+                    raise campaigns.CampaignError(N_("no one with employee id '%(id)s' in the roster"),
+                                                  id=form.employee_id.data.strip())
+                raters.add(db.session(), campaign, assessment, person, form.relation.data)
+            except campaigns.CampaignError as exc:
+                errors, status = _errors(exc), 422
+            else:
+                _log("rater-add", f"{campaign.name}: {assessment.assessee.employee_id} <- {person.employee_id}")
+                return redirect(request.path)
+        else:
+            errors, status = [gettext("Give the rater's employee id and relation.")], 422
+    minimum, maximum = _limits()
+    colleagues = db.session().scalars(select(Person).where(Person.unit == assessment.assessee.unit)
+                                      .order_by(Person.full_name)).all()
+    return render_template("hr/assessment.html", campaign=campaign, assessment=assessment, form=form,
+                           action=ActionForm(), errors=errors, minimum=minimum, maximum=maximum,
+                           colleagues=colleagues), status
+
+
+@bp.post("/campaigns/<int:campaign_id>/raters/<int:rater_id>/remove")
+@requires(*STAFF)
+def remove_rater(campaign_id, rater_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    rater = db.session().get(Rater, rater_id)
+    if rater is None or not ActionForm().validate_on_submit():
+        abort(404 if rater is None else 400)
+    assessment_id = rater.assessment_id
+    detail = f"{campaign.name}: {rater.assessment.assessee.employee_id} <- {rater.rater.employee_id}"
+    try:
+        raters.remove(db.session(), campaign, rater)
+    except campaigns.CampaignError as exc:
+        return raters_page(campaign_id, errors=_errors(exc), status=422)
+    _log("rater-remove", detail)
+    return redirect(url_for(".assessment_page", campaign_id=campaign_id, assessment_id=assessment_id))
+
+
+@bp.get("/campaigns/<int:campaign_id>/links.csv")
+@requires(*STAFF)
+def links_csv(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    try:
+        rows = campaigns.links(db.session(), campaign)
+    except campaigns.CampaignError:
+        abort(404)
+    _log("links-export", campaign.name)
+    base, secret = current_app.config["BASE_URL"], current_app.secret_key
+    data = tables.csv_bytes(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)))
+    return download(data, f"links-{campaign.id}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/campaigns/<int:campaign_id>/results.xlsx")
+@requires(*STAFF)
+def results_xlsx(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    try:
+        items = results.campaign_results(db.session(), campaign, instruments(),
+                                         threshold=current_app.config["ANONYMITY_THRESHOLD"])
+    except campaigns.CampaignError as exc:
+        return _campaign_with_errors(campaign, _errors(exc))
+    _log("results-export", campaign.name)
+    out = io.BytesIO()
+    tables.write_xlsx(out, results.EXPORT_COLUMNS, results.export_rows(items), title="results")
+    return download(out.getvalue(), f"results-{campaign.id}.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/audit")
+@requires(*STAFF)
+def audit_page():
+    return render_template("hr/audit.html", entries=audit.recent(db.session()))
+

@@ -1,0 +1,132 @@
+"""Printable link sheets with QR codes, and the paper fallback (order No. 260, para 34).
+
+What is handed to a rater (a link sheet, a blank questionnaire) is rendered in the rater's own
+language; the rest of the page stays in the language of the HR officer. A completed paper is
+entered by HR and stored by ``respond.submit``, exactly as a web answer: the audit entry names the
+campaign and the assessee, never the rater, and nothing of the answers.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from survey.staff import audit
+from survey.web.common import database as db
+from survey.campaigns import paper, respond, tokens
+from survey.campaigns.lifecycle import CampaignError
+from survey.core.models import SELF
+from survey.web.common import in_campaign, instruments
+from survey.web.staff.auth import requires
+from survey.web.common.downloads import no_store
+from survey.web.staff.hr import ActionForm
+
+bp = Blueprint("paper", __name__, url_prefix="/hr")
+STAFF = ("hr", "hr-head")
+
+
+def _not_open(campaign):
+    return render_template("paper/not_open.html", campaign=campaign), 409
+
+
+def _invitation(campaign, invitation_id: int):
+    invitation = paper.invitation_in(db.session(), campaign, invitation_id)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _language(person) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return person.language if person.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _in_language(language: str, template: str, **context) -> Markup:
+    """A block of the page rendered in another language (the rater's), as safe HTML."""
+    with force_locale(language):
+        return Markup(render_template(template, lang=language, **context))
+
+
+def _log(action: str, detail: str) -> None:
+    audit.record(db.session(), g.user.email, action, detail)
+
+
+@bp.get("/campaigns/<int:campaign_id>/sheets")
+@requires(*STAFF)
+@in_campaign("open", _not_open)
+def sheets(campaign):
+    only = request.args.get("rater", "").strip() or None
+    base, secret = current_app.config["BASE_URL"], current_app.secret_key
+    try:
+        found = paper.sheets(db.session(), campaign, lambda key: tokens.url(base, secret, key), only)
+    except paper.UnknownRater:
+        abort(404)
+    except CampaignError:  # closed between the check and now
+        abort(404)
+    blocks = [(sheet, _in_language(_language(sheet.rater), "paper/_sheet.html", campaign=campaign, sheet=sheet))
+              for sheet in found]
+    _log("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else ""))
+    # The page holds working links: no copy in a browser or proxy cache.
+    return no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
+
+
+@bp.get("/campaigns/<int:campaign_id>/paper")
+@requires(*STAFF)
+@in_campaign("open", _not_open)
+def index(campaign):
+    query = request.args.get("q", "").strip()
+    invitations = paper.open_invitations(db.session(), campaign, query)
+    entered = request.args.get("entered", type=int)
+    return render_template("paper/index.html", campaign=campaign, invitations=invitations, q=query,
+                           entered=entered)
+
+
+def _gone(campaign, invitation):
+    return render_template("paper/gone.html", campaign=campaign, invitation=invitation), 410
+
+
+@bp.get("/campaigns/<int:campaign_id>/paper/<int:invitation_id>")
+@requires(*STAFF)
+@in_campaign("open", _not_open)
+def blank(campaign, invitation_id):
+    invitation = _invitation(campaign, invitation_id)
+    if invitation.done:
+        return _gone(campaign, invitation)
+    instrument = instruments()[invitation.assessment.instrument]
+    block = _in_language(_language(invitation.rater), "paper/_blank.html", campaign=campaign,
+                         invitation=invitation, assessee=invitation.assessment.assessee, instrument=instrument,
+                         is_self=invitation.relation == SELF)
+    return render_template("paper/blank.html", campaign=campaign, invitation=invitation, block=block)
+
+
+@bp.route("/campaigns/<int:campaign_id>/paper/<int:invitation_id>/enter", methods=["GET", "POST"])
+@requires(*STAFF)
+@in_campaign("open", _not_open)
+def enter(campaign, invitation_id):
+    invitation = _invitation(campaign, invitation_id)
+    if invitation.done:
+        return _gone(campaign, invitation)
+    instrument = instruments()[invitation.assessment.instrument]
+    answers, missing, status = {}, (), 200
+    if request.method == "POST":
+        # CSRFProtect has already refused a POST without the session's token (400).
+        given = respond.read_answers(instrument, request.form)
+        if not given.complete:
+            answers, missing, status = given.given, given.missing, 422
+        else:
+            try:
+                respond.submit(db.session(), invitation, given)
+            except respond.Gone:  # another officer entered it a moment ago
+                return _gone(campaign, invitation)
+            assessee = invitation.assessment.assessee
+            # The campaign and the assessee only: naming the rater (or the relation, or the
+            # invitation) here would tie this moment to a person.
+            _log("paper-entry", f"{campaign.name}: {assessee.employee_id} {assessee.full_name}")
+            return redirect(url_for(".index", campaign_id=campaign.id, entered=invitation.id))
+    numbers = paper.question_numbers(instrument)
+    return render_template(
+        "paper/enter.html", campaign=campaign, invitation=invitation, assessee=invitation.assessment.assessee,
+        instrument=instrument, is_self=invitation.relation == SELF, lang=_language(invitation.rater),
+        answers=answers, missing=set(missing), missing_numbers=[(q, numbers[q]) for q in missing],
+        form=ActionForm(),
+    ), status
