@@ -329,7 +329,8 @@ def reports_build(name, out, archive, no_pdf):
         with _transaction() as session:
             built = individual.build(session, campaigns.get(session, name), _instruments(), Path(out),
                                      threshold=_config("ANONYMITY_THRESHOLD"), pdf=not no_pdf,
-                                     archive=Path(archive) if archive else None)
+                                     archive=Path(archive) if archive else None,
+                                     processes=_config("REPORT_PROCESSES"))
     except campaigns.CampaignError as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(built.html)} reports to {out}/ (open {Path(out) / 'index.html'})"

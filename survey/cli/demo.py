@@ -116,7 +116,8 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
         summary.people = session.query(Person).count()
         campaign = campaigns.get(session, CLOSED)
         threshold = app.config["ANONYMITY_THRESHOLD"]
-        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold)
+        individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold,
+                             processes=app.config["REPORT_PROCESSES"])
         results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
     return summary
 

@@ -10,7 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGE = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = PACKAGE.parent
 
 
 class ConfigurationError(RuntimeError):
@@ -29,6 +30,7 @@ class Defaults:
     MIN_RATERS = 3  # order No. 260, para 36
     MAX_RATERS = 7
     BABEL_DEFAULT_LOCALE = "kk"
+    BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")  # one catalogue for both applications
     LANGUAGES = ("kk", "ru", "en")
     WTF_CSRF_TIME_LIMIT = None  # a respondent may keep the page open for hours before submitting
     SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ Every problem is reported as ``FILE:LINE: message``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,7 +263,13 @@ def load(path: str | Path) -> Instrument:
 
 def check(paths: Iterable[str | Path]) -> list[InstrumentError]:
     """Every problem in the given files, and ids claimed by two files."""
+    return _checked(paths)[0]
+
+
+def _checked(paths: Iterable[str | Path]) -> tuple[list[InstrumentError], list[Instrument]]:
+    """Each file parsed once: its problems, or its questionnaire."""
     errors: list[InstrumentError] = []
+    loaded: list[Instrument] = []
     owners: dict[str, Path] = {}
     for path in paths:
         try:
@@ -273,7 +280,8 @@ def check(paths: Iterable[str | Path]) -> list[InstrumentError]:
         if instrument.id in owners:
             errors.append(InstrumentError(path, 1, f"instrument id '{instrument.id}' is also used by {owners[instrument.id]}"))
         owners[instrument.id] = Path(path)
-    return errors
+        loaded.append(instrument)
+    return errors, loaded
 
 
 def files_in(directory: str | Path) -> list[Path]:
@@ -281,14 +289,24 @@ def files_in(directory: str | Path) -> list[Path]:
 
 
 def load_all(directory: str | Path) -> dict[str, Instrument]:
-    """Load every instrument of a folder or raise with all the problems of all of them."""
+    """Load every instrument of a folder or raise with all the problems of all of them.
+
+    A folder already read, whose files have not changed since, is not parsed again: every
+    application built in one process (the public and the staff one, a test's) shares its
+    questionnaires, which are frozen."""
     paths = files_in(directory)
     if not paths:
         raise InstrumentErrors([InstrumentError(directory, 1, "no instrument (*.yaml) in this folder")])
-    errors = check(paths)
+    signature = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return dict(_load_unchanged(signature))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_unchanged(signature: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, Instrument], ...]:
+    errors, loaded = _checked(Path(name) for name, _mtime, _size in signature)
     if errors:
         raise InstrumentErrors(errors)
-    return {i.id: i for i in map(load, paths)}
+    return tuple((i.id, i) for i in loaded)
 
 
 def for_role(instruments: Mapping[str, Instrument], role: str) -> Instrument:

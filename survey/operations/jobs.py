@@ -133,8 +133,9 @@ _threads: dict[int, threading.Thread] = {}
 
 
 def kick(app) -> None:
-    """Make sure this process has a worker thread running the queued jobs."""
-    from survey.web.common.database import get_db
+    """Make sure this process has a worker thread running the queued jobs of ``app`` (a Flask
+    application: its database, configuration and context, for the words of the outcome)."""
+    database = app.extensions["survey.db"]
 
     key = id(app)
     with _thread_lock:
@@ -145,9 +146,9 @@ def kick(app) -> None:
         def work():
             with app.app_context():
                 while True:
-                    run_pending(get_db(app), app.config)
+                    run_pending(database, app.config)
                     with _thread_lock:  # a job queued while this thread was finishing is not left behind
-                        if not _queued(get_db(app)):
+                        if not _queued(database):
                             _threads.pop(key, None)
                             return
 

@@ -12,22 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from survey.core.instruments import LANGUAGES
 from survey.core.models import Campaign
-from survey.reports import bars, model, radar, text
+from survey.reports import bars, html, model, radar, text
 from survey.reports.model import Report
+
+
+DEFAULT_LANGUAGE = "kk"  # order No. 260 is in Kazakh; the platform's default language too
 
 
 def language_of(report: Report, asked: str | None = None) -> str:
     """The asked language if it is one of ours, else the assessee's own, else the default."""
-    languages = current_app.config["LANGUAGES"]
     for candidate in (asked, report.language):
-        if candidate in languages:
+        if candidate in LANGUAGES:
             return candidate
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return DEFAULT_LANGUAGE
 
 
 def chart_png(report: Report, language: str, t=None) -> bytes | None:
@@ -56,7 +58,7 @@ def context(report: Report, language: str, *, chart_src: str | None, actions: Se
 def render_file(report: Report, language: str, *, chart_src: str | None) -> str:
     """A stand-alone HTML file: its style inside, the radar chart at ``chart_src`` (a file or data: URI)."""
     with force_locale(language):
-        return render_template("reports/individual.html", **context(report, language, chart_src=chart_src))
+        return html.render("reports/individual.html", **context(report, language, chart_src=chart_src))
 
 
 def file_stem(report: Report) -> str:
@@ -71,14 +73,16 @@ class Built:
 
 
 def build_all(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
-              archive: Path | None = None) -> list[Path]:
+              archive: Path | None = None, processes: int | None = None) -> list[Path]:
     """Per assessee an HTML page, a PNG radar chart and a PDF, in the assessee's language, and an
     index page; returns the HTML pages (the command line and the demo print their count)."""
-    return build(session, campaign, instruments, out, threshold=threshold, pdf=pdf, archive=archive).html
+    return build(session, campaign, instruments, out, threshold=threshold, pdf=pdf, archive=archive,
+                 processes=processes).html
 
 
 def build(session: Session, campaign: Campaign, instruments, out: Path, *, threshold: int, pdf: bool = True,
-          archive: Path | None = None) -> Built:
+          archive: Path | None = None, processes: int | None = None) -> Built:
+    """``processes``: the REPORT_PROCESSES setting (None: one a core)."""
     from survey.reports import bundle
 
     reports = model.build_reports(session, campaign, instruments, threshold=threshold)
@@ -95,13 +99,13 @@ def build(session: Session, campaign: Campaign, instruments, out: Path, *, thres
             page.write_text(render_file(report, language, chart_src=f"{stem}.png" if png else None), encoding="utf-8")
             pages.append(page)
     if pdf:  # the same PDFs as HR's ZIP, drawn the same way: by worker processes for a large campaign
-        with bundle.drawn(reports, processes=bundle.processes(current_app.config, len(reports))) as drawn:
+        with bundle.drawn(reports, processes=bundle.processes({"REPORT_PROCESSES": processes}, len(reports))) as drawn:
             for report, document in drawn:
                 path = out / f"{file_stem(report)}.pdf"
                 path.write_bytes(document)
                 documents.append(path)
     (out / "index.html").write_text(
-        render_template("reports/index.html", items=reports, campaign=campaign,
+        html.render("reports/index.html", items=reports, campaign=campaign,
                         names={r.employee_id: file_stem(r) for r in reports}, pdf=pdf),
         encoding="utf-8")
     if archive is not None:

@@ -1,29 +1,11 @@
-"""The web layer: thin views over the domain modules."""
+"""What the public and the staff applications share: the request's database session, languages,
+security headers, rate limits, downloads and the factory both are built with. Nothing here
+knows of staff accounts or respondents."""
 from __future__ import annotations
-
-import functools
-from typing import Callable
 
 from flask import current_app
 
-from survey.web.common import database as db
-from survey.core.models import Campaign
-
 
 def instruments():
+    """The questionnaires, parsed once when the application was built."""
     return current_app.extensions["survey.instruments"]
-
-
-def in_campaign(status: str, refusal: Callable[[Campaign], object]):
-    """A view of one campaign (``/campaigns/<campaign_id>/…``) that needs it in ``status``: it is
-    called with the campaign instead of its id; a campaign that does not exist is not found, and
-    one in another state gets ``refusal(campaign)``, a page that says why."""
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(campaign_id: int, **kwargs):
-            campaign = db.get_or_404(Campaign, campaign_id)
-            if campaign.status != status:
-                return refusal(campaign)
-            return view(campaign, **kwargs)
-        return wrapper
-    return decorate

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from survey.core.database import Database
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["survey.db"] = Database(app.config["DATABASE_URL"], busy_timeout=app.config["DATABASE_TIMEOUT"])
+def init_app(app: Flask, *, shared: Database | None = None) -> None:
+    """The application's database; ``shared`` when a second application of the process uses the same pool."""
+    app.extensions["survey.db"] = shared or Database(app.config["DATABASE_URL"],
+                                                     busy_timeout=app.config["DATABASE_TIMEOUT"])
 
     @app.after_request
     def _commit(response):

@@ -1,28 +1,31 @@
 """Languages: Kazakh and Russian are first-class, English for everyone else (kk is the default).
 
-The language is chosen, in order, by a ``lang`` query argument (the switch on every page), by the
-page itself (a respondent's link carries the rater's roster language) and by the browser.
+The language is chosen, in order, by a ``lang`` query argument (the switch on every page), by what
+the staff member chose before (kept in their session), by the page itself (a respondent's link
+carries the rater's roster language) and by the browser. The public application keeps nothing:
+its pages set no cookie, so the choice holds for that view only.
 """
 from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
-STAFF_PREFIXES = ("/hr/", "/trainer/")
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def select_locale() -> str:
+def _chosen(remember: bool) -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI work (reports) sets its language with force_locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    staff_page = request.path.startswith(STAFF_PREFIXES)
     asked = request.args.get("lang")
     if asked in languages:
-        if staff_page:  # staff keep their choice from page to page; respondents' pages store nothing
+        if remember:
             session["lang"] = asked
         return asked
-    if staff_page and session.get("lang") in languages:
+    if remember and session.get("lang") in languages:
         return session["lang"]
     preferred = g.get("language")
     if preferred in languages:
@@ -30,15 +33,22 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale)
+def public_locale() -> str:
+    """A respondent's or assessee's page: stores nothing."""
+    return _chosen(remember=False)
 
+
+def staff_locale() -> str:
+    """A staff page: the choice is kept from page to page in the staff member's session."""
+    return _chosen(remember=True)
+
+
+def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
+    Babel(app, locale_selector=locale_selector)
     app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url)
 
 
 def language_url(code: str) -> str:
     """This page in another language, keeping its other query arguments (filters, search)."""
-    from urllib.parse import urlencode
-
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
     return "?" + urlencode(args)

@@ -1,10 +1,11 @@
-"""What every page shares: headers, error pages, the landing page."""
+"""What every page of either application shares: security headers, error pages, the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template, request
 from sqlalchemy.exc import DBAPIError
 
-bp = Blueprint("site", __name__)
+from survey.web.common import database
+from survey.web.common.serving import redact
 
 # No inline script or style anywhere, nothing from another host: the pages work on a closed
 # network and a stray injection has nowhere to send anything.
@@ -12,18 +13,10 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
        "frame-ancestors 'none'; base-uri 'none'")
 
 
-@bp.get("/")
-def index():
-    return render_template("index.html")
-
-
-@bp.get("/healthz")
 def healthz():
     """For load balancers: does this instance reach its database? It says nothing else."""
-    from survey.web.common import database as db
-
     try:
-        with db.get_db().engine.connect() as connection:
+        with database.get_db().engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except DBAPIError:
         return Response("unavailable\n", status=503, mimetype="text/plain")
@@ -31,7 +24,8 @@ def healthz():
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
+    """Headers on every response, and the application's own ``error.html`` for every error."""
+    app.add_url_rule("/healthz", "healthz", healthz)
 
     @app.after_request
     def _headers(response):
@@ -56,10 +50,6 @@ def _error_page(error):
 
 def _database_unavailable(_error):
     """Down, locked or unreachable: say so; the transaction was rolled back, nothing half-stored."""
-    from flask import current_app, request
-
-    from survey.web.common.serving import redact
-
     current_app.logger.warning("database unavailable on %s [%s]: %s", redact(request.path), request.method,
                                _error.__class__.__name__)
     return render_template("error.html", code=503), 503

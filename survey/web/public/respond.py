@@ -19,7 +19,7 @@ from survey.web.common import database as db
 from survey.campaigns import respond
 from survey.core.models import SELF
 from survey.web.common import instruments, limits
-from survey.web.common.limits import limiter
+from survey.web.public.limits import limiter
 
 bp = Blueprint("respond", __name__)
 

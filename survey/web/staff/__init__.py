@@ -1,0 +1,28 @@
+"""The staff application: sign-in, HR, the HR head and trainers.
+
+Every page needs an account (``auth.requires``) and every form its CSRF token. In production it is
+served on the body's internal network only, apart from the public application.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, redirect, url_for
+from flask_wtf.csrf import CSRFProtect
+
+from survey.web.common import factory, i18n
+from survey.web.staff import auth, hr, mail, paper, quality, reports, trainer
+from survey.web.staff.limits import limiter
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.staff_locale)
+    app.add_url_rule("/", "index", lambda: redirect(url_for("hr.home")))
+    for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp):
+        app.register_blueprint(blueprint)
+    app.before_request(auth.load_user)
+    limiter.init_app(app)
+    CSRFProtect(app)
+    return app

@@ -15,7 +15,7 @@ from survey.staff import accounts, audit
 from survey.web.common import database as db
 from survey.core.models import User
 from survey.web.common import limits
-from survey.web.common.limits import limiter
+from survey.web.staff.limits import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/hr")
 

@@ -16,7 +16,8 @@ from survey.web.common import database as db
 from survey.campaigns import paper, respond, tokens
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.models import SELF
-from survey.web.common import in_campaign, instruments
+from survey.web.common import instruments
+from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import no_store
 from survey.web.staff.hr import ActionForm
