@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns import roster
@@ -52,3 +52,17 @@ def apply_rows(session: Session, rows: list[roster.RosterEntry]) -> ImportSummar
         stored[row.employee_id].manager = stored[row.manager_id] if row.manager_id else None
     session.flush()
     return ImportSummary(added, updated)
+
+
+def search(session: Session, query: str, *, limit: int = 1000) -> list[Person]:
+    """People whose name, unit or employee id contains ``query`` (everyone without one), by unit and name."""
+    statement = select(Person).order_by(Person.unit, Person.full_name)
+    if query:
+        like = f"%{query}%"
+        statement = statement.where(or_(Person.full_name.ilike(like), Person.unit.ilike(like),
+                                        Person.employee_id.ilike(like)))
+    return list(session.scalars(statement.limit(limit)))
+
+
+def in_unit(session: Session, unit: str | None) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.unit == unit).order_by(Person.full_name)))

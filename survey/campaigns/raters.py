@@ -136,6 +136,23 @@ def add(session: Session, campaign: Campaign, assessment: Assessment, person: Pe
     return rater
 
 
+def add_by_employee_id(session: Session, campaign: Campaign, assessment: Assessment, employee_id: str,
+                       relation: str) -> Rater:
+    """HR names the rater by employee id on the assessee's page."""
+    employee_id = employee_id.strip()
+    person = session.scalar(select(Person).where(Person.employee_id == employee_id))
+    if person is None:
+        raise CampaignError(N_("no one with employee id '%(id)s' in the roster"), id=employee_id)
+    return add(session, campaign, assessment, person, relation)
+
+
+def assessments(session: Session, campaign: Campaign) -> list[Assessment]:
+    """The campaign's assessees with their raters, by unit and name, as HR edits them."""
+    return list(session.scalars(
+        select(Assessment).join(Person, Person.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id).order_by(Person.unit, Person.full_name)))
+
+
 def remove(session: Session, campaign: Campaign, rater: Rater) -> None:
     require_status(campaign, "draft")
     if rater.assessment.campaign_id != campaign.id:

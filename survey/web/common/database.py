@@ -6,6 +6,8 @@ half-done operation is never stored.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
@@ -28,11 +30,15 @@ def init_app(app: Flask, *, shared: Database | None = None) -> None:
                     session.commit()
                 else:
                     session.rollback()
+                    g.pop("_after_commit", None)
             except BaseException:
                 session.rollback()
+                g.pop("_after_commit", None)
                 raise
             finally:
                 session.close()
+        for callback in g.pop("_after_commit", ()):
+            callback()
         return response
 
     @app.teardown_request
@@ -41,6 +47,12 @@ def init_app(app: Flask, *, shared: Database | None = None) -> None:
         if session is not None:  # after_request did not run: an unhandled error
             session.rollback()
             session.close()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the request's changes are stored: work that must see them from
+    another connection (a job's worker thread) or run outside a transaction (compaction)."""
+    g.setdefault("_after_commit", []).append(callback)
 
 
 def get_db(app: Flask | None = None) -> Database:

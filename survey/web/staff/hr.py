@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -18,8 +18,8 @@ from survey.campaigns import lifecycle as campaigns, people, raters, roster, tok
 from survey.web.common import database as db
 from survey.results import export as results
 from survey.core import tables
-from survey.core.messages import N_, DomainError
-from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
+from survey.core.messages import DomainError
+from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import download
@@ -104,13 +104,7 @@ def create_campaign():
 @requires(*STAFF)
 def people_page():
     query = request.args.get("q", "").strip()
-    statement = select(Person).order_by(Person.unit, Person.full_name)
-    if query:
-        like = f"%{query}%"
-        statement = statement.where(or_(Person.full_name.ilike(like), Person.unit.ilike(like),
-                                        Person.employee_id.ilike(like)))
-    found = db.session().scalars(statement.limit(1000)).all()
-    return render_template("hr/people.html", people=found, q=query, form=UploadForm(),
+    return render_template("hr/people.html", people=people.search(db.session(), query), q=query, form=UploadForm(),
                            imported=request.args.get("imported"))
 
 
@@ -183,8 +177,7 @@ def close_campaign(campaign_id):
     failed = _campaign_action(campaign_id, lambda c: campaigns.close(db.session(), c), "campaign-close")
     if failed:
         return failed
-    db.session().commit()  # the storage rewrite below runs outside this transaction
-    db.get_db().reorder_responses()
+    db.after_commit(db.get_db().reorder_responses)  # the storage rewrite runs outside the transaction
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
 
@@ -207,11 +200,8 @@ def extend_campaign(campaign_id):
 @requires(*STAFF)
 def raters_page(campaign_id, errors=None, status=200):
     campaign = db.get_or_404(Campaign, campaign_id)
-    assessments = db.session().scalars(
-        select(Assessment).join(Person, Person.id == Assessment.assessee_id)
-        .where(Assessment.campaign_id == campaign.id).order_by(Person.unit, Person.full_name)).all()
     minimum, maximum = _limits()
-    return render_template("hr/raters.html", campaign=campaign, assessments=assessments, minimum=minimum,
+    return render_template("hr/raters.html", campaign=campaign, assessments=raters.assessments(db.session(), campaign), minimum=minimum,
                            maximum=maximum, action=ActionForm(), upload=UploadForm(), errors=errors), status
 
 
@@ -271,22 +261,18 @@ def assessment_page(campaign_id, assessment_id):
     errors, status = None, 200
     if request.method == "POST":
         if form.validate_on_submit():
-            person = db.session().scalar(select(Person).where(Person.employee_id == form.employee_id.data.strip()))
             try:
-                if person is None:
-                    raise campaigns.CampaignError(N_("no one with employee id '%(id)s' in the roster"),
-                                                  id=form.employee_id.data.strip())
-                raters.add(db.session(), campaign, assessment, person, form.relation.data)
+                rater = raters.add_by_employee_id(db.session(), campaign, assessment, form.employee_id.data,
+                                                  form.relation.data)
             except campaigns.CampaignError as exc:
                 errors, status = _errors(exc), 422
             else:
-                _log("rater-add", f"{campaign.name}: {assessment.assessee.employee_id} <- {person.employee_id}")
+                _log("rater-add", f"{campaign.name}: {assessment.assessee.employee_id} <- {rater.rater.employee_id}")
                 return redirect(request.path)
         else:
             errors, status = [gettext("Give the rater's employee id and relation.")], 422
     minimum, maximum = _limits()
-    colleagues = db.session().scalars(select(Person).where(Person.unit == assessment.assessee.unit)
-                                      .order_by(Person.full_name)).all()
+    colleagues = people.in_unit(db.session(), assessment.assessee.unit)
     return render_template("hr/assessment.html", campaign=campaign, assessment=assessment, form=form,
                            action=ActionForm(), errors=errors, minimum=minimum, maximum=maximum,
                            colleagues=colleagues), status

@@ -20,8 +20,9 @@ from survey.web.common import database as db
 from survey.operations import jobs
 from survey.core import tables
 from survey.core.models import Campaign
-from survey.reports import archive, bundle, individual, links, model
+from survey.reports import archive, bundle, individual, links, model, publishing
 from survey.web.common import instruments, report_pages
+from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import download, no_store
@@ -107,9 +108,7 @@ def prepare_archive(campaign):
     """Queue the ZIP of every report (or join the one being made) and come back to the list."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    jobs.start(db.session(), archive.KIND, campaign, g.user.email)
-    db.session().commit()
-    jobs.kick(current_app._get_current_object())
+    background.start(archive.KIND, campaign)
     return redirect(url_for(".index", campaign_id=campaign.id))
 
 
@@ -159,9 +158,8 @@ def publish(campaign):
     """Publish: the personal links of every assessee, as CSV for HR to hand out one by one."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold())
-    days = _link_days()
-    rows = links.link_rows(items, secret=current_app.secret_key, base_url=current_app.config["BASE_URL"], days=days)
-    _log("reports-publish", f"{campaign.name}: {len(rows)} personal links, valid {days} days")
+    rows = publishing.publish(db.session(), campaign, instruments(), secret=current_app.secret_key,
+                              base_url=current_app.config["BASE_URL"], days=_link_days(), threshold=_threshold(),
+                              actor=g.user.email)
     return download(tables.csv_bytes(links.LINK_COLUMNS, rows), f"report-links-{campaign.id}.csv",
                     "text/csv; charset=utf-8")
