@@ -12,8 +12,8 @@ import survey
 from survey.core import instruments
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAD = ROOT / "instruments" / "head.yaml"
-SERVANT = ROOT / "instruments" / "servant.yaml"
+HEAD = ROOT / "survey" / "questionnaires" / "head.yaml"
+SERVANT = ROOT / "survey" / "questionnaires" / "servant.yaml"
 SERVANT_SOURCE = SERVANT.read_text(encoding="utf-8")
 
 SERVANT_COMPETENCIES = ["communication", "ethics", "change", "results", "decisions", "cooperation",

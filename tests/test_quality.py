@@ -221,7 +221,7 @@ def test_an_open_campaign_is_refused(app, store, open_campaign):
 
 @pytest.fixture(scope="module")
 def servant_instrument():
-    return instrument_files.load_all(ROOT / "instruments")["servant"]
+    return instrument_files.load_all(ROOT / "survey" / "questionnaires")["servant"]
 
 
 def responses(instrument, rows, own=None):
@@ -260,7 +260,7 @@ def test_leniency_needs_more_than_half_at_the_top(servant_instrument):
 
 
 def test_heads_over_rating_more_than_servants_is_named(servant_instrument):
-    head = instrument_files.load_all(ROOT / "instruments")["head"]
+    head = instrument_files.load_all(ROOT / "survey" / "questionnaires")["head"]
 
     def body(instrument, own_points):
         return [[scoring.ScoredResponse(False, {q.id: 3 for q in instrument.questions})] * 3

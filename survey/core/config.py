@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-PROJECT_ROOT = PACKAGE.parent
 
 
 class ConfigurationError(RuntimeError):
@@ -23,7 +22,9 @@ class Defaults:
     DATABASE_TIMEOUT = 15  # seconds to wait for a locked or unreachable database before a 503
     SECRET_KEY: str | None = None
     BASE_URL = "http://127.0.0.1:5000"
-    INSTRUMENTS_DIR = str(PROJECT_ROOT / "instruments")
+    # The questionnaires of order No. 260, shipped inside the package (``instruments/`` in a checkout
+    # points there); a body with its own wording sets SURVEY_INSTRUMENTS_DIR to its folder.
+    INSTRUMENTS_DIR = str(PACKAGE / "questionnaires")
     # Below this many non-self respondents an assessee's averages are withheld, so that no single
     # rater's answers can be read back from an average (order No. 260, para 34: anonymity).
     ANONYMITY_THRESHOLD = 3
