@@ -53,12 +53,18 @@ class Defaults:
     PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 
 
+def _private_folder(path: Path) -> None:
+    """The instance folder holds the database, the development key and prepared reports: its owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def _instance_secret(instance_path: str) -> str:
     """A per-installation random key for development, kept out of the repository."""
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(path.parent)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -72,7 +78,7 @@ def load(app, overrides: dict | None = None) -> None:
     if overrides:
         app.config.update(overrides)
     if not app.config.get("DATABASE_URL"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        _private_folder(Path(app.instance_path))
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'survey.sqlite'}"
     # Over HTTPS the session cookie is never sent in clear; a plain-HTTP trial on one machine works too.
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):

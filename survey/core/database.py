@@ -6,12 +6,13 @@ commits through :func:`transaction`. So a half-done operation is never stored.
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -41,8 +42,21 @@ def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
     return create_engine(url, connect_args={"connect_timeout": max(1, int(busy_timeout)), "options": options})
 
 
+def _create_private(url: str) -> None:
+    """A new SQLite file readable by its owner only; SQLite gives its -wal, -shm and journal files
+    the mode of the database file, so they follow."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Database:
     def __init__(self, url: str, *, busy_timeout: float = 30):
+        _create_private(url)
         self.engine = make_engine(url, busy_timeout=busy_timeout)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 

@@ -42,9 +42,9 @@ def _safe(value: str) -> str:
 
 
 def pdf_name(report: Report) -> str:
-    """``S-101_Айгерим_Нурланова.pdf``: the employee id first, unique; the name for people."""
+    """``S-101_Айгерим_Нурланова.pdf``: the employee id first, one file per id; the name for people."""
     name = _safe(report.full_name)[:80]
-    return f"{_safe(report.employee_id) or report.assessment_id}{'_' + name if name else ''}.pdf"
+    return f"{individual.file_stem(report) or report.assessment_id}{'_' + name if name else ''}.pdf"
 
 
 def processes(config: Mapping, count: int) -> int:

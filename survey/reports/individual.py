@@ -62,7 +62,9 @@ def render_file(report: Report, language: str, *, chart_src: str | None) -> str:
 
 
 def file_stem(report: Report) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in report.employee_id)
+    """The employee id as a file name, one to one: letters, digits and ``-`` as they are, any other
+    character as ``_hex_``, so that ids differing only in ``.`` and ``_`` never share a file."""
+    return "".join(ch if ch.isalnum() or ch == "-" else f"_{ord(ch):x}_" for ch in report.employee_id)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Responses that hold names, figures or working links: no browser or proxy keeps a copy."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, make_response
 
 
@@ -10,7 +12,18 @@ def no_store(response, status: int | None = None) -> Response:
     return response
 
 
+def disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266: an ASCII name for old clients and the real one (a unit's name in Kazakh) as UTF-8."""
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in filename)
+    value = f'{"inline" if inline else "attachment"}; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
 def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    """``mimetype`` as sent, e.g. ``text/csv; charset=utf-8``: Werkzeug would add a second charset."""
+    response = Response(data)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = disposition(filename, inline=inline)
     return no_store(response)

@@ -29,6 +29,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        # Every page of either application shows answers, names, results or a working link; only
+        # files that are the same for everyone (style sheets) say otherwise themselves.
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

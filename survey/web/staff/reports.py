@@ -72,7 +72,7 @@ def index(campaign):
     return report_pages.private(render_template("reports/campaign.html", campaign=campaign, items=items,
                                     units=sorted({i.unit for i in items}), action=ActionForm(), days=_link_days(),
                                     archive_job=archive_job,
-                                    archive_ready=archive.path(current_app.config, campaign.id).exists()))
+                                    archive_ready=archive.ready(db.session(), current_app.config, campaign) is not None))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>")
@@ -116,8 +116,8 @@ def prepare_archive(campaign):
 @requires(*STAFF)
 @in_campaign("closed", _not_closed)
 def prepared_archive(campaign):
-    path = archive.path(current_app.config, campaign.id)
-    if not path.exists():
+    path = archive.ready(db.session(), current_app.config, campaign)
+    if path is None:
         abort(404)
     _log("reports-zip-download", campaign.name)
     return no_store(send_file(path, mimetype="application/zip", as_attachment=True,
@@ -143,12 +143,13 @@ def unit_archive(campaign):
                          processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
     _log("reports-zip", f"{campaign.name}: {unit or gettext('all units')}, {count} reports")
-    name = f"reports-{campaign.id}" + (f"-{_ascii(unit)}" if unit else "") + ".zip"
+    name = f"reports-{campaign.id}" + (f"-{_file_part(unit)}" if unit else "") + ".zip"
     return no_store(send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
 
 
-def _ascii(value: str) -> str:
-    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in value)[:40] or "unit"
+def _file_part(value: str) -> str:
+    """A unit's name as it reads (Kazakh, Russian) in the file name, without what a file system refuses."""
+    return "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in value).strip()[:60] or "unit"
 
 
 @bp.post("/hr/campaigns/<int:campaign_id>/reports/links.csv")
