@@ -64,15 +64,26 @@ def is_done(store, invitation_id):
         return session.get(Invitation, invitation_id).done
 
 
-def enter_path(invitation_id, campaign_id=1):
-    return f"/hr/campaigns/{campaign_id}/paper/{invitation_id}/enter"
+def post_paper(client, what, invitation_id, campaign_id=1, lang=None, token=None, **data):
+    """A POST to a paper page (``blank``, ``enter``): which questionnaire travels in the body."""
+    path = f"/hr/campaigns/{campaign_id}/paper/{what}" + (f"?lang={lang}" if lang else "")
+    token = csrf(client, "/hr/password") if token is None else token
+    return client.post(path, data={"csrf_token": token, "invitation": str(invitation_id), **data})
+
+
+def blank(client, invitation_id, **kw):
+    return post_paper(client, "blank", invitation_id, **kw)
+
+
+def enter(client, invitation_id, answers=None, **kw):
+    """The entry grid of a paper; with ``answers``, storing them."""
+    return post_paper(client, "enter", invitation_id, **kw, **({"action": "store", **answers} if answers else {}))
 
 
 def full_form(client, invitation_id, points=4, campaign_id=1):
-    html = client.get(enter_path(invitation_id, campaign_id)).get_data(as_text=True)
-    names = radio_names(html)
+    names = radio_names(enter(client, invitation_id, campaign_id=campaign_id).get_data(as_text=True))
     assert names
-    return {"csrf_token": csrf(client, enter_path(invitation_id, campaign_id)), **{q: str(points) for q in names}}
+    return {q: str(points) for q in names}
 
 
 # ---- link sheets ----
@@ -123,24 +134,57 @@ def test_each_sheet_is_in_the_raters_language(hr_client, store, open_campaign):
     assert "Вы оцениваете:" in blocks["S1"] and "Сіз бағалайсыз:" in blocks["S2"]
 
 
+def one_sheet(client, rater):
+    return client.post("/hr/campaigns/1/sheets", data={"csrf_token": csrf(client, "/hr/password"), "rater": rater})
+
+
 def test_sheets_for_one_rater_and_the_audit_entry(hr_client, store, open_campaign):
-    html = hr_client.get("/hr/campaigns/1/sheets?rater=S3").get_data(as_text=True)
+    html = one_sheet(hr_client, "S3").get_data(as_text=True)
     assert list(sheet_blocks(html)) == ["S3"]
     assert all(url in html for _, url, *_ in invitations(store, rater="S3"))
     assert not any(url in html for _, url, *_ in invitations(store, rater="S4"))
-    assert hr_client.get("/hr/campaigns/1/sheets?rater=NOBODY").status_code == 404
+    assert one_sheet(hr_client, "NOBODY").status_code == 404
     with store.transaction() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "sheets-print")).all()
         assert [e.actor for e in entries] == ["hr@body.kz"]
         assert "Test 2026" in entries[0].detail and "S3" in entries[0].detail
 
 
-def test_answered_questionnaires_are_left_off_the_sheets(hr_client, store, open_campaign):
+def _without_tokens(html: str) -> str:
+    """A page with its CSRF tokens blanked out: they differ per render, the rest must not."""
+    return re.sub(r'name="csrf_token"( type="hidden")? value="[^"]+"', "", html)
+
+
+def test_sheets_and_lists_do_not_tell_who_has_answered(hr_client, store, open_campaign):
+    """HR prints the same sheets and sees the same list before and after a rater answers."""
     iid, url, rater, *_ = one(store, rater="S3", relation="peer")
-    assert hr_client.post(enter_path(iid), data=full_form(hr_client, iid)).status_code == 302
-    blocks = sheet_blocks(hr_client.get("/hr/campaigns/1/sheets").get_data(as_text=True))
-    assert url not in blocks[rater]
-    assert all(u in blocks[rater] for _, u, *_ in invitations(store, rater=rater, done=False))
+    pages = ("/hr/campaigns/1/sheets", "/hr/campaigns/1/paper", "/hr/campaigns/1/paper?q=servant 3")
+    before = [_without_tokens(hr_client.get(p).get_data(as_text=True)) for p in pages]
+    before_sheet, before_blank = (_without_tokens(one_sheet(hr_client, rater).get_data(as_text=True)),
+                                  _without_tokens(blank(hr_client, iid).get_data(as_text=True)))
+    assert enter(hr_client, iid, full_form(hr_client, iid)).status_code == 302
+    assert is_done(store, iid)
+    assert [_without_tokens(hr_client.get(p).get_data(as_text=True)) for p in pages] == before
+    assert _without_tokens(one_sheet(hr_client, rater).get_data(as_text=True)) == before_sheet
+    assert _without_tokens(blank(hr_client, iid).get_data(as_text=True)) == before_blank
+    assert url in sheet_blocks(before[0])[rater]
+
+
+def test_no_paper_address_names_a_questionnaire_or_a_rater(hr_client, store, open_campaign):
+    """Ids that lead to raters stay out of URLs, where a proxy's access log would keep them with a time."""
+    iid = one(store, rater="S3", relation="peer")[0]
+    entered = enter(hr_client, iid, full_form(hr_client, iid))
+    assert entered.status_code == 302 and entered.headers["Location"].endswith("/hr/campaigns/1/paper?entered=1")
+    raters = {r for _, _, r, *_ in invitations(store)}
+    numbers = {str(i) for i, *_ in invitations(store)}
+    for page in (hr_client.get("/hr/campaigns/1/paper").get_data(as_text=True),
+                 hr_client.get("/hr/campaigns/1/sheets").get_data(as_text=True),
+                 blank(hr_client, iid).get_data(as_text=True), enter(hr_client, iid).get_data(as_text=True)):
+        for address in re.findall(r'(?:href|action)="([^"]+)"', page):
+            if "/r/" in address:
+                continue  # a respondent's own link, printed for them
+            parts = set(re.split(r"[/?=&]", address))
+            assert not (parts & raters) and not (parts & numbers - {"1"}), address
 
 
 @pytest.mark.parametrize("status", ["draft", "closed"])
@@ -149,32 +193,28 @@ def test_sheets_and_paper_need_an_open_campaign(hr_client, store, open_campaign,
     form = full_form(hr_client, iid)
     with store.transaction() as session:
         session.get(Campaign, 1).status = status
-    for path in ["/hr/campaigns/1/sheets", "/hr/campaigns/1/paper", f"/hr/campaigns/1/paper/{iid}", enter_path(iid)]:
-        response = hr_client.get(path + "?lang=en")
-        assert response.status_code == 409, path
+    token = csrf(hr_client, "/hr/password")
+    for response in (hr_client.get("/hr/campaigns/1/sheets?lang=en"), hr_client.get("/hr/campaigns/1/paper?lang=en"),
+                     blank(hr_client, iid, lang="en", token=token), enter(hr_client, iid, lang="en", token=token)):
+        assert response.status_code == 409, response.request.path
         assert "not open for answers" in response.get_data(as_text=True)
         assert "/r/" not in response.get_data(as_text=True)
-    assert hr_client.post(enter_path(iid), data=form).status_code == 409
+    assert enter(hr_client, iid, form, token=token).status_code == 409
     assert stored(store) == [] and not is_done(store, iid)
     assert hr_client.get("/hr/campaigns/99/sheets").status_code == 404
 
 
 # ---- the list of paper questionnaires ----
 
-def test_paper_index_lists_open_invitations_and_searches(hr_client, store, open_campaign):
+def test_paper_index_lists_every_questionnaire_and_searches(hr_client, store, open_campaign):
     html = hr_client.get("/hr/campaigns/1/paper").get_data(as_text=True)
     everyone = invitations(store)
     for iid, *_ in everyone:
-        assert f'href="/hr/campaigns/1/paper/{iid}"' in html
-        assert f'href="{enter_path(iid)}"' in html
+        assert f'name="invitation" value="{iid}"' in html
     found = hr_client.get("/hr/campaigns/1/paper?q=servant 3").get_data(as_text=True)
     rows = re.findall(r"<tr><td class=\"num\">(\d+)</td>", found)
     expected = {str(iid) for iid, _, r, a, *_ in everyone if "S3" in (r, a)}
     assert set(rows) == expected and len(rows) < len(everyone)
-    iid = one(store, rater="S3", assessee="S1")[0]
-    hr_client.post(enter_path(iid), data=full_form(hr_client, iid))
-    after = hr_client.get("/hr/campaigns/1/paper?q=servant 3").get_data(as_text=True)
-    assert set(re.findall(r"<tr><td class=\"num\">(\d+)</td>", after)) == expected - {str(iid)}
 
 
 # ---- the blank questionnaire ----
@@ -182,7 +222,7 @@ def test_paper_index_lists_open_invitations_and_searches(hr_client, store, open_
 @pytest.mark.parametrize("assessee, competencies", [("S1", 8), ("H1", 12)])
 def test_blank_questionnaire_has_every_question_and_no_link(hr_client, store, open_campaign, assessee, competencies):
     iid, url, *_ = one(store, assessee=assessee, relation="peer" if assessee == "S1" else "subordinate")
-    response = hr_client.get(f"/hr/campaigns/1/paper/{iid}")
+    response = blank(hr_client, iid)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.count('<section class="competency">') == competencies
@@ -196,12 +236,12 @@ def test_blank_is_in_the_raters_language_and_uses_self_texts(app, hr_client, sto
     servant = app.extensions["survey.instruments"]["servant"]
     first = servant.competencies[0].questions[0]
     iid = one(store, rater="S1", assessee="S3")[0]  # S1 reads Russian
-    html = hr_client.get(f"/hr/campaigns/1/paper/{iid}?lang=en").get_data(as_text=True)
+    html = blank(hr_client, iid, lang="en").get_data(as_text=True)
     assert servant.title("ru") in html and servant.scale[0].label("ru") in html
     assert first.text("ru") in html and first.text("kk") not in html and servant.scale[0].label("kk") not in html
     assert "Servant 3" in html
     own = one(store, rater="S2", relation="self")[0]  # S2 reads Kazakh
-    mine = hr_client.get(f"/hr/campaigns/1/paper/{own}").get_data(as_text=True)
+    mine = blank(hr_client, own).get_data(as_text=True)
     assert first.self_text("kk") != first.text("kk")
     assert first.self_text("kk") in mine and first.text("kk") not in mine
     assert KK_SELF in mine
@@ -212,14 +252,14 @@ def test_blank_is_in_the_raters_language_and_uses_self_texts(app, hr_client, sto
 def test_entering_a_peers_paper_stores_one_response_like_the_web(hr_client, client, store, open_campaign):
     iid, url, *_ = one(store, rater="S3", assessee="S1", relation="peer")
     form = full_form(hr_client, iid, points=4)
-    assert len(radio_names(hr_client.get(enter_path(iid)).get_data(as_text=True))) == 24
-    response = hr_client.post(enter_path(iid), data=form)
+    assert len(radio_names(enter(hr_client, iid).get_data(as_text=True))) == 24
+    response = enter(hr_client, iid, form)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/hr/campaigns/1/paper?entered={iid}")
+    assert response.headers["Location"].endswith("/hr/campaigns/1/paper?entered=1")
     assert "is stored" in hr_client.get(response.headers["Location"] + "&lang=en").get_data(as_text=True)
     rows = stored(store)
     assert len(rows) == 1 and rows[0][0] is False
-    assert rows[0][1] == {q: 4 for q in form if q != "csrf_token"}
+    assert rows[0][1] == {q: 4 for q in form}
     assert is_done(store, iid)
     assert client.get(url[len(BASE):]).status_code == 410  # the web link now says "already submitted"
 
@@ -227,20 +267,20 @@ def test_entering_a_peers_paper_stores_one_response_like_the_web(hr_client, clie
 def test_entering_a_self_assessment_is_stored_as_self(hr_client, store, open_campaign):
     iid = one(store, assessee="H1", relation="self")[0]
     form = full_form(hr_client, iid, points=5)
-    assert len(form) == 36 + 1
-    assert hr_client.post(enter_path(iid), data=form).status_code == 302
+    assert len(form) == 36
+    assert enter(hr_client, iid, form).status_code == 302
     assert [s for s, _ in stored(store)] == [True]
 
 
 def test_a_paper_is_entered_only_once(hr_client, store, open_campaign):
     iid = one(store, relation="manager")[0]
     form = full_form(hr_client, iid)
-    assert hr_client.post(enter_path(iid), data=form).status_code == 302
-    again = hr_client.post(enter_path(iid) + "?lang=en", data={**form, **{q: "1" for q in form if q != "csrf_token"}})
+    assert enter(hr_client, iid, form).status_code == 302
+    again = enter(hr_client, iid, {q: "1" for q in form}, lang="en")
     assert again.status_code == 410
     assert "already been submitted" in again.get_data(as_text=True)
-    assert hr_client.get(enter_path(iid)).status_code == 410
-    assert hr_client.get(f"/hr/campaigns/1/paper/{iid}").status_code == 410
+    assert enter(hr_client, iid).status_code == 410
+    assert blank(hr_client, iid).status_code == 200  # a blank says nothing of whether it was answered
     assert len(stored(store)) == 1 and set(stored(store)[0][1].values()) == {4}
 
 
@@ -249,7 +289,7 @@ def test_incomplete_paper_is_refused_with_the_missing_questions_and_answers_kept
     form = full_form(hr_client, iid, points=2)
     del form["ethics.2"], form["change.3"]
     form["results.1"] = "9"  # not on the scale: counts as unanswered
-    response = hr_client.post(enter_path(iid) + "?lang=en", data=form)
+    response = enter(hr_client, iid, form, lang="en")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "3 questions have no answer" in page
@@ -274,10 +314,11 @@ def test_an_invitation_of_another_campaign_is_not_found(app, hr_client, store, o
     other_campaign, foreign = _second_campaign(app, store)
     assert other_campaign != 1
     form = full_form(hr_client, foreign, campaign_id=other_campaign)  # it exists in its own campaign
-    assert hr_client.get(enter_path(foreign)).status_code == 404
-    assert hr_client.get(f"/hr/campaigns/1/paper/{foreign}").status_code == 404
-    assert hr_client.post(enter_path(foreign), data=form).status_code == 404
-    assert hr_client.get(enter_path(10_000)).status_code == 404
+    assert enter(hr_client, foreign).status_code == 404
+    assert blank(hr_client, foreign).status_code == 404
+    assert enter(hr_client, foreign, form).status_code == 404
+    assert enter(hr_client, 10_000).status_code == 404
+    assert enter(hr_client, "1; DROP").status_code == 404
     assert stored(store) == []
     with store.transaction() as session:
         assert session.get(Invitation, foreign).done is False
@@ -286,30 +327,33 @@ def test_an_invitation_of_another_campaign_is_not_found(app, hr_client, store, o
 def test_entering_needs_the_csrf_token(hr_client, store, open_campaign):
     iid = one(store, relation="peer")[0]
     form = full_form(hr_client, iid)
-    for bad in ({k: v for k, v in form.items() if k != "csrf_token"}, {**form, "csrf_token": "forged"}):
-        assert hr_client.post(enter_path(iid), data=bad).status_code == 400
+    for bad in ({"invitation": str(iid), "action": "store", **form},
+                {"invitation": str(iid), "action": "store", **form, "csrf_token": "forged"}):
+        assert hr_client.post("/hr/campaigns/1/paper/enter", data=bad).status_code == 400
     assert stored(store) == [] and not is_done(store, iid)
 
 
 def test_only_hr_may_use_the_paper_pages(staff, client, store, open_campaign):
     iid = one(store, relation="peer")[0]
-    paths = ["/hr/campaigns/1/sheets", "/hr/campaigns/1/paper", f"/hr/campaigns/1/paper/{iid}", enter_path(iid)]
+    paths = ["/hr/campaigns/1/sheets", "/hr/campaigns/1/paper"]
     trainer = staff("trainer")
     for path in paths:
         assert trainer.get(path).status_code == 403, path
         response = client.get(path)
         assert response.status_code == 302 and "/hr/login" in response.headers["Location"], path
         assert "/r/" not in response.get_data(as_text=True)
-    assert trainer.post(enter_path(iid), data={"csrf_token": csrf(trainer, "/hr/password")}).status_code == 403
-    assert client.post(enter_path(iid), data={}).status_code in (302, 400)
+    for what in ("blank", "enter"):
+        assert post_paper(trainer, what, iid).status_code == 403
+        assert client.post(f"/hr/campaigns/1/paper/{what}", data={"invitation": str(iid)}).status_code in (302, 400)
     head = staff("hr-head")
     assert all(head.get(path).status_code == 200 for path in paths)
+    assert blank(head, iid).status_code == 200 and enter(head, iid).status_code == 200
     assert stored(store) == []
 
 
 def test_the_audit_names_the_assessee_never_the_rater(hr_client, store, open_campaign):
     iid, _, rater, assessee, assessee_name, _ = one(store, rater="S3", assessee="S1", relation="peer")
-    hr_client.post(enter_path(iid), data=full_form(hr_client, iid))
+    enter(hr_client, iid, full_form(hr_client, iid))
     with store.transaction() as session:
         rater_name = session.scalar(select(Person.full_name).where(Person.employee_id == rater))
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "paper-entry")).all()

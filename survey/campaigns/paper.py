@@ -5,6 +5,10 @@ A link sheet gives a rater their personal links as text and as QR codes. A paper
 the same questionnaire printed blank; HR enters it afterwards through ``respond.submit``, so a
 paper answer is stored exactly like a web answer, with the same anonymity. The only number on the
 paper is the invitation's, which HR needs to enter it; it never reaches the stored response.
+
+Nothing here tells HR who has answered: the sheets and the list hold every questionnaire of the
+campaign, answered or not. HR learns that one questionnaire was answered only when entering a
+paper for it that was already answered, on the web or on paper (docs/anonymity.md).
 """
 from __future__ import annotations
 
@@ -50,8 +54,8 @@ class UnknownRater(LookupError):
 
 def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
            rater_employee_id: str | None = None) -> list[Sheet]:
-    """One sheet per rater with the questionnaires still to answer (answered ones are left out:
-    their links no longer open). Raters who have answered everything get no sheet."""
+    """One sheet per rater with every questionnaire they are asked to answer. Answered ones stay on
+    (their links say so when opened): a sheet that left them out would tell HR who has answered."""
     by_rater = all_invitations_by_rater(session, campaign)  # requires an open campaign
     if rater_employee_id is not None:
         by_rater = {r: i for r, i in by_rater.items() if r.employee_id == rater_employee_id}
@@ -59,10 +63,9 @@ def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
             raise UnknownRater(rater_employee_id)
     out = []
     for rater in sorted(by_rater, key=lambda p: (p.unit, p.full_name, p.employee_id)):
-        pending = [i for i in by_rater[rater] if not i.done]
-        pending.sort(key=lambda i: (i.relation != SELF, i.assessment.assessee.full_name, i.id))
+        invitations = sorted(by_rater[rater], key=lambda i: (i.relation != SELF, i.assessment.assessee.full_name, i.id))
         items = []
-        for invitation in pending:
+        for invitation in invitations:
             url = url_of(invitation.key)
             assessee = invitation.assessment.assessee
             items.append(SheetItem(invitation.id, assessee.full_name, assessee.position,
@@ -72,8 +75,8 @@ def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
     return out
 
 
-def open_invitations(session: Session, campaign: Campaign, query: str = "", limit: int = 1000) -> list[Invitation]:
-    """The invitations of an open campaign not yet answered, optionally those whose rater's or
+def invitations(session: Session, campaign: Campaign, query: str = "", limit: int = 1000) -> list[Invitation]:
+    """The invitations of an open campaign, answered or not, optionally those whose rater's or
     assessee's name contains ``query``."""
     require_status(campaign, "open")
     rater, assessee = aliased(Person), aliased(Person)
@@ -82,7 +85,7 @@ def open_invitations(session: Session, campaign: Campaign, query: str = "", limi
         .join(Assessment, Assessment.id == Invitation.assessment_id)
         .join(rater, rater.id == Invitation.rater_id)
         .join(assessee, assessee.id == Assessment.assessee_id)
-        .where(Assessment.campaign_id == campaign.id, Invitation.done.is_(False))
+        .where(Assessment.campaign_id == campaign.id)
         .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
         .order_by(rater.full_name, rater.employee_id, Invitation.relation != SELF, assessee.full_name, Invitation.id)
     )

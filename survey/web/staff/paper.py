@@ -4,6 +4,10 @@ What is handed to a rater (a link sheet, a blank questionnaire) is rendered in t
 language; the rest of the page stays in the language of the HR officer. A completed paper is
 entered by HR and stored by ``respond.submit``, exactly as a web answer: the audit entry names the
 campaign and the assessee, never the rater, and nothing of the answers.
+
+Which questionnaire a page is about travels in the body of a POST, never in a URL: an address
+with an invitation number or a rater's id would put a person and a moment into the access log of
+any proxy between HR and the server.
 """
 from __future__ import annotations
 
@@ -30,13 +34,6 @@ def _not_open(campaign):
     return render_template("paper/not_open.html", campaign=campaign), 409
 
 
-def _invitation(campaign, invitation_id: int):
-    invitation = paper.invitation_in(db.session(), campaign, invitation_id)
-    if invitation is None:
-        abort(404)
-    return invitation
-
-
 def _language(person) -> str:
     languages = current_app.config["LANGUAGES"]
     return person.language if person.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -52,11 +49,27 @@ def _log(action: str, detail: str) -> None:
     audit.record(db.session(), g.user.email, action, detail)
 
 
-@bp.get("/campaigns/<int:campaign_id>/sheets")
+def _chosen(campaign, field: str = "invitation"):
+    """The invitation a POST names (by the number printed on its paper), after its CSRF check."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    number = request.form.get(field, "").strip()
+    invitation = paper.invitation_in(db.session(), campaign, int(number)) if number.isdigit() else None
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+@bp.route("/campaigns/<int:campaign_id>/sheets", methods=["GET", "POST"])
 @requires(*STAFF)
 @in_campaign("open", _not_open)
 def sheets(campaign):
-    only = request.args.get("rater", "").strip() or None
+    """Every rater's sheet; one rater's when a POST names them."""
+    only = None
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        only = request.form.get("rater", "").strip() or None
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
     try:
         found = paper.sheets(db.session(), campaign, lambda key: tokens.url(base, secret, key), only)
@@ -76,41 +89,39 @@ def sheets(campaign):
 @in_campaign("open", _not_open)
 def index(campaign):
     query = request.args.get("q", "").strip()
-    invitations = paper.open_invitations(db.session(), campaign, query)
-    entered = request.args.get("entered", type=int)
-    return render_template("paper/index.html", campaign=campaign, invitations=invitations, q=query,
-                           entered=entered)
+    return render_template("paper/index.html", campaign=campaign, invitations=paper.invitations(db.session(), campaign, query),
+                           q=query, entered=request.args.get("entered") == "1", action=ActionForm())
 
 
 def _gone(campaign, invitation):
     return render_template("paper/gone.html", campaign=campaign, invitation=invitation), 410
 
 
-@bp.get("/campaigns/<int:campaign_id>/paper/<int:invitation_id>")
+@bp.post("/campaigns/<int:campaign_id>/paper/blank")
 @requires(*STAFF)
 @in_campaign("open", _not_open)
-def blank(campaign, invitation_id):
-    invitation = _invitation(campaign, invitation_id)
-    if invitation.done:
-        return _gone(campaign, invitation)
+def blank(campaign):
+    """Printable whether answered or not: refusing an answered one would tell HR it was answered."""
+    invitation = _chosen(campaign)
     instrument = instruments()[invitation.assessment.instrument]
     block = _in_language(_language(invitation.rater), "paper/_blank.html", campaign=campaign,
                          invitation=invitation, assessee=invitation.assessment.assessee, instrument=instrument,
                          is_self=invitation.relation == SELF)
-    return render_template("paper/blank.html", campaign=campaign, invitation=invitation, block=block)
+    return render_template("paper/blank.html", campaign=campaign, invitation=invitation, block=block,
+                           action=ActionForm())
 
 
-@bp.route("/campaigns/<int:campaign_id>/paper/<int:invitation_id>/enter", methods=["GET", "POST"])
+@bp.post("/campaigns/<int:campaign_id>/paper/enter")
 @requires(*STAFF)
 @in_campaign("open", _not_open)
-def enter(campaign, invitation_id):
-    invitation = _invitation(campaign, invitation_id)
+def enter(campaign):
+    """The grid for the paper whose number HR typed; with its answers, stored."""
+    invitation = _chosen(campaign)
     if invitation.done:
         return _gone(campaign, invitation)
     instrument = instruments()[invitation.assessment.instrument]
     answers, missing, status = {}, (), 200
-    if request.method == "POST":
-        # CSRFProtect has already refused a POST without the session's token (400).
+    if request.form.get("action") == "store":
         given = respond.read_answers(instrument, request.form)
         if not given.complete:
             answers, missing, status = given.given, given.missing, 422
@@ -123,7 +134,7 @@ def enter(campaign, invitation_id):
             # The campaign and the assessee only: naming the rater (or the relation, or the
             # invitation) here would tie this moment to a person.
             _log("paper-entry", f"{campaign.name}: {assessee.employee_id} {assessee.full_name}")
-            return redirect(url_for(".index", campaign_id=campaign.id, entered=invitation.id))
+            return redirect(url_for(".index", campaign_id=campaign.id, entered=1))
     numbers = paper.question_numbers(instrument)
     return render_template(
         "paper/enter.html", campaign=campaign, invitation=invitation, assessee=invitation.assessment.assessee,
