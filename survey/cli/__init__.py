@@ -402,15 +402,16 @@ def serve_command(host, port):
 
 def _email_command(name: str, kind: str) -> None:
     """Send invitations or reminders by e-mail; counts on stdout, exit 1 when anything failed."""
-    from survey.mail import delivery as mail
+    from survey.mail import sending
+    from survey.mail.settings import MailError, SmtpSettings
 
     try:
-        settings = mail.SmtpSettings.from_config(current_app.config)
-        send = mail.send_invitations if kind == "invitation" else mail.send_reminders
+        settings = SmtpSettings.from_config(current_app.config)
+        send = sending.send_invitations if kind == "invitation" else sending.send_reminders
         with _transaction() as session:
             outcome = send(session, campaigns.get(session, name), settings, url_of=link_url,
                            threshold=_config("ANONYMITY_THRESHOLD"))
-    except (campaigns.CampaignError, mail.MailError) as exc:
+    except (campaigns.CampaignError, MailError) as exc:
         _fail(str(exc))
     what = "invitations" if kind == "invitation" else "reminders"
     click.echo(f"E-mailed {what} for '{name}': {outcome.sent} sent, {outcome.failed} failed, "
@@ -453,8 +454,8 @@ def jobs_work(once, interval):
     """Run queued jobs in this process (for a separate worker service)."""
     import time
 
+    from survey.mail import sending  # noqa: F401 - importing it registers its job kinds
     from survey.operations import jobs
-    from survey.mail import delivery as mail
 
     while True:
         ran = jobs.run_pending(db.get_db(), current_app.config)
