@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from survey.cli.common import fail
 from survey.core import instruments
 
 
@@ -22,7 +23,10 @@ def instruments_check(files):
     """Validate questionnaire files (default: every file in instruments/)."""
     from survey.core.config import Defaults
 
-    paths = [Path(f) for f in files] or instruments.files_in(Defaults.INSTRUMENTS_DIR)
+    folder = Defaults.INSTRUMENTS_DIR
+    paths = [Path(f) for f in files] or instruments.files_in(folder)
+    if not paths:  # the platform cannot start without a questionnaire
+        fail(f"no questionnaire (*.yaml) in {folder}")
     errors = instruments.check(paths)
     for error in errors:
         click.echo(str(error), err=True)
