@@ -426,6 +426,18 @@ def test_check_command_without_files_checks_the_shipped_folder(runner):
     assert str(HEAD) in result.stdout and str(SERVANT) in result.stdout
 
 
+def test_check_command_fails_and_names_the_folder_when_it_holds_no_questionnaire(runner, tmp_path, monkeypatch):
+    from survey.core.config import Defaults
+
+    empty = tmp_path / "instruments"
+    empty.mkdir()
+    monkeypatch.setattr(Defaults, "INSTRUMENTS_DIR", str(empty))
+    result = runner.invoke("instruments", "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: no questionnaire (*.yaml) in {empty}"]
+    assert result.stdout == ""
+
+
 def test_check_command_reports_only_the_bad_file_of_several(runner, tmp_path):
     good = write(tmp_path, SERVANT_SOURCE.replace("id: servant\n", "id: good\n", 1), "good.yaml")
     bad = write(tmp_path, "", "bad.yaml")

@@ -19,7 +19,8 @@ from conftest import csrf, person_row, staff_and_open
 from sqlalchemy import select
 
 from survey.campaigns import lifecycle as campaigns, people, respond, roster, tokens
-from survey.mail import delivery as mail
+from survey.mail import sending
+from survey.mail.settings import MailError, SmtpSettings
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, SentMessage
 from survey.core.tables import Row
 
@@ -186,8 +187,8 @@ def mail_campaign(app, store):
 
 
 def _send(app, store, kind):
-    settings = mail.SmtpSettings.from_config(app.config)
-    operation = mail.send_invitations if kind == "invitation" else mail.send_reminders
+    settings = SmtpSettings.from_config(app.config)
+    operation = sending.send_invitations if kind == "invitation" else sending.send_reminders
     with store.transaction() as session:
         campaign = session.get(Campaign, _campaign_id(session))
         return operation(session, campaign, settings, threshold=app.config["ANONYMITY_THRESHOLD"],
@@ -551,15 +552,15 @@ def test_sending_needs_an_open_campaign_whose_last_day_has_not_passed(app, store
 
 
 def test_wrong_settings_are_refused_with_a_message(app):
-    with pytest.raises(mail.MailError, match="not set up"):
-        mail.SmtpSettings.from_config({})
-    with pytest.raises(mail.MailError, match="MAIL_FROM"):
-        mail.SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz"})
-    with pytest.raises(mail.MailError, match="SMTP_SECURITY"):
-        mail.SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz", "SMTP_SECURITY": "tls"})
-    plain = mail.SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz"})
+    with pytest.raises(MailError, match="not set up"):
+        SmtpSettings.from_config({})
+    with pytest.raises(MailError, match="MAIL_FROM"):
+        SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz"})
+    with pytest.raises(MailError, match="SMTP_SECURITY"):
+        SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz", "SMTP_SECURITY": "tls"})
+    plain = SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz"})
     assert (plain.port, plain.security, plain.username) == (25, "none", "")
-    secured = mail.SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz",
+    secured = SmtpSettings.from_config({"SMTP_HOST": "smtp.body.kz", "MAIL_FROM": "hr@body.kz",
                                              "SMTP_USERNAME": "hr", "SMTP_PASSWORD": 123456, "SMTP_PORT": "587"})
     assert (secured.port, secured.security, secured.password) == (587, "starttls", "123456")
     assert "123456" not in repr(secured)

@@ -12,7 +12,9 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from survey.staff import accounts
@@ -168,3 +170,39 @@ def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, lev
             respond.submit(session, invitation, respond.read_answers(instrument, form))
             if summary is not None:
                 summary.done += 1
+
+
+_host = click.option("--host", default="127.0.0.1", show_default=True)
+_port = click.option("--port", default=5000, show_default=True, type=int)
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="build the demo and stop, without serving the site")
+@click.option("--out", default="demo-output", show_default=True, type=click.Path(file_okay=False))
+@_host
+@_port
+@with_appcontext
+def demo_command(no_serve, out, host, port):
+    """Build a demo body (about 40 people), run a campaign, write reports, serve the site."""
+    summary = build(current_app, Path(out))
+    click.echo(summary.describe(current_app.config["BASE_URL"] if no_serve else f"http://{host}:{port}"))
+    if not no_serve:
+        _serve(host, port)
+
+
+@click.command("serve")
+@_host
+@_port
+@with_appcontext
+def serve_command(host, port):
+    """Serve locally for a small trial (production: gunicorn, see the README)."""
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    from survey.web.common.serving import serve
+
+    serve(current_app._get_current_object(), host, port)
+
+
+COMMANDS = [demo_command, serve_command]

@@ -9,13 +9,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 
-def register(cli) -> None:
-    cli.add_command(quality_group)
-
-
 @click.group("quality", cls=AppGroup)
 def quality_group():
     """How well the questionnaire measures (aggregates only, closed campaigns)."""
+
+
+COMMANDS = [quality_group]
 
 
 @quality_group.command("export")

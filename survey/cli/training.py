@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
 from survey.campaigns import lifecycle as campaigns
@@ -58,8 +59,8 @@ def _xlsx(out: str) -> None:
         _fail(f"{out}: expected an .xlsx file name")
 
 
-def register(cli) -> None:
-    @cli.group("training")
+def _training_group() -> click.Group:
+    @click.group("training", cls=AppGroup)
     def training_group():
         """Training needs (order No. 260, para 37): figures for trainers, cohorts for HR."""
 
@@ -131,3 +132,8 @@ def register(cli) -> None:
                 click.echo(str(error), err=True)
             sys.exit(1)
         click.echo(f"{path}: {len(catalogue.topics)} topics for {len(catalogue.by_competency)} competencies, valid.")
+
+    return training_group
+
+
+COMMANDS = [_training_group()]

@@ -18,28 +18,25 @@ from flask import (
 )
 from flask_babel import gettext
 
-from survey.campaigns import lifecycle as campaigns
-from survey.web.common import database as db
-from survey.operations import jobs
-from survey.mail import delivery as mail
+from survey.core.messages import DomainError
 from survey.core.models import Campaign
+from survey.mail import record, sending
+from survey.operations import jobs
+from survey.web.common import database as db
 from survey.web.staff.auth import requires
 from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("mail", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
-ACTIONS = {"invitation": "email-invitations", "reminder": "email-reminders"}
 
 
 def _render(campaign: Campaign, errors=None, status: int = 200):
-    contacts = mail.contacts(db.session(), campaign)
+    shown = record.overview(db.session(), campaign, current_app.config)
     return render_template(
-        "mail/page.html", campaign=campaign, configured=mail.configured(current_app.config),
-        sender=str(current_app.config.get("MAIL_FROM") or ""),
-        with_email=[c for c in contacts if c.has_email], without_email=[c for c in contacts if not c.has_email],
-        open_with_email=sum(1 for c in contacts if c.has_email and c.has_open),
-        history=mail.history(db.session(), campaign), action=ActionForm(), errors=errors,
-        jobs=jobs.recent(db.session(), campaign), joined=request.args.get("joined") == "1",
+        "mail/page.html", campaign=campaign, configured=shown.configured, sender=shown.sender,
+        with_email=shown.with_email, without_email=shown.without_email, open_with_email=shown.open_with_email,
+        history=shown.history, jobs=shown.jobs, action=ActionForm(), errors=errors,
+        joined=request.args.get("joined") == "1",
     ), status
 
 
@@ -55,11 +52,9 @@ def _send(campaign_id: int, kind: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        mail.SmtpSettings.from_config(current_app.config)
-        mail.require_answerable(campaign, None)
-    except (campaigns.CampaignError, mail.MailError) as exc:
+        job, new = sending.queue(db.session(), campaign, kind, g.user.email, current_app.config)
+    except DomainError as exc:
         return _render(campaign, errors=[exc.translated(gettext)], status=422)
-    job, new = jobs.start(db.session(), ACTIONS[kind], campaign, g.user.email)
     db.session().commit()  # the worker must see the job
     jobs.kick(current_app._get_current_object())
     return redirect(url_for(".page", campaign_id=campaign.id, job=job.id, joined=0 if new else 1))

@@ -1,0 +1,36 @@
+"""What every command needs from the application it runs in, and the one way a command fails:
+``Error: …`` on stderr, details indented below, exit status 1, so that scripts can tell."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+
+from survey.web.common import database as db
+
+
+def fail(message: str, details=()) -> None:
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
+        click.echo(f"  {line}", err=True)
+    sys.exit(1)
+
+
+def transaction():
+    return db.get_db().transaction()
+
+
+def instruments():
+    return current_app.extensions["survey.instruments"]
+
+
+def config(name):
+    return current_app.config[name]
+
+
+def nothing_imported(file, errors) -> None:
+    """A file with any problem is refused whole; every problem is told, so one edit fixes them all."""
+    for error in errors:
+        click.echo(str(error), err=True)
+    fail(f"nothing imported: {len(errors)} problem(s) in {file}")

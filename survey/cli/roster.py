@@ -1,0 +1,28 @@
+"""``survey roster``: the people of the body."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from survey.campaigns import people, roster
+from survey.cli.common import nothing_imported, transaction
+
+
+@click.group("roster", cls=AppGroup)
+def roster_group():
+    """The people of the body."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def roster_import(file):
+    """Import people from .csv or .xlsx; re-importing updates people by employee_id."""
+    try:
+        with transaction() as session:
+            summary = people.import_roster(session, file)
+    except roster.RosterErrors as exc:
+        nothing_imported(file, exc.errors)
+    click.echo(f"Imported {file}: {summary.added} added, {summary.updated} updated.")
+
+
+COMMANDS = [roster_group]
