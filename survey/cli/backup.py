@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.cli.common import fail
+from survey.reports import archive
 from survey.operations import backup as backups
 from survey.web.common import database as db
 
@@ -35,6 +37,8 @@ def restore_command(file, yes):
         backups.restore(db.get_db().engine, Path(file))
     except backups.BackupError as exc:
         fail(str(exc))
+    with db.get_db().transaction() as session:
+        archive.sweep(session, current_app.config)  # files prepared from the database that was replaced
     click.echo(f"Database restored from {file}.")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from survey.campaigns import lifecycle as campaigns, raters, respond, roster, to
 from survey.web.common import database as db
 from survey.core.models import Assessment, Invitation, Person
 from survey.campaigns.people import apply_rows
-from survey.reports import individual
+from survey.reports import archive, individual
 from survey.core.tables import Row
 
 CLOSED = "Demo 2025"  # answered and closed: results and reports
@@ -95,9 +96,14 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     database = db.get_db(app)
     database.drop_all()
     database.create_all()
-    out.mkdir(parents=True, exist_ok=True)
-    instruments = app.extensions["survey.instruments"]
     summary = DemoSummary(0, 0, 0, out / "reports", out / "results.xlsx")
+    # Nothing of an earlier demo may pass for this one: its reports, results and prepared ZIPs go.
+    shutil.rmtree(summary.reports, ignore_errors=True)
+    summary.results.unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    with database.transaction() as session:
+        archive.sweep(session, app.config)
+    instruments = app.extensions["survey.instruments"]
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
         for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer")):

@@ -2,6 +2,7 @@
 start while one of them is not valid."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,10 +21,11 @@ def instruments_group():
 @instruments_group.command("check", with_appcontext=False)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def instruments_check(files):
-    """Validate questionnaire files (default: every file in instruments/)."""
+    """Validate questionnaire files (default: the folder the platform reads: SURVEY_INSTRUMENTS_DIR,
+    else the questionnaires shipped with it)."""
     from survey.core.config import Defaults
 
-    folder = Defaults.INSTRUMENTS_DIR
+    folder = os.environ.get("SURVEY_INSTRUMENTS_DIR") or Defaults.INSTRUMENTS_DIR
     paths = [Path(f) for f in files] or instruments.files_in(folder)
     if not paths:  # the platform cannot start without a questionnaire
         fail(f"no questionnaire (*.yaml) in {folder}")

@@ -48,20 +48,14 @@ def reports_build(name, out, archive, no_pdf):
 def reports_links(name, out):
     """Each assessee's personal link to their own report (keep the file like a password list)."""
     from survey.core import tables
-    from survey.core.messages import N_
-    from survey.reports import links, model
-    from survey.staff import audit
+    from survey.reports import links, publishing
 
     days = int(current_app.config.get("REPORT_LINK_DAYS") or links.DEFAULT_DAYS)
     try:
         with transaction() as session:
-            campaign = campaigns.get(session, name)
-            if campaign.status != "closed":
-                raise campaigns.CampaignError(N_("reports of '%(name)s' are published once it is closed"), name=name)
-            items = model.summaries(session, campaign, instruments(), threshold=config("ANONYMITY_THRESHOLD"))
-            rows = links.link_rows(items, secret=current_app.secret_key, base_url=config("BASE_URL"), days=days)
-            audit.record(session, "survey reports links", "reports-publish",
-                         f"{campaign.name}: {len(rows)} personal links, valid {days} days")
+            rows = publishing.publish(session, campaigns.get(session, name), instruments(),
+                                      secret=current_app.secret_key, base_url=config("BASE_URL"), days=days,
+                                      threshold=config("ANONYMITY_THRESHOLD"), actor="survey reports links")
     except campaigns.CampaignError as exc:
         fail(str(exc))
     tables.write_csv(out, links.LINK_COLUMNS, rows, private=True)

@@ -49,8 +49,7 @@ def _create_private(url: str) -> None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
     path = Path(parsed.database)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.is_dir() and not path.exists():  # a missing folder stays an unreachable database
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 

@@ -59,3 +59,14 @@ def test_sweeping_leaves_only_the_newest_zip_of_each_campaign_of_this_database(a
     with store.transaction() as session:
         assert archive.sweep(session, app.config) == 1
     assert not stray.exists() and newer.exists()
+
+
+def test_a_restore_leaves_no_zip_of_the_replaced_database(app, store, open_campaign, runner, tmp_path):
+    backup = tmp_path / "before.backup"
+    assert runner.invoke("backup", "--out", str(backup)).exit_code == 0
+    _closed_campaign(app, store)
+    prepared = _prepared_zip(app, store)
+    assert prepared.exists()
+    store.engine.dispose()
+    assert runner.invoke("restore", str(backup), "--yes").exit_code == 0
+    assert not prepared.exists()

@@ -21,6 +21,7 @@ def _mode(path) -> int:
 
 def test_the_instance_folder_and_the_sqlite_files_are_private(tmp_path):
     instance = tmp_path / "instance"
+    instance.mkdir()
     app = create_app({"TESTING": True, "SECRET_KEY": "x",
                       "DATABASE_URL": f"sqlite:///{instance / 'survey.sqlite'}", "JOBS_DIR": str(instance / "jobs")})
     database = app.extensions["survey.db"]

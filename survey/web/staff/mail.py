@@ -55,8 +55,8 @@ def _send(campaign_id: int, kind: str):
         job, new = sending.queue(db.session(), campaign, kind, g.user.email, current_app.config)
     except DomainError as exc:
         return _render(campaign, errors=[exc.translated(gettext)], status=422)
-    db.session().commit()  # the worker must see the job
-    jobs.kick(current_app._get_current_object())
+    app = current_app._get_current_object()
+    db.after_commit(lambda: jobs.kick(app))  # the worker must find the job stored
     return redirect(url_for(".page", campaign_id=campaign.id, job=job.id, joined=0 if new else 1))
 
 
