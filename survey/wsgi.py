@@ -10,19 +10,29 @@ from __future__ import annotations
 PRODUCTION = {"PRODUCTION": True}
 
 
+def _quiet_links() -> None:
+    """gunicorn's error log quotes a malformed request line, link and all."""
+    from survey.web.common.serving import redact_server_logs
+
+    redact_server_logs("gunicorn.error", "gunicorn.access")
+
+
 def site():
+    _quiet_links()
     from survey.web import create_app
 
     return create_app(PRODUCTION)
 
 
 def public():
+    _quiet_links()
     from survey.web.public import create_app
 
     return create_app(PRODUCTION)
 
 
 def staff():
+    _quiet_links()
     from survey.web.staff import create_app
 
     return create_app(PRODUCTION)

@@ -3,6 +3,9 @@
 A draft necessarily sits beside its invitation (the link resumes it), so it must not be readable
 from a database dump: it is encrypted (AES-GCM) with a key derived from the server secret and the
 invitation key. It is deleted in the same transaction that stores the response.
+
+Every draft is padded to one size before sealing: the length of a ciphertext is the length of
+its plaintext, and a shorter draft would tell a reader of the database how far a rater had got.
 """
 from __future__ import annotations
 
@@ -15,9 +18,19 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from survey.campaigns.tokens import derive
 
 
+# Room for every answer of the longest questionnaire (36 questions of about 20 bytes each) with a
+# wide margin; a body's own questionnaire of more questions takes the next multiple of this.
+PADDED = 4096
+
+
+def _padded(plain: bytes) -> bytes:
+    size = -(-(len(plain) + 1) // PADDED) * PADDED
+    return plain + b" " * (size - len(plain))
+
+
 def seal(secret: str, invitation_key: str, answers: dict[str, int]) -> bytes:
     nonce = os.urandom(12)
-    plain = json.dumps(answers, sort_keys=True).encode()
+    plain = _padded(json.dumps(answers, sort_keys=True).encode())
     return nonce + AESGCM(derive(secret, "draft", invitation_key)).encrypt(nonce, plain, invitation_key.encode())
 
 

@@ -72,3 +72,14 @@ def test_pages_with_answers_or_names_are_never_cached(app, store, client, hr_cli
     }
     assert {k: r.status_code for k, r in responses.items() if r.status_code >= 400} == {"the 422 re-display": 422}
     assert {k: r.headers.get("Cache-Control") for k, r in responses.items()} == {k: "no-store" for k in responses}
+
+
+def test_a_sealed_draft_does_not_tell_how_many_questions_were_answered():
+    from survey.campaigns import drafts
+
+    one = drafts.seal("secret", "key-1", {"ethics.1": 3})
+    every = drafts.seal("secret", "key-1", {f"c{c}.{q}": 5 for c in range(12) for q in range(1, 4)})
+    none = drafts.seal("secret", "key-1", {})
+    assert len(one) == len(every) == len(none)
+    assert drafts.unseal("secret", "key-1", one) == {"ethics.1": 3}
+    assert len(drafts.unseal("secret", "key-1", every)) == 36

@@ -5,6 +5,7 @@ with the path replaced.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from werkzeug.serving import WSGIRequestHandler, run_simple
@@ -15,6 +16,26 @@ _TOKEN_PATH = re.compile(r"/(r|report)/[^ ?/]+")
 def redact(path: str) -> str:
     """A respondent's link (/r/…) or an assessee's report link (/report/…) without its token."""
     return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/…", path)
+
+
+class RedactingFilter(logging.Filter):
+    """For a server's own loggers (gunicorn's error log quotes a malformed request line whole):
+    every line they write has its links redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def redact_server_logs(*names: str) -> None:
+    """Redact links in the named loggers (once each, however often an application is built)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
 
 
 class RedactingHandler(WSGIRequestHandler):
