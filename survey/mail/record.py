@@ -1,8 +1,9 @@
 """What HR is shown before and after sending: who can be reached by e-mail (the others need a
-printed sheet), what was sent to whom and whether it went, and the batches under way.
+printed sheet), the invitations sent to whom and whether they went, and the batches under way.
 
-Of each rater only whether they still have questionnaires open is told, never which ones or what
-was answered: that much decides whether a reminder goes to them, and no more is needed.
+Nothing here tells HR who has answered. Invitations go to every rater, so naming their addressees
+says nothing; reminders go only to raters with questionnaires still open, so they are shown as
+counts per day, never by name; and no list marks a rater as done or not.
 """
 from __future__ import annotations
 
@@ -37,13 +38,21 @@ class SentRecord:
 
 
 @dataclass(frozen=True)
+class ReminderDay:
+    day: dt.date
+    sent: int
+    failed: int
+
+
+@dataclass(frozen=True)
 class Overview:
     configured: bool  # a mail server is set up (whether the settings are valid is told on sending)
     sender: str
     with_email: list[RaterContact]
     without_email: list[RaterContact]
     open_with_email: int  # raters a reminder would go to
-    history: list[SentRecord]
+    history: list[SentRecord]  # invitations only
+    reminders: list[ReminderDay]
     jobs: list[Job]
 
 
@@ -53,7 +62,7 @@ def overview(session: Session, campaign: Campaign, config: Mapping) -> Overview:
         configured=settings.configured(config), sender=settings.sender(config),
         with_email=[c for c in found if c.has_email], without_email=[c for c in found if not c.has_email],
         open_with_email=sum(1 for c in found if c.has_email and c.has_open),
-        history=history(session, campaign), jobs=jobs.recent(session, campaign))
+        history=history(session, campaign), reminders=reminders(session, campaign), jobs=jobs.recent(session, campaign))
 
 
 def contacts(session: Session, campaign: Campaign) -> list[RaterContact]:
@@ -75,8 +84,18 @@ def history(session: Session, campaign: Campaign, limit: int = 1000) -> list[Sen
     rows = session.execute(
         select(SentMessage.at, Person.full_name, SentMessage.kind, SentMessage.ok, SentMessage.error)
         .join(Person, Person.id == SentMessage.rater_id)
-        .where(SentMessage.campaign_id == campaign.id)
+        .where(SentMessage.campaign_id == campaign.id, SentMessage.kind == "invitation")
         .order_by(SentMessage.at.desc(), Person.full_name, SentMessage.id)
         .limit(limit)
     ).all()
     return [SentRecord(at, name, kind, ok, error or "") for at, name, kind, ok, error in rows]
+
+
+def reminders(session: Session, campaign: Campaign) -> list[ReminderDay]:
+    """Reminders per day, counted: their addressees are the raters not yet done."""
+    days: dict[dt.date, list[int]] = {}
+    for at, ok in session.execute(select(SentMessage.at, SentMessage.ok).where(
+            SentMessage.campaign_id == campaign.id, SentMessage.kind == "reminder")):
+        counts = days.setdefault(at.date(), [0, 0])
+        counts[0 if ok else 1] += 1
+    return [ReminderDay(day, sent, failed) for day, (sent, failed) in sorted(days.items(), reverse=True)]

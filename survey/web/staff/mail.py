@@ -35,7 +35,7 @@ def _render(campaign: Campaign, errors=None, status: int = 200):
     return render_template(
         "mail/page.html", campaign=campaign, configured=shown.configured, sender=shown.sender,
         with_email=shown.with_email, without_email=shown.without_email, open_with_email=shown.open_with_email,
-        history=shown.history, jobs=shown.jobs, action=ActionForm(), errors=errors,
+        history=shown.history, reminders=shown.reminders, jobs=shown.jobs, action=ActionForm(), errors=errors,
         joined=request.args.get("joined") == "1",
     ), status
 
