@@ -75,6 +75,9 @@ def test_hr_runs_a_campaign_from_the_roster_to_the_links(app, store, staff, live
     check(page, "hr-campaign-draft-en")
 
     # Opening, then the links.
+    follow(page.get_by_role("link", name="Open the campaign for answers"))
+    assert page.get_by_text("Opening freezes the list of raters").is_visible()
+    check(page, "hr-campaign-confirm-open-en")
     follow(page.get_by_role("button", name="Open the campaign for answers"))
     assert page.locator("main p strong").first.inner_text() == "Open for answers"
     with store.transaction() as session:

@@ -162,6 +162,18 @@ def _campaign_with_errors(campaign, errors):
     return _campaign_view(campaign, errors=errors, status=422)
 
 
+@bp.get("/campaigns/<int:campaign_id>/<any(open, close):step>")
+@requires(*STAFF)
+def confirm_step(campaign_id, step):
+    """Opening and closing cannot be undone: a page says what will happen before the button does it."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if campaign.status != {"open": "draft", "close": "open"}[step]:
+        return redirect(url_for(".campaign_page", campaign_id=campaign_id))
+    items = campaigns.assessee_progress(db.session(), campaign)
+    return render_template("hr/confirm.html", campaign=campaign, step=step, action=ActionForm(),
+                           assessees=len(items), done=sum(i.done for i in items), total=sum(i.total for i in items))
+
+
 @bp.post("/campaigns/<int:campaign_id>/open")
 @requires(*STAFF)
 def open_campaign(campaign_id):
