@@ -31,6 +31,8 @@ class Defaults:
     MIN_RATERS = 3  # order No. 260, para 36
     MAX_RATERS = 7
     BABEL_DEFAULT_LOCALE = "kk"
+    # Times are stored in UTC and shown in the body's zone: all of Kazakhstan is on UTC+5 since 2024.
+    TIMEZONE = "Asia/Almaty"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")  # one catalogue for both applications
     LANGUAGES = ("kk", "ru", "en")
     WTF_CSRF_TIME_LIMIT = None  # a respondent may keep the page open for hours before submitting

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from survey.core.models import Person, SentMessage
@@ -21,7 +22,7 @@ def test_the_email_page_never_names_who_was_reminded(hr_client, store, open_camp
                                 at=now))
         session.execute(Person.__table__.update().where(Person.employee_id == "S2").values(email=""))
     html = hr_client.get("/hr/campaigns/1/email?lang=en").get_data(as_text=True)
-    assert f"{now.date().isoformat()}: 1 sent, 1 failed" in html
+    assert f"{format_date(now.date(), 'medium', locale='en')}: 1 sent, 1 failed" in html
     sent = html.split("<h2>Messages sent</h2>", 1)[1]
     assert sent.count("Servant 3") == sent.count("Servant 4") == sent.count("Servant 1") == 1  # the invitation
     assert "refused" not in sent

@@ -11,7 +11,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -44,8 +44,19 @@ def staff_locale() -> str:
 
 
 def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
-    Babel(app, locale_selector=locale_selector)
+    Babel(app, locale_selector=locale_selector, default_timezone=app.config["TIMEZONE"])
     app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url)
+    app.jinja_env.filters.update(local_date=local_date, local_time=local_time)
+
+
+def local_date(value) -> str:
+    """A day as the reader writes it: «2026 ж. 20 жел.», «20 дек. 2026 г.»."""
+    return format_date(value, "medium")
+
+
+def local_time(value) -> str:
+    """A moment stored in UTC, shown in the body's time zone (``SURVEY_TIMEZONE``) and the reader's words."""
+    return format_datetime(value, "d MMM y, HH:mm")
 
 
 def language_url(code: str) -> str:
