@@ -147,13 +147,3 @@ def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
 
-
-def write_xlsx(path: str | Path, header: list[str], rows: list[list[object]], title: str = "Sheet1") -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
