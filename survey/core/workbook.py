@@ -1,7 +1,9 @@
 """The .xlsx files the platform writes: results, measurement quality, training needs and cohorts.
 
-Every workbook is written the same way, so that they look alike: a bold, wrapped, frozen header
-row; widths that fit the headers; number formats on the cells that hold numbers.
+Every workbook is written the same way, so that they look alike and are safe alike: a bold,
+wrapped, frozen header row; widths that fit the headers; number formats on the cells that hold
+numbers; and every text stored as text, made inert by :func:`survey.core.tables.inert` (a name
+typed as ``=HYPERLINK(...)`` in the roster must never reach a colleague's Excel as a formula).
 
 Sheets are written row by row (openpyxl's write-only mode): a campaign of thousands of assessees
 is written without holding the whole workbook in memory, which is why widths are given before the
@@ -12,6 +14,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from survey.core.tables import inert
 
 TWO_DECIMALS = "0.00"
 PERCENT = "0%"
@@ -73,7 +77,7 @@ class Book:
 
 
 class SheetWriter:
-    """A sheet being written: rows go down one after another."""
+    """A sheet being written: rows go down one after another, each cell through :func:`_cell`."""
 
     def __init__(self, sheet, formats: Sequence[str | None] = ()):
         self._sheet = sheet
@@ -136,13 +140,15 @@ class SheetWriter:
 
 
 def _cell(sheet, value, number_format: str | None, font=None, alignment=None):
-    """A cell of a value, with the format of its column when it is a number."""
+    """A cell that is exactly its value: text as text (never a formula), numbers as numbers."""
     from openpyxl.cell import WriteOnlyCell
 
     if value is None and font is None:
         return None
-    cell = WriteOnlyCell(sheet, value=value)
-    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+    cell = WriteOnlyCell(sheet, value=inert(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.number_format = number_format
     if font is not None:
         cell.font = font
