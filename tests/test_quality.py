@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from conftest import ROOT, staff_and_open
 from survey.campaigns import lifecycle as campaigns, respond
-from survey.quality import figures as quality
+from survey.quality import charts as quality_charts, figures as quality
 from survey.results import scoring
 from survey.core import instruments as instrument_files
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person
@@ -340,7 +340,7 @@ def test_no_name_appears_in_any_page_chart_or_export(app, store, closed_campaign
     texts = []
     for language in ("kk", "ru", "en"):
         texts += [page(client, f"/hr/quality/?lang={language}"), page(client, f"/hr/quality/compare?a=2&b=1&lang={language}")]
-    for kind in quality.CHARTS:
+    for kind in quality_charts.CHARTS:
         texts.append(client.get(f"/hr/quality/1/charts/servant/{kind}.svg").get_data(as_text=True))
     texts.append(client.get("/hr/quality/compare/charts/servant.svg?a=2&b=1").get_data(as_text=True))
     for url in ("/hr/quality/1/quality.xlsx", "/hr/quality/compare.xlsx?a=2&b=1"):
@@ -364,7 +364,7 @@ def xlsx_text(data: bytes) -> str:
 
 def test_charts_are_png_and_svg(closed_campaign, staff):
     client = staff("hr-head")
-    for kind in quality.CHARTS:
+    for kind in quality_charts.CHARTS:
         png = client.get(f"/hr/quality/1/charts/servant/{kind}.png")
         assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
         svg = client.get(f"/hr/quality/1/charts/servant/{kind}.svg?download=1")
@@ -445,7 +445,8 @@ def test_quality_export_command_writes_the_figures_and_charts(closed_campaign, r
     assert ethics["Cronbach's alpha"] == pytest.approx(ALPHA, abs=1e-4)
     assert ethics["ICC(1)"] == pytest.approx(ICC1, abs=1e-4)
     charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
-    assert charts == sorted(f"Test_2026-servant-{kind}.{fmt}" for kind in quality.CHARTS for fmt in ("png", "svg"))
+    assert charts == sorted(f"Test_2026-servant-{kind}.{fmt}" for kind in quality_charts.CHARTS
+                            for fmt in ("png", "svg"))
 
 
 def test_quality_export_command_refuses_an_open_campaign_and_other_file_types(open_campaign, runner, tmp_path):

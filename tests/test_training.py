@@ -24,7 +24,7 @@ from test_results import answer_all
 
 from survey.campaigns import lifecycle as campaigns, people, raters, roster
 from survey import create_app
-from survey.training import topics, needs as training
+from survey.training import charts, needs as training, topics
 from survey.core.models import AuditEntry
 from survey.core.tables import Row
 
@@ -424,10 +424,10 @@ def test_chart_labels_follow_the_page_language(app, store, closed):
     section = _picture(app, store, instrument="servant").section("servant")
     assert section.needs[0].name("kk") == "Тиімді коммуникацияларды құру"
     assert section.needs[0].name("ru") == "Выстраивание эффективных коммуникаций"
-    kk, ru = (training.chart(section, "ranking", training.ChartText(title="t", subtitle="", language=lang), "svg")
+    kk, ru = (charts.chart(section, "ranking", charts.ChartText(title="t", subtitle="", language=lang), "svg")
               for lang in ("kk", "ru"))
     assert kk != ru  # the competency names are drawn in the chosen language
-    again = training.chart(section, "ranking", training.ChartText(title="t", subtitle="", language="kk"), "svg")
+    again = charts.chart(section, "ranking", charts.ChartText(title="t", subtitle="", language="kk"), "svg")
     assert again == kk  # no date or random ids: the same figures give the same file
 
 

@@ -31,7 +31,7 @@ def quality_export(name, out, earlier, charts_dir, language):
 
     from survey.campaigns import lifecycle as campaigns
     from survey.web.common import database as db
-    from survey.quality import figures as quality
+    from survey.quality import charts, figures as quality, workbook
 
     if Path(out).suffix.lower() != ".xlsx":
         _fail(f"{out}: expected an .xlsx file name")
@@ -48,23 +48,23 @@ def quality_export(name, out, earlier, charts_dir, language):
     written = []
     with force_locale(language):
         if before is not None:
-            quality.write_comparison_xlsx(out, before, later, instruments, gettext=gettext, language=language)
+            workbook.write_comparison_xlsx(out, before, later, instruments, gettext=gettext, language=language)
         else:
-            quality.write_xlsx(out, later, gettext=gettext, language=language)
+            workbook.write_xlsx(out, later, gettext=gettext, language=language)
         if charts_dir:
             folder = Path(charts_dir)
             folder.mkdir(parents=True, exist_ok=True)
             for group in later.groups:
-                for kind in quality.available_charts(group):
+                for kind in charts.available_charts(group):
                     for fmt in ("png", "svg"):
                         path = folder / f"{_safe(later.campaign_name)}-{group.instrument.id}-{kind}.{fmt}"
-                        path.write_bytes(quality.chart(kind, group, gettext=gettext, language=language, fmt=fmt))
+                        path.write_bytes(charts.chart(kind, group, gettext=gettext, language=language, fmt=fmt))
                         written.append(path)
             if before is not None:
                 for pair in quality.paired(before, later, instruments):
                     for fmt in ("png", "svg"):
-                        data = quality.comparison_chart(pair, before.campaign_name, later.campaign_name,
-                                                        gettext=gettext, language=language, fmt=fmt)
+                        data = charts.comparison_chart(pair, before.campaign_name, later.campaign_name,
+                                                       gettext=gettext, language=language, fmt=fmt)
                         if data:
                             path = folder / (f"{_safe(before.campaign_name)}-vs-{_safe(later.campaign_name)}-"
                                              f"{pair.instrument.id}.{fmt}")

@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext
 
 from survey.campaigns import lifecycle as campaigns
 from survey.web.common import database as db
-from survey.training import topics, needs as training
+from survey.training import needs as training, topics, workbook
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -90,7 +90,7 @@ def _training_group() -> click.Group:
         threshold = current_app.config["ANONYMITY_THRESHOLD"]
         picture = training.picture(population, threshold=threshold, instrument=instrument, unit=unit)
         with force_locale(language):
-            data = training.needs_workbook(picture, _catalogue(required=False), language=language, gettext=gettext)
+            data = workbook.needs_workbook(picture, _catalogue(required=False), language=language, gettext=gettext)
         Path(out).write_bytes(data)
         shown = sum(s.assessees for s in picture.sections)
         click.echo(f"Wrote the training needs of '{name}' to {out}: {shown} assessees with results"
@@ -108,7 +108,7 @@ def _training_group() -> click.Group:
         _check_filters(population, instrument, unit)
         language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(language):
-            data = training.cohorts_workbook(population, catalogue, language=language, gettext=gettext,
+            data = workbook.cohorts_workbook(population, catalogue, language=language, gettext=gettext,
                                              threshold=current_app.config["ANONYMITY_THRESHOLD"],
                                              instrument=instrument, unit=unit)
         Path(out).write_bytes(data)

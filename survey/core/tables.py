@@ -1,8 +1,12 @@
-"""Read the tables HR officers keep in Excel: ``.csv`` as Excel saves it, or ``.xlsx``.
+"""Read the tables HR officers keep in Excel: ``.csv`` as Excel saves it, or ``.xlsx``; write CSV.
 
 Excel in Kazakhstan saves CSV with ``;`` in the Russian locale and ``,`` in the English one, with
 or without a byte-order mark; all are read the same. Rows come out as dicts keyed by lower-case
 header names, with the row number a person sees in Excel.
+
+Whatever the platform writes for a spreadsheet is data, never code: every value passes through
+:func:`inert` (the CSV writers here, the workbooks in ``survey.core.workbook``), and reading takes
+the mark off again, so that a file written here and edited in Excel reads back as it was.
 """
 from __future__ import annotations
 
@@ -14,6 +18,11 @@ from pathlib import Path
 from typing import Iterator
 
 from survey.core.messages import N_, DomainError
+
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (or as a call of another
+# program through DDE): the OWASP list of "CSV injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INERT_MARK = "'"
 
 
 class TableError(DomainError):
@@ -63,7 +72,8 @@ def read(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] 
         raise TableError(shown, 1, N_("unknown column(s): %(columns)s"), columns=", ".join(unknown))
     rows = []
     for number, cells in body:
-        values = {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns) if col}
+        values = {col: _restore((cells[i] if i < len(cells) else "").strip())
+                  for i, col in enumerate(columns) if col}
         if any(values.values()):
             rows.append(Row(number, values))
     return rows
@@ -125,6 +135,32 @@ def _cell(value) -> str:
     return str(value)
 
 
+def inert(value):
+    """A value that no spreadsheet will run: text that would start a formula gets an apostrophe.
+
+    The roster's names, units and positions are typed by people, and a file written from them is
+    opened by others: "=HYPERLINK(...)" in a name would send whoever clicks it away, "=cmd|..."
+    would ask to run a program. The apostrophe is what a spreadsheet itself uses for "this is
+    text", and it stays in a CSV saved again from it. Numbers, a negative one too, stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return INERT_MARK + value
+    return value
+
+
+def _restore(text: str) -> str:
+    """The value :func:`inert` was given: a file the platform wrote can be edited and read back."""
+    if text.startswith(INERT_MARK) and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _inert_rows(header: list[str], rows: list[list[object]]):
+    yield [inert(v) for v in header]
+    for row in rows:
+        yield [inert(v) for v in row]
+
+
 def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, private: bool = False) -> None:
     """CSV that Excel opens with Cyrillic intact (UTF-8 with a byte-order mark).
 
@@ -134,26 +170,12 @@ def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, 
         Path(path).unlink(missing_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv.writer(fh).writerows(_inert_rows(header, rows))
 
 
 def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     """The same CSV as :func:`write_csv`, for a download."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(out).writerows(_inert_rows(header, rows))
     return out.getvalue().encode("utf-8-sig")
 
-
-def write_xlsx(path: str | Path, header: list[str], rows: list[list[object]], title: str = "Sheet1") -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)

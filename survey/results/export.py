@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.results import scoring
-from survey.core import tables
+from survey.core import tables, workbook
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.instruments import Instrument
 from survey.core.messages import N_
@@ -96,12 +96,21 @@ def _blank(value):
     return "" if value is None else value
 
 
+def write_xlsx(target, results: list[AssesseeResult]) -> None:
+    """The rows of :func:`export_rows` as a workbook; ``target`` is a path or a binary file."""
+    book = workbook.Book()
+    sheet = book.sheet("results", EXPORT_COLUMNS)
+    for row in export_rows(results):
+        sheet.row(row)
+    book.save(target)
+
+
 def export(path: str | Path, results: list[AssesseeResult]) -> None:
     path = Path(path)
-    rows = export_rows(results)
     if path.suffix.lower() == ".xlsx":
-        tables.write_xlsx(path, EXPORT_COLUMNS, rows, title="results")
+        write_xlsx(path, results)
     elif path.suffix.lower() == ".csv":
-        tables.write_csv(path, EXPORT_COLUMNS, [[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in rows])
+        tables.write_csv(path, EXPORT_COLUMNS, [[f"{v:.2f}" if isinstance(v, float) else v for v in row]
+                                                for row in export_rows(results)])
     else:
         raise ValueError(f"{path}: expected a .csv or .xlsx file name")

@@ -17,12 +17,11 @@ The rules this module decides (written down in docs/methodology.md, "para 37"):
 - the **ranking** puts first the competency that is among the three least-developed of the most
   assessees (the size of its course, para 37), then the one with more averages under 3.0, then the
   lower mean.
+
+The workbooks of these figures are ``training.workbook``, their charts ``training.charts``.
 """
 from __future__ import annotations
 
-import io
-import textwrap
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
@@ -144,7 +143,7 @@ class Need:
 
 
 @dataclass(frozen=True)
-class Column:
+class HeatmapColumn:
     """One unit of the heatmap (or the body, or the suppressed units pooled)."""
 
     unit: str
@@ -156,9 +155,9 @@ class Column:
 @dataclass(frozen=True)
 class Heatmap:
     competencies: tuple[str, ...]  # rows, in the order of the body's ranking
-    body: Column
-    columns: tuple[Column, ...]  # every unit with an assessee with results, by name
-    others: Column | None  # the hidden units pooled, when together they reach the threshold
+    body: HeatmapColumn
+    columns: tuple[HeatmapColumn, ...]  # every unit with an assessee with results, by name
+    others: HeatmapColumn | None  # the hidden units pooled, when together they reach the threshold
 
 
 @dataclass(frozen=True)
@@ -271,15 +270,16 @@ def _heatmap(instrument: Instrument, body: Sequence[Profile], needs: Sequence[Ne
     columns = []
     for unit in sorted(by_unit, key=collation_key):
         if unit in hidden:
-            columns.append(Column(unit, None, {}, hidden[unit]))
+            columns.append(HeatmapColumn(unit, None, {}, hidden[unit]))
         else:
-            columns.append(Column(unit, len(by_unit[unit]), _means(instrument, by_unit[unit])))
+            columns.append(HeatmapColumn(unit, len(by_unit[unit]), _means(instrument, by_unit[unit])))
     pooled = [p for u in hidden for p in by_unit[u]]
     # Pooled, the hidden units give nothing away that the body and the shown units do not; when
     # no unit is shown, the pool is the body itself and is left out.
     some_shown = len(hidden) < len(by_unit)
-    others = Column("", len(pooled), _means(instrument, pooled)) if len(pooled) >= threshold and some_shown else None
-    return Heatmap(tuple(n.competency_id for n in needs), Column("", len(body), _means(instrument, body)),
+    others = (HeatmapColumn("", len(pooled), _means(instrument, pooled)) if len(pooled) >= threshold and some_shown
+              else None)
+    return Heatmap(tuple(n.competency_id for n in needs), HeatmapColumn("", len(body), _means(instrument, body)),
                    tuple(columns), others)
 
 
@@ -325,7 +325,7 @@ def cohorts(population: Population, catalogue: Catalogue, *, instrument: str | N
     return tuple(out)
 
 
-# --- workbooks ----------------------------------------------------------------------------------
+# --- labels -------------------------------------------------------------------------------------
 
 Gettext = Callable[..., str]
 
@@ -349,327 +349,3 @@ def hidden_label(reason: str | None, threshold: int, gettext: Gettext) -> str:
 def hidden_mark(reason: str | None, threshold: int) -> str:
     """The short mark of a hidden cell, explained by the legend."""
     return "—" if reason == COMPLEMENT else f"< {threshold}"
-
-
-def needs_workbook(picture: Picture, catalogue: Catalogue | None, *, language: str, gettext: Gettext) -> bytes:
-    """The trainer's figures as .xlsx, the same as the page: no names, hidden cells left as text."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    bold = Font(bold=True)
-    r2 = "0.00"
-
-    about = book.active
-    about.title = _sheet(gettext("About"))
-    rows = [(gettext("Campaign"), picture.campaign),
-            (gettext("Unit"), picture.unit or gettext("Whole body")),
-            (gettext("Questionnaire"), ", ".join(instrument_label(s.instrument.id, gettext) for s in picture.sections)),
-            (gettext("Assessees with results"), sum(s.assessees for s in picture.sections))]
-    if picture.unit is None:
-        rows.append((gettext("Assessees whose results are withheld (not counted)"),
-                     sum(s.withheld or 0 for s in picture.sections)))
-    rows += [(gettext("Anonymity threshold"), picture.threshold), (), (_rules(picture.threshold, gettext),)]
-    for row in rows:
-        about.append(list(row))
-    about.column_dimensions["A"].width = 48
-    about.column_dimensions["B"].width = 40
-    for cell in about["A"]:
-        cell.font = bold
-
-    needs = book.create_sheet(_sheet(gettext("Training needs")))
-    header = [gettext("Questionnaire"), gettext("Rank"), gettext("Competency"), gettext("Mean")]
-    if picture.unit is not None:
-        header.append(gettext("Body mean"))
-    header += [gettext("Among the three least developed"), gettext("Share"), gettext("Averages under 3.0"),
-               gettext("Assessees")]
-    needs.append(header)
-    for section in picture.sections:
-        label = instrument_label(section.instrument.id, gettext)
-        if section.hidden:
-            needs.append([label, None, hidden_label(section.hidden, picture.threshold, gettext)])
-            continue
-        for n in section.needs:
-            row = [label, n.rank, n.name(language), _r(n.mean)]
-            if picture.unit is not None:
-                row.append(_r(n.body_mean))
-            row += [n.among_weakest, round(n.share, 4), n.below_low, n.assessees]
-            needs.append(row)
-    _format(needs, header, {gettext("Mean"): r2, gettext("Body mean"): r2, gettext("Share"): "0%"})
-
-    if picture.unit is None:
-        heat = book.create_sheet(_sheet(gettext("By unit")))
-        for section in picture.sections:
-            if section.heatmap is None:
-                continue
-            m = section.heatmap
-            columns = [m.body] + list(m.columns) + ([m.others] if m.others else [])
-            names = [gettext("Whole body")] + [c.unit or gettext("(no unit)") for c in m.columns]
-            if m.others:
-                names.append(gettext("Hidden units, combined"))
-            heat.append([instrument_label(section.instrument.id, gettext)] + names)
-            heat.cell(heat.max_row, 1).font = bold
-            heat.append([gettext("Assessees")] + [c.assessees if c.assessees is not None
-                                                  else hidden_label(c.hidden, picture.threshold, gettext)
-                                                  for c in columns])
-            for competency in m.competencies:
-                heat.append([section.competency_name(competency, language)] + [
-                    _r(c.means.get(competency)) if c.hidden is None
-                    else hidden_label(c.hidden, picture.threshold, gettext) for c in columns])
-                for cell in heat[heat.max_row][1:]:
-                    if isinstance(cell.value, float):
-                        cell.number_format = r2
-            heat.append([])
-        heat.column_dimensions["A"].width = 44
-        for i in range(2, heat.max_column + 1):
-            heat.column_dimensions[openpyxl.utils.get_column_letter(i)].width = 18
-
-    topics = book.create_sheet(_sheet(gettext("Proposed topics")))
-    header = [gettext("Questionnaire"), gettext("Rank"), gettext("Competency"), gettext("Topic"), gettext("Description")]
-    topics.append(header)
-    for section in picture.sections:
-        for proposal in proposals(section, catalogue):
-            for topic in proposal.topics:
-                topics.append([instrument_label(section.instrument.id, gettext), proposal.need.rank,
-                               proposal.need.name(language), topic.title(language), topic.description(language)])
-    _format(topics, header, {}, widths={gettext("Description"): 80, gettext("Topic"): 48})
-    return _save(book)
-
-
-def cohorts_workbook(population: Population, catalogue: Catalogue, *, language: str, gettext: Gettext,
-                     threshold: int, instrument: str | None = None, unit: str | None = None) -> bytes:
-    """HR's cohorts: one row per topic and person, with a summary sheet of cohort sizes."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    found = cohorts(population, catalogue, instrument=instrument, unit=unit)
-    book = openpyxl.Workbook()
-    summary = book.active
-    summary.title = _sheet(gettext("Topics"))
-    header = [gettext("Topic"), gettext("Competency"), gettext("People"), gettext("Description")]
-    summary.append(header)
-    for cohort in found:
-        summary.append([cohort.topic.title(language), _competency_name(population, cohort.topic.competency_id, language),
-                        len(cohort.members), cohort.topic.description(language)])
-    _format(summary, header, {}, widths={gettext("Description"): 80, gettext("Topic"): 48})
-    withheld = population.withheld_count(instrument, unit)
-    notes = [gettext("Campaign: %(name)s", name=population.campaign),
-             gettext("An assessee is in the cohort of a topic when the topic's competency is among their "
-                     "three least-developed competencies (order No. 260, para 37); ties at the third place "
-                     "are included, so a person can be in the cohorts of more than three competencies.")]
-    if withheld:
-        notes.append(gettext("%(num)d assessees are in no cohort: fewer than %(threshold)d colleagues answered "
-                             "about them, so their results are withheld.", num=withheld,
-                             threshold=threshold))
-    summary.append([])
-    for note in notes:
-        summary.append([note])
-        summary.cell(summary.max_row, 1).font = Font(italic=True)
-
-    people = book.create_sheet(_sheet(gettext("Cohorts")))
-    header = [gettext("Topic"), gettext("Competency"), gettext("Questionnaire"), gettext("Employee id"),
-              gettext("Full name"), gettext("Position"), gettext("Unit"), gettext("Their average")]
-    people.append(header)
-    for cohort in found:
-        for p in cohort.members:
-            people.append([cohort.topic.title(language), _competency_name(population, cohort.topic.competency_id, language),
-                           instrument_label(p.instrument.id, gettext), p.person.employee_id, p.person.full_name,
-                           p.person.position, p.unit, _r(p.averages.get(cohort.topic.competency_id))])
-    _format(people, header, {gettext("Their average"): "0.00"},
-            widths={gettext("Topic"): 44, gettext("Full name"): 32, gettext("Position"): 28, gettext("Unit"): 32})
-    people.auto_filter.ref = people.dimensions
-    return _save(book)
-
-
-def _competency_name(population: Population, competency_id: str, language: str) -> str:
-    for instrument in population.instruments.values():
-        for competency in instrument.competencies:
-            if competency.id == competency_id:
-                return competency.name(language)
-    return competency_id
-
-
-def _rules(threshold: int, gettext: Gettext) -> str:
-    return gettext(
-        "Only closed campaigns and only assessees whose results are not withheld are counted. An assessee's three "
-        "least-developed competencies are their three lowest averages (ties at the third place included). "
-        "The ranking puts first the competency that is among the three least developed of the most assessees, "
-        "then the one with more averages under 3.0, then the lower mean. Figures over fewer than %(num)d "
-        "assessees are not shown.", num=threshold)
-
-
-def _r(value: float | None) -> float | None:
-    return scoring.rounded(value)
-
-
-def _sheet(title: str) -> str:
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
-    return cleaned[:31]
-
-
-def _format(sheet, header: list[str], formats: Mapping[str, str], widths: Mapping[str, int] | None = None) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    for i, name in enumerate(header, 1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = (widths or {}).get(name, max(12, min(40, len(name) + 2)))
-        if name in formats:
-            for cell in sheet[letter][1:]:
-                cell.number_format = formats[name]
-
-
-def _save(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-# --- charts -------------------------------------------------------------------------------------
-
-KINDS = ("ranking", "means", "heatmap")
-FORMATS = ("png", "svg")
-_lock = threading.Lock()  # matplotlib's font cache and rcParams are process-wide
-
-
-@dataclass(frozen=True)
-class ChartText:
-    """Everything a chart says, already in the page language."""
-
-    title: str
-    subtitle: str
-    language: str
-    among_weakest: str = ""
-    below_low: str = ""
-    axis_people: str = ""
-    axis_mean: str = ""
-    body: str = ""
-    others: str = ""
-    hidden_few: str = ""
-    hidden_complement: str = ""
-    no_unit: str = ""
-    unit: str = ""  # with a unit chosen: its name, beside the body's mean
-
-
-def chart(section: Section, kind: str, text: ChartText, fmt: str = "png") -> bytes:
-    """A slide-sized chart (16:9) of one questionnaire's figures, as PNG or SVG."""
-    if kind not in KINDS or fmt not in FORMATS:
-        raise ValueError(f"unknown chart {kind}.{fmt}")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    # DejaVu Sans, matplotlib's own font, has every Kazakh letter (ә, ғ, қ, ң, ө, ұ, ү, һ, і).
-    # SVG text is drawn as paths, so the slide looks the same on a computer without that font.
-    style = {"font.family": "DejaVu Sans", "svg.fonttype": "path", "svg.hashsalt": "bagalau360",
-             "axes.spines.top": False, "axes.spines.right": False}
-    with _lock, matplotlib.rc_context(style):
-        fig = Figure(figsize=(13.33, 7.5), dpi=150)
-        if kind == "ranking":
-            _ranking_chart(fig, section, text)
-        elif kind == "means":
-            _means_chart(fig, section, text)
-        else:
-            _heatmap_chart(fig, section, text)
-        fig.suptitle(text.title, x=0.01, y=0.985, ha="left", fontsize=17, fontweight="bold")
-        fig.text(0.01, 0.925, text.subtitle, ha="left", fontsize=11, color="#444")
-        out = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(out, format=fmt, metadata=metadata)
-    return out.getvalue()
-
-
-def _wrap(label: str, width: int = 34) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
-
-
-def _ranking_chart(fig, section: Section, text: ChartText) -> None:
-    needs = list(section.needs)
-    ax = fig.add_axes((0.30, 0.10, 0.66, 0.76))
-    y = list(range(len(needs)))
-    height = 0.38
-    ax.barh([v - height / 2 for v in y], [n.among_weakest for n in needs], height, color="#1f5fa8",
-            label=text.among_weakest)
-    ax.barh([v + height / 2 for v in y], [n.below_low for n in needs], height, color="#e08214",
-            label=text.below_low)
-    top = max([n.among_weakest for n in needs] + [n.below_low for n in needs] + [1])
-    for v, n in zip(y, needs):
-        ax.text(n.among_weakest + top * 0.01, v - height / 2, f"{n.among_weakest} ({n.share:.0%})",
-                va="center", fontsize=10)
-        ax.text(n.below_low + top * 0.01, v + height / 2, str(n.below_low), va="center", fontsize=10)
-    ax.set_yticks(y)
-    ax.set_yticklabels([f"{n.rank}. {_wrap(n.name(text.language))}" for n in needs], fontsize=11)
-    ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.2)
-    ax.set_xlabel(text.axis_people, fontsize=11)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    if text.among_weakest:
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=10, frameon=False)
-
-
-def _means_chart(fig, section: Section, text: ChartText) -> None:
-    needs = sorted(section.needs, key=lambda n: (round(n.mean, scoring.DECIMALS), n.rank))
-    ax = fig.add_axes((0.30, 0.10, 0.66, 0.76))
-    y = list(range(len(needs)))
-    colours = [HEAT_COLOURS[heat_class(n.mean)] for n in needs]
-    ax.barh(y, [n.mean for n in needs], 0.6, color=colours, edgecolor="#555", linewidth=0.5, label=text.unit or text.axis_mean)
-    if any(n.body_mean is not None for n in needs):
-        ax.scatter([n.body_mean for n in needs], y, marker="D", color="#222", zorder=3, label=text.body)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=10, frameon=False)
-    for v, n in zip(y, needs):
-        ax.text(max(n.mean, n.body_mean or 0) + 0.07, v, f"{n.mean:.2f}", va="center", fontsize=10)
-    ax.axvline(LOW, color="#b00020", linestyle="--", linewidth=1)
-    ax.text(LOW, -0.75, f"{LOW:.1f}", color="#b00020", ha="center", va="bottom", fontsize=10)
-    ax.set_yticks(y)
-    ax.set_yticklabels([_wrap(n.name(text.language)) for n in needs], fontsize=11)
-    ax.invert_yaxis()
-    ax.set_xlim(1, 5.3)
-    ax.set_xticks([1, 2, 3, 4, 5])
-    ax.set_xlabel(text.axis_mean, fontsize=11)
-
-
-def _heatmap_chart(fig, section: Section, text: ChartText) -> None:
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Rectangle
-
-    m = section.heatmap
-    if m is None:
-        raise ValueError("no heatmap for this section")
-    columns = [m.body] + list(m.columns) + ([m.others] if m.others else [])
-    names = [text.body] + [c.unit or text.no_unit for c in m.columns] + ([text.others] if m.others else [])
-    rows = m.competencies
-    ax = fig.add_axes((0.27, 0.05, 0.71, 0.72))
-    cmap = ListedColormap(HEAT_COLOURS)
-    norm = BoundaryNorm((0.0,) + HEAT_BINS + (5.01,), cmap.N)
-    for j, column in enumerate(columns):
-        for i, competency in enumerate(rows):
-            value = column.means.get(competency) if column.hidden is None else None
-            if value is None:
-                ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", edgecolor="white", hatch="///",
-                                       linewidth=1.5))
-                ax.text(j + 0.5, i + 0.5, text.hidden_few if column.hidden != COMPLEMENT else text.hidden_complement,
-                        ha="center", va="center", fontsize=9, color="#555")
-                continue
-            k = heat_class(value)
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=cmap(norm(value)), edgecolor="white", linewidth=1.5))
-            ax.text(j + 0.5, i + 0.5, f"{value:.2f}", ha="center", va="center", fontsize=10,
-                    color="white" if k in HEAT_DARK else "#111")
-    ax.set_xlim(0, len(columns))
-    ax.set_ylim(len(rows), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(columns))])
-    labels = []
-    for name, column in zip(names, columns):
-        count = f"(n={column.assessees})" if column.assessees is not None else ""
-        labels.append(_wrap(name, 16) + ("\n" + count if count else ""))
-    ax.set_xticklabels(labels, fontsize=9)
-    ax.xaxis.tick_top()
-    ax.set_yticks([i + 0.5 for i in range(len(rows))])
-    ax.set_yticklabels([_wrap(section.competency_name(c, text.language), 36) for c in rows], fontsize=10)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)

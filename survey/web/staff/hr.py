@@ -332,7 +332,7 @@ def results_xlsx(campaign_id):
         return _campaign_with_errors(campaign, _errors(exc))
     _log("results-export", campaign.name)
     out = io.BytesIO()
-    tables.write_xlsx(out, results.EXPORT_COLUMNS, results.export_rows(items), title="results")
+    results.write_xlsx(out, items)
     return download(out.getvalue(), f"results-{campaign.id}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from survey.campaigns import lifecycle as campaigns
 from survey.web.common import database as db
-from survey.quality import figures as quality
+from survey.quality import charts, figures as quality, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
@@ -64,7 +64,7 @@ def _context(**extra):
         competency_name=lambda instrument, cid: quality.competency_name(instrument, cid, language),
         flag_text=lambda flag: flag.translated(gettext),
         flag_label=lambda flag: gettext(flag.label),
-        available_charts=quality.available_charts,
+        available_charts=charts.available_charts,
         **extra,
     )
 
@@ -109,7 +109,7 @@ def compare():
 def xlsx(campaign_id):
     result = _quality_or_404(campaign_id)
     out = io.BytesIO()
-    quality.write_xlsx(out, result, gettext=gettext, language=_language())
+    workbook.write_xlsx(out, result, gettext=gettext, language=_language())
     _log("quality-export", result.campaign_name)
     return download(out.getvalue(), f"quality-{campaign_id}.xlsx", XLSX)
 
@@ -119,7 +119,7 @@ def xlsx(campaign_id):
 def compare_xlsx():
     qa, qb = _quality_or_404(request.args.get("a")), _quality_or_404(request.args.get("b"))
     out = io.BytesIO()
-    quality.write_comparison_xlsx(out, qa, qb, instruments(), gettext=gettext, language=_language())
+    workbook.write_comparison_xlsx(out, qa, qb, instruments(), gettext=gettext, language=_language())
     _log("quality-export", f"{qa.campaign_name} / {qb.campaign_name}")
     return download(out.getvalue(), f"quality-{qa.campaign_id}-{qb.campaign_id}.xlsx", XLSX)
 
@@ -127,12 +127,12 @@ def compare_xlsx():
 @bp.get("/<int:campaign_id>/charts/<instrument_id>/<kind>.<fmt>")
 @requires(ROLE)
 def chart(campaign_id, instrument_id, kind, fmt):
-    if fmt not in FORMATS or kind not in quality.CHARTS:
+    if fmt not in FORMATS or kind not in charts.CHARTS:
         abort(404)
     group = _quality_or_404(campaign_id).group(instrument_id)
-    if group is None or kind not in quality.available_charts(group):
+    if group is None or kind not in charts.available_charts(group):
         abort(404)
-    data = quality.chart(kind, group, gettext=gettext, language=_language(), fmt=fmt)
+    data = charts.chart(kind, group, gettext=gettext, language=_language(), fmt=fmt)
     return _image(data, fmt, f"quality-{campaign_id}-{instrument_id}-{kind}.{fmt}")
 
 
@@ -143,8 +143,8 @@ def compare_chart(instrument_id, fmt):
         abort(404)
     qa, qb = _quality_or_404(request.args.get("a")), _quality_or_404(request.args.get("b"))
     pair = next((p for p in quality.paired(qa, qb, instruments()) if p.instrument.id == instrument_id), None)
-    data = pair and quality.comparison_chart(pair, qa.campaign_name, qb.campaign_name, gettext=gettext,
-                                             language=_language(), fmt=fmt)
+    data = pair and charts.comparison_chart(pair, qa.campaign_name, qb.campaign_name, gettext=gettext,
+                                            language=_language(), fmt=fmt)
     if not data:
         abort(404)
     return _image(data, fmt, f"quality-{qa.campaign_id}-{qb.campaign_id}-{instrument_id}.{fmt}")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey.staff import audit
 from survey.web.common import database as db
-from survey.training import topics, needs as training
+from survey.training import charts, needs as training, topics, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
@@ -149,7 +149,7 @@ def stylesheet():
 @bp.get("/charts/<instrument_id>/<kind>.<fmt>")
 @requires(*VIEWERS)
 def chart(instrument_id, kind, fmt):
-    if kind not in training.KINDS or fmt not in CHART_TYPES or instrument_id not in instruments():
+    if kind not in charts.KINDS or fmt not in CHART_TYPES or instrument_id not in instruments():
         abort(404)
     filters = _Filters()
     if filters.population is None:
@@ -158,12 +158,12 @@ def chart(instrument_id, kind, fmt):
                                unit=filters.unit).sections[0]
     if section.hidden or (kind == "heatmap" and section.heatmap is None):
         abort(404)
-    data = training.chart(section, kind, _chart_text(filters, section, kind), fmt)
+    data = charts.chart(section, kind, _chart_text(filters, section, kind), fmt)
     return download(data, f"training-{filters.campaign.id}-{instrument_id}-{kind}.{fmt}", CHART_TYPES[fmt],
                     inline=request.args.get("download") != "1")
 
 
-def _chart_text(filters: _Filters, section: training.Section, kind: str) -> training.ChartText:
+def _chart_text(filters: _Filters, section: training.Section, kind: str) -> charts.ChartText:
     who = training.instrument_label(section.instrument.id, gettext)
     where = filters.unit if filters.unit is not None else gettext("whole body")
     titles = {"ranking": gettext("Training needs: %(who)s", who=who),
@@ -171,7 +171,7 @@ def _chart_text(filters: _Filters, section: training.Section, kind: str) -> trai
               "heatmap": gettext("Competency means by unit: %(who)s", who=who)}
     subtitle = gettext("%(campaign)s, %(where)s: %(num)d assessees with results. Order No. 260, para 37.",
                        campaign=filters.campaign.name, where=where, num=section.assessees)
-    return training.ChartText(
+    return charts.ChartText(
         title=titles[kind], subtitle=subtitle, language=language(),
         among_weakest=gettext("Among their three least-developed competencies"),
         below_low=gettext("Average under 3.0"),
@@ -193,7 +193,7 @@ def needs_xlsx():
     picture = filters.picture()
     if picture is None:
         abort(404)
-    data = training.needs_workbook(picture, catalogue(), language=language(), gettext=gettext)
+    data = workbook.needs_workbook(picture, catalogue(), language=language(), gettext=gettext)
     return download(data, f"training-needs-{filters.slug()}.xlsx", XLSX)
 
 
@@ -204,7 +204,7 @@ def cohorts_xlsx():
     filters = _Filters()
     if filters.population is None or catalogue() is None:
         abort(404)
-    data = training.cohorts_workbook(filters.population, catalogue(), language=language(), gettext=gettext,
+    data = workbook.cohorts_workbook(filters.population, catalogue(), language=language(), gettext=gettext,
                                      threshold=threshold(), instrument=filters.instrument, unit=filters.unit)
     detail = filters.campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
     audit.record(db.session(), g.user.email, "training-cohorts-export", detail)

@@ -1,0 +1,166 @@
+"""The .xlsx files the platform writes: results, measurement quality, training needs and cohorts.
+
+Every workbook is written the same way, so that they look alike and are safe alike: a bold,
+wrapped, frozen header row; widths that fit the headers; number formats on the cells that hold
+numbers; and every text stored as text, made inert by :func:`survey.core.tables.inert` (a name
+typed as ``=HYPERLINK(...)`` in the roster must never reach a colleague's Excel as a formula).
+
+Sheets are written row by row (openpyxl's write-only mode): a campaign of thousands of assessees
+is written without holding the whole workbook in memory, which is why widths are given before the
+first row and there is no going back to a row once written.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from survey.core.tables import inert
+
+TWO_DECIMALS = "0.00"
+PERCENT = "0%"
+_FORBIDDEN_IN_TITLES = "[]:*?/\\"  # Excel refuses a sheet named with any of these
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its header words (a catalogue message with ``params``, or words
+    already translated), the value it shows of an item, and how Excel is to show a number."""
+
+    header: str
+    get: Callable[[Any], object]
+    number_format: str | None = None
+    width: float | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def title(self, gettext: Callable[..., str] | None = None) -> str:
+        return gettext(self.header, **self.params) if gettext else self.header
+
+
+class Book:
+    def __init__(self):
+        import openpyxl  # only the pages and commands that write a workbook pay for it
+
+        self._book = openpyxl.Workbook(write_only=True)
+
+    def sheet(self, title: str, header: Sequence[str] = (), *, widths: Sequence[float | None] = (),
+              formats: Sequence[str | None] = (), default_width: float | None = None) -> SheetWriter:
+        """A sheet; with a ``header``, its first row, in bold and frozen so that it stays in view.
+
+        A column's width is the one in ``widths``, else ``default_width``, else one that fits its header.
+        """
+        sheet = SheetWriter(self._book.create_sheet(_sheet_title(title)), formats)
+        for i in range(max(len(header), len(widths))):
+            width = widths[i] if i < len(widths) else None
+            if width is None:
+                width = default_width or (_fit(header[i]) if i < len(header) else 12)
+            sheet._width(i + 1, width)
+        if header:
+            sheet._header(header)
+        return sheet
+
+    def table(self, title: str, columns: Sequence[Column], gettext: Callable[..., str] | None = None) -> SheetWriter:
+        """A sheet whose columns, widths and number formats are those of ``columns``."""
+        sheet = self.sheet(title, [c.title(gettext) for c in columns], widths=[c.width for c in columns],
+                           formats=[c.number_format for c in columns])
+        sheet.columns = tuple(columns)
+        return sheet
+
+    def save(self, target=None) -> bytes | None:
+        """Into ``target`` (a path or a binary file); without one, the bytes of the file."""
+        if target is not None:
+            self._book.save(target)
+            return None
+        out = io.BytesIO()
+        self._book.save(out)
+        return out.getvalue()
+
+
+class SheetWriter:
+    """A sheet being written: rows go down one after another, each cell through :func:`_cell`."""
+
+    def __init__(self, sheet, formats: Sequence[str | None] = ()):
+        self._sheet = sheet
+        self.formats = tuple(formats)
+        self.columns: tuple[Column, ...] = ()
+        self.rows = 0
+        self._last_column = 0
+
+    def _width(self, column: int, width: float) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self._sheet.column_dimensions[get_column_letter(column)].width = width
+
+    def _header(self, words: Sequence[str]) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self._sheet.freeze_panes = "A2"  # written with the sheet's top, before the first row
+        self._append([_cell(self._sheet, w, None, Font(bold=True), Alignment(wrap_text=True, vertical="top"))
+                      for w in words])
+
+    def row(self, values: Iterable[object], formats: Sequence[str | None] | None = None, *,
+            bold_first: bool = False, italic: bool = False) -> None:
+        """One row; a number gets the format of its column (``formats``, else the sheet's)."""
+        from openpyxl.styles import Font
+
+        formats = self.formats if formats is None else formats
+        cells = []
+        for i, value in enumerate(values):
+            font = Font(bold=True) if bold_first and i == 0 else Font(italic=True) if italic else None
+            cells.append(_cell(self._sheet, value, formats[i] if i < len(formats) else None, font))
+        self._append(cells)
+
+    def add(self, item) -> None:
+        """The row of one item, read through the sheet's columns (see :meth:`Book.table`)."""
+        self.row([c.get(item) for c in self.columns])
+
+    def blank(self, count: int = 1) -> None:
+        for _ in range(count):
+            self._append([])
+
+    def image(self, data: bytes) -> None:
+        """A PNG under the last row, and as many blank rows as it covers, so the next row is clear of it."""
+        from openpyxl.drawing.image import Image
+
+        image = Image(io.BytesIO(data))
+        image.anchor = f"A{self.rows + 1}"
+        self._sheet.add_image(image)
+        self.blank(int(image.height / 20) + 3)
+
+    def filter(self) -> None:
+        """Excel's filter buttons on the header, over every row written so far."""
+        from openpyxl.utils import get_column_letter
+
+        self._sheet.auto_filter.ref = f"A1:{get_column_letter(max(self._last_column, 1))}{max(self.rows, 1)}"
+
+    def _append(self, cells: list) -> None:
+        self._sheet.append(cells)
+        self.rows += 1
+        self._last_column = max(self._last_column, len(cells))
+
+
+def _cell(sheet, value, number_format: str | None, font=None, alignment=None):
+    """A cell that is exactly its value: text as text (never a formula), numbers as numbers."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None and font is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=inert(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _fit(header: str) -> float:
+    """Wide enough for a short header on one line; a long one wraps at 40 characters."""
+    return max(12, min(40, len(header) + 2))
+
+
+def _sheet_title(title: str) -> str:
+    return "".join(" " if ch in _FORBIDDEN_IN_TITLES else ch for ch in title)[:31]
