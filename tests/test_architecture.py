@@ -136,6 +136,16 @@ def test_no_module_grows_past_about_four_hundred_lines():
     assert long == {}
 
 
+def test_no_two_classes_share_a_name():
+    """One name, one thing: a reader who meets ``Column`` or ``Response`` knows which it is."""
+    owners: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                owners.setdefault(node.name, []).append(_module_name(path))
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+
+
 @pytest.mark.parametrize("broken", ["from survey.web.staff import auth", "from survey.web.staff.hr import ActionForm",
                                     "import survey.staff.accounts"])
 def test_the_check_would_catch_a_staff_import_in_the_public_application(broken, tmp_path, monkeypatch):
