@@ -48,3 +48,20 @@ def test_a_confirmation_for_the_wrong_state_leads_back_to_the_campaign(hr_client
         response = hr_client.get(f"/hr/campaigns/1/{step}")
         assert response.status_code == (302 if step == "open" else 200)
     assert hr_client.get("/hr/campaigns/99/close").status_code == 404
+
+
+def test_each_step_says_what_it_did(app, store, hr_client):
+    from conftest import csrf
+
+    token = csrf(hr_client, "/hr/")
+    with store.transaction() as session:
+        people.apply_rows(session, roster.validate(small_body(), "body", {}))
+    created = hr_client.post("/hr/campaigns?lang=en", data={"csrf_token": token, "name": "Notice 2026",
+                                                            "closes": (dt.date.today() + dt.timedelta(days=9)).isoformat()},
+                             follow_redirects=True)
+    assert "Campaign “Notice 2026” is created. Next, choose who rates whom." in created.get_data(as_text=True)
+    suggested = hr_client.post("/hr/campaigns/1/raters/suggest?lang=en", data={"csrf_token": token},
+                               follow_redirects=True).get_data(as_text=True)
+    assert "raters suggested from the structure." in suggested
+    again = hr_client.get("/hr/campaigns/1/raters?lang=en").get_data(as_text=True)
+    assert "suggested from the structure" not in again  # said once, not on every visit

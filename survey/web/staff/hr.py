@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -97,6 +97,7 @@ def create_campaign():
         return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
                                form=form, errors=_errors(exc)), 422
     _log("campaign-create", campaign.name)
+    flash(gettext("Campaign “%(name)s” is created. Next, choose who rates whom.", name=campaign.name))
     return redirect(url_for(".raters_page", campaign_id=campaign.id))
 
 
@@ -180,6 +181,8 @@ def open_campaign(campaign_id):
     minimum, maximum = _limits()
     failed = _campaign_action(campaign_id, lambda c: campaigns.open_(db.session(), c, minimum=minimum, maximum=maximum),
                               "campaign-open")
+    if not failed:
+        flash(gettext("The campaign is open: every rater's link works now."))
     return failed or redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
 
@@ -190,6 +193,7 @@ def close_campaign(campaign_id):
     if failed:
         return failed
     db.after_commit(db.get_db().reorder_responses)  # the storage rewrite runs outside the transaction
+    flash(gettext("Answering is closed: the links no longer work, and the results can be read."))
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
 
@@ -205,6 +209,7 @@ def extend_campaign(campaign_id):
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
     _log("campaign-extend", f"{campaign.name}: {form.closes.data}")
+    flash(gettext("The last day of answering is now %(date)s.", date=format_date(form.closes.data, "medium")))
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
 
@@ -228,6 +233,7 @@ def suggest_raters(campaign_id):
     except (campaigns.CampaignError, raters.RaterErrors) as exc:
         return raters_page(campaign_id, errors=_errors(exc), status=422)
     _log("raters-suggest", f"{campaign.name}: {n} raters")
+    flash(ngettext("%(num)d rater suggested from the structure.", "%(num)d raters suggested from the structure.", n))
     return redirect(url_for(".raters_page", campaign_id=campaign_id))
 
 
@@ -280,6 +286,7 @@ def assessment_page(campaign_id, assessment_id):
                 errors, status = _errors(exc), 422
             else:
                 _log("rater-add", f"{campaign.name}: {assessment.assessee.employee_id} <- {rater.rater.employee_id}")
+                flash(gettext("%(name)s is added as a rater.", name=rater.rater.full_name))
                 return redirect(request.path)
         else:
             errors, status = [gettext("Give the rater's employee id and relation.")], 422
@@ -304,6 +311,7 @@ def remove_rater(campaign_id, rater_id):
     except campaigns.CampaignError as exc:
         return raters_page(campaign_id, errors=_errors(exc), status=422)
     _log("rater-remove", detail)
+    flash(gettext("The rater is removed."))
     return redirect(url_for(".assessment_page", campaign_id=campaign_id, assessment_id=assessment_id))
 
 
