@@ -26,7 +26,7 @@ def init_app(app: Flask, *, shared: Database | None = None) -> None:
         session = g.pop("_db_session", None)
         if session is not None:
             try:
-                if response.status_code < 400:
+                if response.status_code < 400 or g.pop("_keep_despite_refusal", False):
                     session.commit()
                 else:
                     session.rollback()
@@ -47,6 +47,12 @@ def init_app(app: Flask, *, shared: Database | None = None) -> None:
         if session is not None:  # after_request did not run: an unhandled error
             session.rollback()
             session.close()
+
+
+def keep_despite_refusal() -> None:
+    """Commit this request's changes although its answer is an error status: a refused submit
+    that keeps the answers given so far as a draft."""
+    g._keep_despite_refusal = True
 
 
 def after_commit(callback: Callable[[], None]) -> None:

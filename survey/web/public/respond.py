@@ -113,6 +113,11 @@ def post(token):
     if action != "submit":
         return _page(invitation, answers.given, status=400, message="unknown-action")
     if not answers.complete:
+        # The page refuses the submit (422) and keeps what was given as the draft, so that it is
+        # there when the link is opened again, as the page says.
+        if answers.given:
+            respond.save_draft(db.session(), current_app.secret_key, invitation, answers)
+            db.keep_despite_refusal()
         return _page(invitation, answers.given, status=422, missing=answers.missing)
     respond.submit(db.session(), invitation, answers)
     return redirect(url_for(".thanks", lang=lang or invitation.rater_language))
