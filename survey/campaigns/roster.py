@@ -21,6 +21,9 @@ OPTIONAL = ("position", "unit", "email", "language")
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"  # the state language, when the column is left empty
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters but tab and line breaks: PostgreSQL cannot store a NUL, and XML, in which
+# every .xlsx export is written, cannot hold any of them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class RosterError(TableError):
@@ -70,6 +73,11 @@ def validate(rows: Iterable[Row], shown: str, existing: Mapping[str, str | None]
 
     for row in rows:
         v = row.values
+        for column in COLUMNS:
+            control = _CONTROL.search(v.get(column, ""))
+            if control:
+                fail(row.number, N_("%(column)s contains a control character (%(code)s); type the value again"),
+                     column=column, code=f"U+{ord(control.group()):04X}")
         eid = v.get("employee_id", "")
         if not eid:
             fail(row.number, N_("employee_id is empty"))

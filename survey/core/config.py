@@ -38,7 +38,15 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a respondent may keep the page open for hours before submitting
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # a staff upload: a roster or a rater list
+    # Any body that is not an upload, so every body the public application takes, is held to
+    # MAX_FORM_MEMORY_SIZE and, urlencoded, to MAX_FORM_PARTS fields (survey/web/common/bodies.py).
+    # The largest form, the head's questionnaire (36 questions and the button), sends 37 fields in
+    # 529 bytes: the limits leave room for a longer questionnaire of a body's own. Werkzeug also
+    # holds each 64 KiB it reads of a multipart body, a file's included, to MAX_FORM_MEMORY_SIZE:
+    # below that, no upload would pass.
+    MAX_FORM_MEMORY_SIZE = 128 * 1024
+    MAX_FORM_PARTS = 500
     # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
     # generated on the fly would differ between servers and silently break every link.
     PRODUCTION = False

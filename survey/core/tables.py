@@ -17,12 +17,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from survey.core import xlsx
 from survey.core.messages import N_, DomainError
 
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (or as a call of another
 # program through DDE): the OWASP list of "CSV injection".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 INERT_MARK = "'"
+# A roster is a body's people, one a row below the header. The platform is sized for 20,000
+# assessees (docs/performance.md); 50,000 rows leave room for the largest body with its heads, and
+# importing that many (about 15 s of CPU, most of it storing) stays inside gunicorn's 30 s. A
+# longer file is refused when its row 50,002 is reached, before it costs more.
+MAX_ROWS = 50_000
+# An .xlsx of that many rows unpacks to under 30 MB, about 25 XML elements a row, and has a dozen
+# parts (measured on openpyxl's inline strings; Excel's shared ones take less). Twice that and
+# more is allowed; what a small, highly compressed upload can cost is bounded by these, not by its
+# size (survey/core/xlsx.py): reading the 3.2 million elements allowed takes about 3 s.
+MAX_UNPACKED = 64 * 1024 * 1024
+MAX_ELEMENTS = MAX_ROWS * 64
+MAX_PARTS = 1000
+MAX_COLUMNS = 64  # the widest table has 8 columns; cells to the right of this are not read
 
 
 class TableError(DomainError):
@@ -98,6 +112,8 @@ def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[st
         number = 1
         try:
             for number, cells in enumerate(reader, 2):
+                if number > MAX_ROWS + 1:
+                    raise _too_many_rows(name, number)
                 yield number, cells
         except csv.Error as exc:
             raise TableError(name, number + 1, N_("broken CSV: %(reason)s"), reason=str(exc)) from None
@@ -106,33 +122,26 @@ def _csv(name: str, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[st
 
 
 def _xlsx(name: str, data: bytes):
-    import openpyxl  # only the XLSX path pays for it
-
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableError(name, 0, N_("not a readable .xlsx workbook (%(reason)s)"), reason=exc.__class__.__name__) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell(v) for v in next(rows)]
-    except StopIteration:
-        raise TableError(name, 1, N_("the first sheet is empty")) from None
-
-    def body():
-        for number, cells in enumerate(rows, 2):
-            yield number, [_cell(v) for v in cells]
-        book.close()
-
-    return header, body()
+        found = xlsx.rows(data, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_unpacked=MAX_UNPACKED,
+                          max_parts=MAX_PARTS, max_elements=MAX_ELEMENTS)
+    except xlsx.Damaged as exc:
+        raise TableError(name, exc.row, N_("not a readable .xlsx workbook (%(reason)s)"), reason=exc.reason) from None
+    except xlsx.TooManyRows as exc:
+        raise _too_many_rows(name, exc.row) from None
+    except xlsx.TooLarge:
+        raise TableError(name, 0, N_("the workbook is too large for a table of at most %(limit)d rows; save only "
+                                     "the table, as .xlsx or as CSV"), limit=MAX_ROWS) from None
+    if not found:
+        raise TableError(name, 1, N_("the first sheet is empty"))
+    if found[0][0] != 1:  # an empty first row is not in the file
+        return [], iter(found)
+    return found[0][1], iter(found[1:])
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # an id typed as 1024 comes back from Excel as 1024.0
-    return str(value)
+def _too_many_rows(name: str, row: int) -> TableError:
+    return TableError(name, row, N_("more than %(limit)d rows below the header; a file may hold at most %(limit)d"),
+                      limit=MAX_ROWS)
 
 
 def inert(value):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from survey.web.common import factory, i18n
+from survey.web.common import bodies, factory, i18n
 from survey.web.public import report_links, respond
 from survey.web.public.limits import limiter
 
@@ -20,6 +20,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def create_app(config: dict | None = None, *, shared: Flask | None = None) -> Flask:
     app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.public_locale, shared=shared)
+    app.request_class = bodies.FormOnlyRequest
     app.add_url_rule("/", "index", lambda: render_template("index.html"))
     app.register_blueprint(respond.bp)
     app.register_blueprint(report_links.bp)

@@ -9,6 +9,7 @@ session cookie would be one more thing in a rater's browser that ties their ques
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from survey.web.common import database as db
-from survey.campaigns import respond
+from survey.campaigns import respond, tokens
 from survey.core.models import SELF
 from survey.web.common import instruments, limits
 from survey.web.public.limits import limiter
@@ -33,6 +34,21 @@ def _not_found(_error):
 def _gone(error):
     g.language = error.language
     return render_template("respond/gone.html", reason=error.reason), 410
+
+
+def _signed(view):
+    """A forged or mistyped link is refused before the request's body is read: checking the
+    signature costs microseconds, parsing a form of a million fields takes seconds. It goes under
+    the rate limit, which must count the refused guesses too."""
+    @functools.wraps(view)
+    def checked(token):
+        try:
+            tokens.verify(current_app.secret_key, token)
+        except tokens.InvalidToken:
+            raise respond.NotFound() from None
+        return view(token)
+
+    return checked
 
 
 def _open(token: str, *, lock: bool = False):
@@ -87,6 +103,7 @@ def _page(invitation, answers, *, status=200, missing=(), message=None):
 
 @bp.get("/r/<token>")
 @limiter.limit(limits.respondent)
+@_signed
 def form(token):
     invitation = _open(token)
     saved = request.args.get("saved") == "1"
@@ -96,6 +113,7 @@ def form(token):
 
 @bp.post("/r/<token>")
 @limiter.limit(limits.respondent)
+@_signed
 def post(token):
     invitation = _open(token, lock=request.form.get("action") == "submit")
     instrument = instruments()[invitation.instrument]

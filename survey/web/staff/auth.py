@@ -88,7 +88,8 @@ def login():
                 session["fp"] = _fingerprint(user)
                 audit.record(db.session(), user.email, "sign-in")
                 target = request.args.get("next") or ""
-                if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
+                if (not target.startswith(("/hr/", "/trainer/")) or target.startswith("//")
+                        or any(ch < " " or ch == "\x7f" for ch in target)):  # CR LF would split the header
                     target = url_for(HOME[user.role])
                 return redirect(target)
     # 200 even on a wrong password: the failure counter must be committed with the response.
