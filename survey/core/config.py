@@ -45,6 +45,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
     RATELIMIT_RESPONDENT = "300 per minute"
     RATELIMIT_LOGIN = "10 per minute"
+    # A staff session ends after this long without a request, and after this long in any case
+    # (NIST SP 800-63B, AAL2: 30 minutes idle, 12 hours at most); signing in again starts a new one.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
     REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
     # Processes that draw the PDFs of a ZIP of reports: None, one a core; 1, the web or jobs process
     # itself. A small ZIP uses fewer (survey/reports/bundle.py).

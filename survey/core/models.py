@@ -187,6 +187,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # A session carries the version it was opened under and is refused once the account's moves on:
+    # raising it ends every session of the account on every server at once (``staff.sessions``).
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    last_sign_in: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
 

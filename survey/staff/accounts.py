@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.core.models import STAFF_ROLES, User
+from survey.staff import sessions
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -76,6 +77,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     user.failed_logins = 0
     user.locked_until = None
+    user.last_sign_in = now()
     session.flush()
     return user
 
@@ -85,4 +87,4 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise AccountError("the current password is wrong")
     check_password_strength(new)
     user.password_hash = generate_password_hash(new)
-    session.flush()
+    sessions.end_all(session, user)

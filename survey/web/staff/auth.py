@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.staff import accounts, audit
+from survey.staff import accounts, audit, sessions
 from survey.web.common import database as db
 from survey.core.models import User
 from survey.web.common import limits
@@ -31,18 +30,29 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new")])
 
 
-def _fingerprint(user: User) -> str:
-    """Changes with the password, so changing it signs out every other session."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def load_user() -> None:
+    """Every staff request: the session's stamp must still match its account and its time limits."""
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is not None:
-        user = db.session().get(User, user_id)
-        if user is not None and session.get("fp") == _fingerprint(user):
-            g.user = user
+    stamp = session.get("staff")
+    if stamp is None:
+        return
+    user, reason = sessions.resume(db.session(), stamp, sessions.Limits.from_config(current_app.config))
+    if user is None:
+        _forget()
+        session["ended"] = reason
+        return
+    g.user = user
+    fresh = sessions.touched(stamp)
+    if fresh is not None:
+        session["staff"] = fresh
+
+
+def _forget() -> None:
+    """An empty session, but the language chosen stays."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 def requires(*roles: str):
@@ -62,6 +72,9 @@ def requires(*roles: str):
     return decorator
 
 
+ENDED = {"idle": _l("You were signed out after a time without activity. Please sign in again."),
+         "expired": _l("Your session reached its time limit. Please sign in again."),
+         "ended": _l("Your session has ended. Please sign in again.")}
 HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home"}
 
 
@@ -80,26 +93,25 @@ def login():
             if user is None:
                 error = _("Wrong e-mail or password.")
             else:
-                language = session.get("lang")
-                session.clear()  # no fixation: a new session for the signed-in user
-                if language:
-                    session["lang"] = language  # but the language chosen on the sign-in page stays
-                session["user_id"] = user.id
-                session["fp"] = _fingerprint(user)
+                _forget()  # no fixation: a new session for the signed-in user
+                session["staff"] = sessions.open_stamp(user)
                 audit.record(db.session(), user.email, "sign-in")
                 target = request.args.get("next") or ""
                 if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
                     target = url_for(HOME[user.role])
                 return redirect(target)
     # 200 even on a wrong password: the failure counter must be committed with the response.
-    return render_template("hr/login.html", form=form, error=error)
+    return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")))
 
 
 @bp.post("/logout")
 def logout():
+    """Ends every session of the account, not only this browser's: a cookie copied from it, or
+    one left open on another desk, stops working too."""
     if g.get("user") is not None:
+        sessions.end_all(db.session(), g.user)
         audit.record(db.session(), g.user.email, "sign-out")
-    session.clear()
+    _forget()
     return redirect(url_for("auth.login"))
 
 
@@ -114,7 +126,7 @@ def password():
         except accounts.AccountError:
             error = _("The current password is wrong.")
         else:
-            session["fp"] = _fingerprint(g.user)
+            session["staff"] = sessions.renewed(session["staff"], g.user)
             audit.record(db.session(), g.user.email, "password-change")
             return redirect(url_for(HOME[g.user.role], done="password"))
     return render_template("hr/password.html", form=form, error=error)
