@@ -40,9 +40,13 @@ class Defaults:
     # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
     # generated on the fly would differ between servers and silently break every link.
     PRODUCTION = False
+    # Where the counters live. None: a SQLite file in the instance folder, shared by the worker
+    # processes of this machine (survey.web.common.counters); redis://host:6379 when several servers
+    # share the limits.
+    RATELIMIT_STORAGE_URI: str | None = None
     # Limits per client address. Offices share one address behind their gateway, so the
-    # respondent limit is generous; sign-in is strict (the account lockout stops guessing too).
-    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
+    # respondent limit is generous; sign-in is strict (and each account is throttled apart, per
+    # client address, with growing delays: survey.staff.signin).
     RATELIMIT_RESPONDENT = "300 per minute"
     RATELIMIT_LOGIN = "10 per minute"
     # A staff session ends after this long without a request, and after this long in any case
@@ -87,6 +91,8 @@ def load(app, overrides: dict | None = None) -> None:
     # Over HTTPS the session cookie is never sent in clear; a plain-HTTP trial on one machine works too.
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{Path(app.instance_path).resolve() / 'ratelimits.sqlite'}"
     # Files that bulk jobs produce (report archives) until HR downloads them.
     app.config.setdefault("JOBS_DIR", str(Path(app.instance_path) / "jobs"))
     if not app.config.get("SECRET_KEY"):

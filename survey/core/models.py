@@ -185,14 +185,32 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     # A session carries the version it was opened under and is refused once the account's moves on:
     # raising it ends every session of the account on every server at once (``staff.sessions``).
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     last_sign_in: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in a row for one typed address from one client address (``staff.signin``).
+
+    The address is kept as a keyed hash: rows are made for addresses that have no account too (so
+    that the answer does not tell which have one), and what someone typed into the e-mail field
+    — sometimes a password — must not be stored readable.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime)
+    wait_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("account_key", "client"),)
 
 
 class AuditEntry(Base):

@@ -1,4 +1,4 @@
-"""Staff accounts: sessions that end
+"""Staff accounts: sessions that end, sign-in throttled per account and client address
 
 Revision ID: 0006
 Revises: 0005
@@ -14,12 +14,32 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('sign_in_throttle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_key', sa.String(length=64), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failure', sa.DateTime(), nullable=False),
+    sa.Column('wait_until', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_throttle')),
+    sa.UniqueConstraint('account_key', 'client', name=op.f('uq_sign_in_throttle_account_key'))
+    )
+    with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sign_in_throttle_account_key'), ['account_key'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_sign_in', sa.DateTime(), nullable=True))
+        # The lockout they kept is replaced by the throttle above.
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
 
 
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.drop_column('last_sign_in')
         batch_op.drop_column('session_version')
+
+    op.drop_table('sign_in_throttle')

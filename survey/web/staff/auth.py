@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.staff import accounts, audit, sessions
+from survey.staff import accounts, audit, sessions, signin
 from survey.web.common import database as db
 from survey.core.models import User
 from survey.web.common import limits
@@ -85,22 +85,23 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session(), form.email.data, form.password.data)
-        except accounts.Locked:
-            error = _("Too many wrong passwords: the account is locked for %(minutes)d minutes.",
-                      minutes=accounts.LOCK_MINUTES)
+            user = signin.attempt(db.session(), form.email.data, form.password.data, client=request.remote_addr or "",
+                                  secret=current_app.secret_key)
+        except signin.HeldBack as held:
+            # Nothing to store: the 429 rolls back, and the wait stays as it was.
+            page = render_template("hr/login.html", form=form, error=held.translated(_))
+            return page, 429, {"Retry-After": str(held.retry_after)}
+        if user is None:
+            error = _("Wrong e-mail or password.")
         else:
-            if user is None:
-                error = _("Wrong e-mail or password.")
-            else:
-                _forget()  # no fixation: a new session for the signed-in user
-                session["staff"] = sessions.open_stamp(user)
-                audit.record(db.session(), user.email, "sign-in")
-                target = request.args.get("next") or ""
-                if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
-                    target = url_for(HOME[user.role])
-                return redirect(target)
-    # 200 even on a wrong password: the failure counter must be committed with the response.
+            _forget()  # no fixation: a new session for the signed-in user
+            session["staff"] = sessions.open_stamp(user)
+            audit.record(db.session(), user.email, "sign-in")
+            target = request.args.get("next") or ""
+            if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
+                target = url_for(HOME[user.role])
+            return redirect(target)
+    # 200 even on a wrong password: the failure count must be committed with the response.
     return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")))
 
 

@@ -1,0 +1,115 @@
+"""Signing in: an answer that tells nothing, and a throttle that nobody can use to keep a colleague out.
+
+An unknown address, a wrong password, an account that may not sign in and a throttled attempt
+cost the same work (one scrypt hash, ``passwords.verify``) and, for the same history, get the
+same answer: whether an address has an account cannot be read from the sign-in page.
+
+Guessing is slowed per *typed address and client address*: after ``FREE_FAILURES`` failures in a
+row from one place, that place waits before it may try that address again, one minute and then
+twice as long after each further failure, up to an hour. The wait holds for that place only: a
+colleague's account cannot be locked from elsewhere, however often someone there fails. A success
+from the place clears its count; the account manager can clear every place's count (``release``).
+The per-address limit of the web layer (``SURVEY_RATELIMIT_LOGIN``) caps how fast one place tries
+addresses in turn.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from survey.core.messages import N_, DomainError
+from survey.core.models import SignInThrottle, User
+from survey.staff import audit, passwords
+from survey.staff.accounts import normalise, now
+
+FREE_FAILURES = 5
+FIRST_WAIT = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=1)
+# A count untouched for this long starts again from nothing.
+FORGET_AFTER = dt.timedelta(days=1)
+
+
+class HeldBack(DomainError):
+    """This place must wait before trying this address again; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(N_("Too many failed attempts to sign in from here. Try again in %(minutes)d min."),
+                         minutes=minutes)
+
+
+def account_key(email: str, secret: str) -> str:
+    return hmac.new(secret.encode(), normalise(email).encode(), hashlib.sha256).hexdigest()
+
+
+def wait_after(failures: int) -> dt.timedelta | None:
+    """How long a place waits after this many failures in a row: nothing, then growing."""
+    if failures < FREE_FAILURES:
+        return None
+    return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
+
+
+def attempt(session: Session, email: str, password: str, *, client: str, secret: str) -> User | None:
+    """The account, or None: for every kind of failure alike. Raises :class:`HeldBack` while
+    this place must wait for this address, whether the password is right or not."""
+    key, at, client = account_key(email, secret), now(), client[:64]
+    count = _count(session, key, client, at)
+    if count is not None and count.wait_until is not None and count.wait_until > at:
+        passwords.verify(None, password)
+        raise HeldBack(math.ceil((count.wait_until - at).total_seconds()))
+    user = session.scalar(select(User).where(func.lower(User.email) == normalise(email)))
+    if passwords.verify(user.password_hash if user is not None else None, password):
+        if count is not None:
+            session.delete(count)
+        user.last_sign_in = at
+        session.flush()
+        return user
+    failures = _fail(session, count, key, client, at)
+    if user is not None:
+        audit.record(session, user.email, "sign-in-failed", f"from {client}, {failures} in a row")
+    return None
+
+
+def _count(session: Session, key: str, client: str, at: dt.datetime) -> SignInThrottle | None:
+    count = session.scalar(select(SignInThrottle).where(SignInThrottle.account_key == key,
+                                                        SignInThrottle.client == client))
+    if count is not None and count.last_failure < at - FORGET_AFTER:
+        session.delete(count)
+        session.flush()
+        return None
+    return count
+
+
+def _fail(session: Session, count: SignInThrottle | None, key: str, client: str, at: dt.datetime) -> int:
+    if count is None:
+        count = SignInThrottle(account_key=key, client=client, failures=0, last_failure=at)
+        try:
+            with session.begin_nested():
+                session.add(count)
+        except IntegrityError:  # a parallel attempt from the same place counted first
+            count = _count(session, key, client, at)
+    count.failures += 1
+    count.last_failure = at
+    wait = wait_after(count.failures)
+    count.wait_until = at + wait if wait is not None else None
+    session.flush()
+    return count.failures
+
+
+def held_back(session: Session) -> set[str]:
+    """The account keys that some place is waiting for now (shown as "held back" to the manager)."""
+    return set(session.scalars(select(SignInThrottle.account_key).where(SignInThrottle.wait_until > now())))
+
+
+def release(session: Session, user: User, secret: str) -> int:
+    """The account manager's unlock: every place may try this account again at once."""
+    result = session.execute(delete(SignInThrottle).where(SignInThrottle.account_key == account_key(user.email, secret)))
+    session.flush()
+    return result.rowcount or 0
