@@ -53,6 +53,11 @@ class Defaults:
     # (NIST SP 800-63B, AAL2: 30 minutes idle, 12 hours at most); signing in again starts a new one.
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
+    # A one-time link that sets a staff member's password works once, for this many hours.
+    PASSWORD_LINK_HOURS = 72
+    # The staff application's address, for the links the command line prints or e-mails; None:
+    # the address the request came to (in the browser) or BASE_URL (on the command line).
+    STAFF_URL: str | None = None
     REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
     # Processes that draw the PDFs of a ZIP of reports: None, one a core; 1, the web or jobs process
     # itself. A small ZIP uses fewer (survey/reports/bundle.py).

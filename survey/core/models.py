@@ -173,7 +173,8 @@ class Response(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
-STAFF_ROLES = ("hr", "hr-head", "trainer")
+# ``admin`` manages staff accounts and nothing else: whoever grants access reads no results.
+STAFF_ROLES = ("hr", "hr-head", "trainer", "admin")
 
 
 class User(Base):
@@ -183,8 +184,12 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))  # "" until the owner sets one through a link
     role: Mapped[str] = mapped_column(String(16))
+    disabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The hash of the secret in the one set-password link that is valid now, if any: a new link
+    # replaces it, using it clears it (``staff.password_links``).
+    link_secret: Mapped[Optional[str]] = mapped_column(String(64))
     # A session carries the version it was opened under and is refused once the account's moves on:
     # raising it ends every session of the account on every server at once (``staff.sessions``).
     session_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey.core.messages import N_, DomainError
+
 MIN_LENGTH = 10
 # Compared against when there is no hash to check, so that every attempt costs one scrypt.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(DomainError):
     pass
 
 
@@ -32,4 +34,4 @@ def verify(stored_hash: str | None, password: str) -> bool:
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"the password must have at least {MIN_LENGTH} characters")
+        raise WeakPassword(N_("the password must have at least %(length)d characters"), length=MIN_LENGTH)

@@ -56,7 +56,7 @@ def resume(session: Session, stamp: Mapping, limits: Limits) -> tuple[User | Non
     if now - seen > limits.idle_seconds:
         return None, "idle"
     user = session.get(User, user_id)
-    if user is None or user.session_version != version:
+    if user is None or user.session_version != version or user.disabled_at is not None:
         return None, "ended"
     return user, ""
 

@@ -19,13 +19,13 @@ import hashlib
 import hmac
 import math
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.core.messages import N_, DomainError
 from survey.core.models import SignInThrottle, User
-from survey.staff import audit, passwords
+from survey.staff import accounts, audit, passwords
 from survey.staff.accounts import normalise, now
 
 FREE_FAILURES = 5
@@ -64,8 +64,8 @@ def attempt(session: Session, email: str, password: str, *, client: str, secret:
     if count is not None and count.wait_until is not None and count.wait_until > at:
         passwords.verify(None, password)
         raise HeldBack(math.ceil((count.wait_until - at).total_seconds()))
-    user = session.scalar(select(User).where(func.lower(User.email) == normalise(email)))
-    if passwords.verify(user.password_hash if user is not None else None, password):
+    user = accounts.find(session, email)
+    if passwords.verify(user.password_hash if user is not None else None, password) and accounts.may_sign_in(user):
         if count is not None:
             session.delete(count)
         user.last_sign_in = at
@@ -108,8 +108,8 @@ def held_back(session: Session) -> set[str]:
     return set(session.scalars(select(SignInThrottle.account_key).where(SignInThrottle.wait_until > now())))
 
 
-def release(session: Session, user: User, secret: str) -> int:
+def release(session: Session, user: User, secret: str, *, actor: str) -> int:
     """The account manager's unlock: every place may try this account again at once."""
     result = session.execute(delete(SignInThrottle).where(SignInThrottle.account_key == account_key(user.email, secret)))
-    session.flush()
+    audit.record(session, actor, "account-unlock", f"{user.email}: {result.rowcount or 0} place(s) released")
     return result.rowcount or 0

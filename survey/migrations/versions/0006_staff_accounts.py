@@ -1,4 +1,5 @@
-"""Staff accounts: sessions that end, sign-in throttled per account and client address
+"""Staff accounts: sessions that end, sign-in throttled per account and client address, accounts
+managed in the browser by the new ``admin`` role
 
 Revision ID: 0006
 Revises: 0005
@@ -30,13 +31,23 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_sign_in', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('disabled_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('link_secret', sa.String(length=64), nullable=True))
         # The lockout they kept is replaced by the throttle above.
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_users_role'), "role IN ('hr', 'hr-head', 'trainer', 'admin')")
 
 
 def downgrade() -> None:
+    # An account manager has no role to go back to; the account goes with the role.
+    op.execute("DELETE FROM users WHERE role = 'admin'")
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_users_role'), "role IN ('hr', 'hr-head', 'trainer')")
+        batch_op.drop_column('link_secret')
+        batch_op.drop_column('disabled_at')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.drop_column('last_sign_in')

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from survey.staff import accounts, audit, sessions, signin
 from survey.web.common import database as db
-from survey.core.models import User
+from survey.core.models import STAFF_ROLES
 from survey.web.common import limits
 from survey.web.staff.limits import limiter
 
@@ -75,7 +75,7 @@ def requires(*roles: str):
 ENDED = {"idle": _l("You were signed out after a time without activity. Please sign in again."),
          "expired": _l("Your session reached its time limit. Please sign in again."),
          "ended": _l("Your session has ended. Please sign in again.")}
-HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home"}
+HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home", "admin": "accounts.list_page"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -102,7 +102,8 @@ def login():
                 target = url_for(HOME[user.role])
             return redirect(target)
     # 200 even on a wrong password: the failure count must be committed with the response.
-    return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")))
+    return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")),
+                           welcome="welcome" in request.args)
 
 
 @bp.post("/logout")
@@ -117,15 +118,15 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@requires("hr", "hr-head", "trainer")
+@requires(*STAFF_ROLES)
 def password():
     form = PasswordForm()
     error = None
     if form.validate_on_submit():
         try:
             accounts.change_password(db.session(), g.user, form.current.data, form.new.data)
-        except accounts.AccountError:
-            error = _("The current password is wrong.")
+        except accounts.AccountError as exc:
+            error = exc.translated(_)
         else:
             session["staff"] = sessions.renewed(session["staff"], g.user)
             audit.record(db.session(), g.user.email, "password-change")
