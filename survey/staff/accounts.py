@@ -34,9 +34,9 @@ def normalise(email: str) -> str:
     return email.strip().lower()
 
 
-def _hashed(password: str) -> str:
+def _hashed(password: str, email: str) -> str:
     try:
-        return passwords.hashed(password)
+        return passwords.hashed(password, email=email)
     except passwords.WeakPassword as exc:
         raise AccountError(exc.message, **exc.params) from None
 
@@ -65,7 +65,7 @@ def create(session: Session, email: str, password: str | None, role: str, *, act
         raise AccountError(N_("'%(email)s' is not an e-mail address"), email=email)
     if find(session, email) is not None:
         raise AccountError(N_("an account for '%(email)s' already exists"), email=email)
-    user = User(email=email, password_hash=_hashed(password) if password else "", role=role, session_version=0)
+    user = User(email=email, password_hash=_hashed(password, email) if password else "", role=role, session_version=0)
     session.add(user)
     session.flush()
     if actor:
@@ -77,12 +77,12 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """A new password ends the account's other sessions: whoever knew the old one is out."""
     if not passwords.verify(user.password_hash, current):
         raise AccountError(N_("The current password is wrong."))
-    user.password_hash = _hashed(new)
+    user.password_hash = _hashed(new, user.email)
     sessions.end_all(session, user)
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    user.password_hash = _hashed(password)
+    user.password_hash = _hashed(password, user.email)
     sessions.end_all(session, user)
 
 
