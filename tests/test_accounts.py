@@ -78,7 +78,7 @@ def test_the_list_shows_role_status_and_last_sign_in(admin, staff):
     for email, role, signed_in in [("admin@body.kz", "Account manager", True), ("hr@body.kz", "HR officer", True),
                                    ("hr-head@body.kz", "Head of HR", False), ("trainer@body.kz", "Trainer", False)]:
         row = re.search(rf"<tr><td><a [^>]+>{re.escape(email)}</a></td>\s*<td>([^<]+)</td><td>([^<]+)</td>"
-                        r"\s*<td>([^<]+)</td>", page)
+                        r"<td>Password</td>\s*<td>([^<]+)</td>", page)
         assert row and row.group(1) == role and row.group(2) == "Active", email
         last = row.group(3)
         assert bool(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d$", last)) if signed_in else last == "never", email
@@ -241,7 +241,7 @@ def test_the_command_line_manages_accounts_too(app, runner, store, staff):
     assert choose(app, link).status_code == 302
 
     listed = runner.invoke("users", "list").output
-    assert re.search(r"^cli@body\.kz\ttrainer\tactive\tnever$", listed, re.MULTILINE), listed
+    assert re.search(r"^cli@body\.kz\ttrainer\tactive\tnever\tlocal$", listed, re.MULTILINE), listed
 
     assert runner.invoke("users", "role", "cli@body.kz", "hr").exit_code == 0
     assert runner.invoke("users", "disable", "cli@body.kz").exit_code == 0

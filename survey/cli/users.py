@@ -78,7 +78,7 @@ def users_create(email, role, link, password, language):
 
 @users_group.command("list")
 def users_list():
-    """Every account: e-mail, role, status, last sign-in (UTC)."""
+    """Every account: e-mail, role, status, last sign-in (UTC), how it signs in (password or directory)."""
     from survey.staff import accounts, signin
 
     with transaction() as session:
@@ -86,7 +86,7 @@ def users_list():
                                 lambda email: signin.account_key(email, current_app.secret_key))
         for row in rows:
             last = row.user.last_sign_in.strftime("%Y-%m-%d %H:%M") if row.user.last_sign_in else "never"
-            click.echo(f"{row.user.email}\t{row.user.role}\t{row.status}\t{last}")
+            click.echo(f"{row.user.email}\t{row.user.role}\t{row.status}\t{last}\t{row.user.source}")
 
 
 @users_group.command("reset")

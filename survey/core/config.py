@@ -53,6 +53,9 @@ class Defaults:
     # (NIST SP 800-63B, AAL2: 30 minutes idle, 12 hours at most); signing in again starts a new one.
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
+    # The body's directory (Active Directory or another LDAP server) for staff sign-in: off while
+    # LDAP_URL is None; the other SURVEY_LDAP_* settings are read by survey.staff.directory.
+    LDAP_URL: str | None = None
     # A one-time link that sets a staff member's password works once, for this many hours.
     PASSWORD_LINK_HOURS = 72
     # The staff application's address, for the links the command line prints or e-mails; None:

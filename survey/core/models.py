@@ -187,6 +187,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # "" until the owner sets one through a link
     role: Mapped[str] = mapped_column(String(16))
     disabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # "directory": made at the first sign-in through the body's directory, which checks the
+    # password and gives the role (``staff.directory``); such an account has no password here.
+    source: Mapped[str] = mapped_column(String(16), default="local")
     # The hash of the secret in the one set-password link that is valid now, if any: a new link
     # replaces it, using it clears it (``staff.password_links``).
     link_secret: Mapped[Optional[str]] = mapped_column(String(64))
@@ -195,7 +198,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     last_sign_in: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
-    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
+                      CheckConstraint("source IN ('local', 'directory')", name="source"))
 
 
 class SignInThrottle(Base):

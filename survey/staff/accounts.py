@@ -23,6 +23,7 @@ from survey.staff.audit import now
 
 MIN_PASSWORD = passwords.MIN_LENGTH
 MANAGER = "admin"
+DIRECTORY = "directory"  # the actor of the changes a sign-in through the directory makes
 STATUSES = ("active", "invited", "held-back", "disabled")
 
 
@@ -42,7 +43,7 @@ def _hashed(password: str, email: str) -> str:
 
 
 def may_sign_in(user: User) -> bool:
-    return user.disabled_at is None and bool(user.password_hash)
+    return user.disabled_at is None and bool(user.password_hash) and user.source == "local"
 
 
 def find(session: Session, email: str) -> User | None:
@@ -57,19 +58,22 @@ def get(session: Session, email: str) -> User:
     return user
 
 
-def create(session: Session, email: str, password: str | None, role: str, *, actor: str = "") -> User:
-    """A new account; without a password it waits for its owner to set one through a link."""
+def create(session: Session, email: str, password: str | None, role: str, *, actor: str = "",
+           source: str = "local") -> User:
+    """A new account; without a password it waits for its owner to set one through a link (or,
+    from the directory, has none here)."""
     email = normalise(email)
     _check_role(role)
     if "@" not in email or len(email) > 254:
         raise AccountError(N_("'%(email)s' is not an e-mail address"), email=email)
     if find(session, email) is not None:
         raise AccountError(N_("an account for '%(email)s' already exists"), email=email)
-    user = User(email=email, password_hash=_hashed(password, email) if password else "", role=role, session_version=0)
+    user = User(email=email, password_hash=_hashed(password, email) if password else "", role=role,
+                session_version=0, source=source)
     session.add(user)
     session.flush()
     if actor:
-        audit.record(session, actor, "account-create", f"{email} ({role})")
+        audit.record(session, actor, "account-create", f"{email} ({role}{', directory' if source != 'local' else ''})")
     return user
 
 
@@ -88,6 +92,7 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 def reset(session: Session, user: User, *, actor: str) -> None:
     """The password stops working and every session ends; the owner sets a new one through a link."""
+    _local(user)
     user.password_hash = ""
     sessions.end_all(session, user)
     audit.record(session, actor, "account-reset", user.email)
@@ -114,8 +119,10 @@ def change_role(session: Session, user: User, role: str, *, actor: str) -> None:
     _check_role(role)
     if role == user.role:
         return
-    _not_oneself(user, actor)
-    _keep_a_manager(session, user)
+    if actor != DIRECTORY:  # the directory's groups decide for its accounts, at each sign-in
+        _local(user)
+        _not_oneself(user, actor)
+        _keep_a_manager(session, user)
     before, user.role = user.role, role
     sessions.end_all(session, user)
     audit.record(session, actor, "account-role", f"{user.email}: {before} → {role}")
@@ -134,7 +141,7 @@ def listing(session: Session, held_back: set[str], key_of) -> list[Listed]:
     for user in session.scalars(select(User).order_by(User.email)):
         if user.disabled_at is not None:
             status = "disabled"
-        elif not user.password_hash:
+        elif not user.password_hash and user.source == "local":
             status = "invited"
         elif key_of(user.email) in held_back:
             status = "held-back"
@@ -147,6 +154,13 @@ def listing(session: Session, held_back: set[str], key_of) -> list[Listed]:
 def _check_role(role: str) -> None:
     if role not in STAFF_ROLES:
         raise AccountError(N_("the role must be one of: %(roles)s"), roles=", ".join(STAFF_ROLES))
+
+
+def _local(user: User) -> None:
+    """A directory account's password and role are the directory's to change."""
+    if user.source == "directory":
+        raise AccountError(N_("'%(email)s' signs in through the directory: its password and role are changed "
+                              "there (the role by the directory groups it is in)"), email=user.email)
 
 
 def _not_oneself(user: User, actor: str) -> None:

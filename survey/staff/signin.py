@@ -10,7 +10,7 @@ twice as long after each further failure, up to an hour. The wait holds for that
 colleague's account cannot be locked from elsewhere, however often someone there fails. A success
 from the place clears its count; the account manager can clear every place's count (``release``).
 The per-address limit of the web layer (``SURVEY_RATELIMIT_LOGIN``) caps how fast one place tries
-addresses in turn.
+addresses in turn. Sign-ins through the body's directory (``directory``) are throttled alike.
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from survey.core.messages import N_, DomainError
 from survey.core.models import SignInThrottle, User
-from survey.staff import accounts, audit, passwords
+from survey.staff import accounts, audit, directory, passwords
+from survey.staff.directory import DirectorySettings
 from survey.staff.accounts import normalise, now
 
 FREE_FAILURES = 5
@@ -56,16 +57,26 @@ def wait_after(failures: int) -> dt.timedelta | None:
     return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
 
 
-def attempt(session: Session, email: str, password: str, *, client: str, secret: str) -> User | None:
+def attempt(session: Session, email: str, password: str, *, client: str, secret: str,
+            directory: DirectorySettings | None = None) -> User | None:
     """The account, or None: for every kind of failure alike. Raises :class:`HeldBack` while
-    this place must wait for this address, whether the password is right or not."""
+    this place must wait for this address, whether the password is right or not.
+
+    An address with a local account is checked here only; any other goes to the ``directory``
+    when one is configured, which may raise what ``survey.staff.directory`` raises."""
     key, at, client = account_key(email, secret), now(), client[:64]
     count = _count(session, key, client, at)
     if count is not None and count.wait_until is not None and count.wait_until > at:
         passwords.verify(None, password)
         raise HeldBack(math.ceil((count.wait_until - at).total_seconds()))
     user = accounts.find(session, email)
-    if passwords.verify(user.password_hash if user is not None else None, password) and accounts.may_sign_in(user):
+    if directory is not None and (user is None or user.source == "directory"):
+        passwords.verify(None, password)  # the local check's work, before the directory's own
+        user = _from_directory(session, directory, email, password, client)
+        ok = user is not None and user.disabled_at is None
+    else:
+        ok = passwords.verify(user.password_hash if user is not None else None, password) and accounts.may_sign_in(user)
+    if ok:
         if count is not None:
             session.delete(count)
         user.last_sign_in = at
@@ -75,6 +86,31 @@ def attempt(session: Session, email: str, password: str, *, client: str, secret:
     if user is not None:
         audit.record(session, user.email, "sign-in-failed", f"from {client}, {failures} in a row")
     return None
+
+
+def _from_directory(session: Session, settings: DirectorySettings, email: str, password: str,
+                    client: str) -> User | None:
+    """The account of the person the directory knows by this address and password, made or given
+    its current role from the directory's groups; None when the directory says no."""
+    try:
+        person = directory.authenticate(settings, normalise(email), password)
+    except directory.NotPermitted:
+        audit.record(session, normalise(email), "sign-in-refused", f"directory: in no mapped group (from {client})")
+        raise
+    except directory.DirectoryUnreachable as exc:
+        audit.record(session, "directory", "directory-unreachable", f"{exc} (sign-in from {client})")
+        raise
+    if person is None:
+        return None
+    user = accounts.find(session, person.email)
+    if user is None:
+        return accounts.create(session, person.email, None, person.role, actor=accounts.DIRECTORY,
+                               source="directory")
+    if user.source != "directory":  # the directory's address is a local account's: that one signs in locally
+        return None
+    if user.role != person.role:
+        accounts.change_role(session, user, person.role, actor=accounts.DIRECTORY)
+    return user
 
 
 def _count(session: Session, key: str, client: str, at: dt.datetime) -> SignInThrottle | None:

@@ -1,5 +1,5 @@
 """Staff accounts: sessions that end, sign-in throttled per account and client address, accounts
-managed in the browser by the new ``admin`` role
+managed in the browser by the new ``admin`` role, accounts of the body's directory
 
 Revision ID: 0006
 Revises: 0005
@@ -33,6 +33,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('last_sign_in', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('disabled_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('link_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('source', sa.String(length=16), nullable=False, server_default='local'))
+        batch_op.create_check_constraint(op.f('ck_users_source'), "source IN ('local', 'directory')")
         # The lockout they kept is replaced by the throttle above.
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
@@ -41,9 +43,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # An account manager has no role to go back to; the account goes with the role.
-    op.execute("DELETE FROM users WHERE role = 'admin'")
+    # An account manager has no role to go back to, a directory account no way to sign in: they go.
+    op.execute("DELETE FROM users WHERE role = 'admin' OR source = 'directory'")
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_source'), type_='check')
+        batch_op.drop_column('source')
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint(op.f('ck_users_role'), "role IN ('hr', 'hr-head', 'trainer')")
         batch_op.drop_column('link_secret')

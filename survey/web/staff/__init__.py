@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 
+from survey.core.config import ConfigurationError
+from survey.staff import directory
 from survey.web.common import factory, i18n
 from survey.web.staff import accounts, auth, hr, mail, paper, quality, reports, trainer
 from survey.web.staff.limits import limiter
@@ -22,6 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_url_rule("/", "index", lambda: redirect(url_for("hr.home")))
     for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp):
         app.register_blueprint(blueprint)
+    try:  # a wrong directory setting stops the start, not a colleague's sign-in
+        directory.DirectorySettings.from_config(app.config)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
     app.before_request(auth.load_user)
     limiter.init_app(app)
     CSRFProtect(app)

@@ -47,9 +47,12 @@ class ChoosePasswordForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))])
 
 
+SOURCE_LABELS = {"local": _l("Password"), "directory": _l("Directory")}
+
+
 @bp.app_context_processor
 def _labels():
-    return {"role_labels": ROLE_LABELS}
+    return {"role_labels": ROLE_LABELS, "source_labels": SOURCE_LABELS}
 
 
 def _roles(form):
@@ -145,7 +148,10 @@ def reset(user_id):
         abort(400)
     if user.disabled_at is not None:
         return account_page(user_id, errors=[_("Enable the account first.")], status=422)
-    accounts.reset(db.session(), user, actor=_actor())
+    try:
+        accounts.reset(db.session(), user, actor=_actor())
+    except accounts.AccountError as exc:
+        return account_page(user_id, errors=[exc.translated(_)], status=422)
     return _hand_over(user, "account-reset")
 
 

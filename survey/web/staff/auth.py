@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.staff import accounts, audit, sessions, signin
+from survey.staff import accounts, audit, directory, sessions, signin
 from survey.web.common import database as db
 from survey.core.models import STAFF_ROLES
 from survey.web.common import limits
@@ -86,11 +86,15 @@ def login():
     if form.validate_on_submit():
         try:
             user = signin.attempt(db.session(), form.email.data, form.password.data, client=request.remote_addr or "",
-                                  secret=current_app.secret_key)
+                                  secret=current_app.secret_key,
+                                  directory=directory.DirectorySettings.from_config(current_app.config))
         except signin.HeldBack as held:
             # Nothing to store: the 429 rolls back, and the wait stays as it was.
             page = render_template("hr/login.html", form=form, error=held.translated(_))
             return page, 429, {"Retry-After": str(held.retry_after)}
+        except directory.DirectoryError as refused:
+            # 200: what happened is written to the audit log, and only a success commits.
+            return render_template("hr/login.html", form=form, error=_directory_message(refused))
         if user is None:
             error = _("Wrong e-mail or password.")
         else:
@@ -104,6 +108,17 @@ def login():
     # 200 even on a wrong password: the failure count must be committed with the response.
     return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")),
                            welcome="welcome" in request.args)
+
+
+def _directory_message(refused: directory.DirectoryError) -> str:
+    if isinstance(refused, directory.NotPermitted):
+        return _("Your directory account is in none of the groups that give access to Bagalau 360. "
+                 "Ask the account manager to add you to the right group.")
+    if isinstance(refused, directory.CertificateRefused):
+        return _("The directory's certificate was not accepted, so directory accounts cannot sign in now; "
+                 "local accounts can. Tell the administrator.")
+    return _("The directory cannot be reached just now, so directory accounts cannot sign in; local accounts "
+             "can. Try again later or tell the administrator.")
 
 
 @bp.post("/logout")
