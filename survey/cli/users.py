@@ -135,6 +135,16 @@ def users_enable(email):
     click.echo(f"Account {email} enabled.")
 
 
+@users_group.command("second-factor-off")
+@click.argument("email")
+def users_second_factor_off(email):
+    """Remove the account's second factor (a lost phone); it signs in with the password and sets it up again."""
+    from survey.staff import second_factor
+
+    _change(email, lambda session, user: second_factor.turn_off(session, user, actor=ACTOR))
+    click.echo(f"Second factor of {email} removed.")
+
+
 @users_group.command("role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(STAFF_ROLES))

@@ -56,6 +56,10 @@ class Defaults:
     # The body's directory (Active Directory or another LDAP server) for staff sign-in: off while
     # LDAP_URL is None; the other SURVEY_LDAP_* settings are read by survey.staff.directory.
     LDAP_URL: str | None = None
+    # Roles whose local accounts must sign in with a second factor (a one-time code from an
+    # authenticator app): a JSON list or "hr-head,admin". None by default; anyone may turn it on.
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
+    TOTP_ISSUER = "Bagalau 360"  # the name the authenticator app shows beside the codes
     # A one-time link that sets a staff member's password works once, for this many hours.
     PASSWORD_LINK_HOURS = 72
     # The staff application's address, for the links the command line prints or e-mails; None:

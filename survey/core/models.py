@@ -190,6 +190,11 @@ class User(Base):
     # "directory": made at the first sign-in through the body's directory, which checks the
     # password and gives the role (``staff.directory``); such an account has no password here.
     source: Mapped[str] = mapped_column(String(16), default="local")
+    # The second factor (``staff.second_factor``): the TOTP secret, encrypted; in force from
+    # ``totp_enabled_at``; the last time step a code was accepted for, so that none works twice.
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(255))
+    totp_enabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    totp_last_step: Mapped[Optional[int]] = mapped_column(Integer)
     # The hash of the secret in the one set-password link that is valid now, if any: a new link
     # replaces it, using it clears it (``staff.password_links``).
     link_secret: Mapped[Optional[str]] = mapped_column(String(64))
@@ -200,6 +205,17 @@ class User(Base):
 
     __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
                       CheckConstraint("source IN ('local', 'directory')", name="source"))
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor once, kept as a hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
 
 class SignInThrottle(Base):

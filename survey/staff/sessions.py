@@ -1,4 +1,4 @@
-"""Staff sessions that end: on sign-out, a new password or role, a disabled account, and by time.
+"""Staff sessions that end: on sign-out, a new password, role or second factor, a disabled account, and by time.
 
 A signed cookie alone cannot be taken back: whoever copied it could use it until it expires. So the
 cookie carries a *stamp* — the account, the account's session version when it was opened, when it

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import math
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -66,9 +67,9 @@ def attempt(session: Session, email: str, password: str, *, client: str, secret:
     when one is configured, which may raise what ``survey.staff.directory`` raises."""
     key, at, client = account_key(email, secret), now(), client[:64]
     count = _count(session, key, client, at)
-    if count is not None and count.wait_until is not None and count.wait_until > at:
+    if _waiting(count, at):
         passwords.verify(None, password)
-        raise HeldBack(math.ceil((count.wait_until - at).total_seconds()))
+        _hold_back(count, at)
     user = accounts.find(session, email)
     if directory is not None and (user is None or user.source == "directory"):
         passwords.verify(None, password)  # the local check's work, before the directory's own
@@ -86,6 +87,30 @@ def attempt(session: Session, email: str, password: str, *, client: str, secret:
     if user is not None:
         audit.record(session, user.email, "sign-in-failed", f"from {client}, {failures} in a row")
     return None
+
+
+def second_step(session: Session, user: User, accepted: Callable[[], bool], *, client: str, secret: str) -> bool:
+    """The second factor's code, counted and held back like the password: ``accepted()`` checks it."""
+    key, at, client = account_key(user.email, secret), now(), client[:64]
+    count = _count(session, key, client, at)
+    if _waiting(count, at):
+        _hold_back(count, at)
+    if accepted():
+        if count is not None:
+            session.delete(count)
+            session.flush()
+        return True
+    failures = _fail(session, count, key, client, at)
+    audit.record(session, user.email, "second-factor-failed", f"from {client}, {failures} in a row")
+    return False
+
+
+def _waiting(count: SignInThrottle | None, at: dt.datetime) -> bool:
+    return count is not None and count.wait_until is not None and count.wait_until > at
+
+
+def _hold_back(count: SignInThrottle, at: dt.datetime):
+    raise HeldBack(math.ceil((count.wait_until - at).total_seconds()))
 
 
 def _from_directory(session: Session, settings: DirectorySettings, email: str, password: str,

@@ -64,3 +64,34 @@ def test_the_account_manager_runs_the_accounts_in_the_browser(app, store, staff,
     check(page, f"accounts-disabled-{language}")
     follow(page.get_by_role("link", name=t("All staff accounts")))
     assert t("Disabled") in page.get_by_role("row").filter(has_text="trainer@body.kz").inner_text()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_second_factor_is_set_up_and_asked_for(app, store, staff, live_server, new_context, language):
+    import time
+
+    import pyotp
+
+    t = lambda message, **kw: translate(app, language, message, **kw)  # noqa: E731
+    page = new_context(locale={"kk": "kk-KZ", "ru": "ru-RU"}[language]).new_page()
+    page.goto(f"/hr/login?lang={language}")
+    sign_in(page, "hr@body.kz", PASSWORD)
+    follow(page.get_by_role("navigation", name=t("Staff menu")).get_by_role("link", name=t("Second factor")))
+    check(page, f"second-factor-off-{language}")
+    follow(page.get_by_role("link", name=t("Set up the second factor")))
+    check(page, f"second-factor-enrol-{language}")
+    assert page.get_by_role("img", name=t("QR code to scan with the authenticator app")).count() == 1
+    totp = pyotp.TOTP(page.locator("code").inner_text().replace(" ", ""))
+    page.get_by_label(t("Code")).fill(totp.now())
+    follow(page.get_by_role("button", name=t("Turn on the second factor")))
+    assert page.locator("li code").count() == 10
+    check(page, f"second-factor-recovery-codes-{language}")
+
+    other = new_context(locale={"kk": "kk-KZ", "ru": "ru-RU"}[language]).new_page()
+    other.goto(f"/hr/login?lang={language}")
+    sign_in(other, "hr@body.kz", PASSWORD)
+    other.wait_for_url(re.compile(r"/hr/login/code$"))
+    check(other, f"second-factor-code-{language}")
+    other.get_by_label(t("Code")).fill(totp.at(time.time() + 30))
+    follow(other.get_by_role("button", name=t("Sign in")))
+    other.wait_for_url(re.compile(r"/hr/$"))

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from survey.core.config import ConfigurationError
 from survey.staff import directory
 from survey.web.common import factory, i18n
-from survey.web.staff import accounts, auth, hr, mail, paper, quality, reports, trainer
+from survey.web.staff import accounts, auth, hr, mail, paper, quality, reports, second_factor, trainer
 from survey.web.staff.limits import limiter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -22,7 +22,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def create_app(config: dict | None = None) -> Flask:
     app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.staff_locale)
     app.add_url_rule("/", "index", lambda: redirect(url_for("hr.home")))
-    for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp):
+    for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp,
+                      second_factor.bp):
         app.register_blueprint(blueprint)
     try:  # a wrong directory setting stops the start, not a colleague's sign-in
         directory.DirectorySettings.from_config(app.config)

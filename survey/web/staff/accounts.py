@@ -15,7 +15,7 @@ from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from survey.core.models import STAFF_ROLES, User
-from survey.staff import accounts, password_links, signin
+from survey.staff import accounts, password_links, second_factor, signin
 from survey.web.common import database as db
 from survey.web.staff.auth import requires
 
@@ -138,6 +138,13 @@ def enable(user_id):
 def unlock(user_id):
     return _change(user_id, lambda u: signin.release(db.session(), u, current_app.secret_key, actor=_actor()),
                    "unlocked")
+
+
+@bp.post("/accounts/<int:user_id>/second-factor-off")
+@requires(*MANAGERS)
+def second_factor_off(user_id):
+    """For a lost phone (and no recovery code left): the owner signs in with the password, and sets it up again."""
+    return _change(user_id, lambda u: second_factor.turn_off(db.session(), u, actor=_actor()), "second-factor-off")
 
 
 @bp.post("/accounts/<int:user_id>/reset")

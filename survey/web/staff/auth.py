@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.staff import accounts, audit, directory, sessions, signin
+from survey.staff import accounts, audit, directory, second_factor, sessions, signin
 from survey.web.common import database as db
-from survey.core.models import STAFF_ROLES
+from survey.core.models import STAFF_ROLES, User
 from survey.web.common import limits
 from survey.web.staff.limits import limiter
 
@@ -98,16 +98,31 @@ def login():
         if user is None:
             error = _("Wrong e-mail or password.")
         else:
-            _forget()  # no fixation: a new session for the signed-in user
-            session["staff"] = sessions.open_stamp(user)
-            audit.record(db.session(), user.email, "sign-in")
             target = request.args.get("next") or ""
             if not target.startswith(("/hr/", "/trainer/")) or target.startswith("//"):
                 target = url_for(HOME[user.role])
-            return redirect(target)
+            return _after_password(user, target)
     # 200 even on a wrong password: the failure count must be committed with the response.
     return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")),
                            welcome="welcome" in request.args)
+
+
+def _after_password(user: User, target: str):
+    """The session opens now, or after the second factor's code (or its enrolment, for a role
+    that requires it); until then the browser holds only a short-lived "pending" mark."""
+    config = current_app.config
+    if user.source == "local" and (second_factor.enabled(user) or second_factor.required(user, config)):
+        _forget()
+        session["pending"] = {"uid": user.id, "ver": user.session_version, "at": int(sessions.clock()), "next": target}
+        return redirect(url_for("second_factor.code" if second_factor.enabled(user) else "second_factor.enrol_first"))
+    return open_session(user, target)
+
+
+def open_session(user: User, target: str, how: str = ""):
+    _forget()  # no fixation: a new session for the signed-in user
+    session["staff"] = sessions.open_stamp(user)
+    audit.record(db.session(), user.email, "sign-in", how)
+    return redirect(target)
 
 
 def _directory_message(refused: directory.DirectoryError) -> str:
