@@ -106,7 +106,7 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     instruments = app.extensions["survey.instruments"]
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
-        for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer")):
+        for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer"), ("admin@demo.local", "admin")):
             password = secrets.token_urlsafe(9)
             accounts.create(session, email, password, role)
             summary.accounts.append((email, role, password))

@@ -50,11 +50,31 @@ class Defaults:
     # Production (gunicorn through wsgi.py) refuses to start without a configured secret: a key
     # generated on the fly would differ between servers and silently break every link.
     PRODUCTION = False
+    # Where the counters live. None: a SQLite file in the instance folder, shared by the worker
+    # processes of this machine (survey.web.common.counters); redis://host:6379 when several servers
+    # share the limits.
+    RATELIMIT_STORAGE_URI: str | None = None
     # Limits per client address. Offices share one address behind their gateway, so the
-    # respondent limit is generous; sign-in is strict (the account lockout stops guessing too).
-    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://host:6379 when several servers share limits
+    # respondent limit is generous; sign-in is strict (and each account is throttled apart, per
+    # client address, with growing delays: survey.staff.signin).
     RATELIMIT_RESPONDENT = "300 per minute"
     RATELIMIT_LOGIN = "10 per minute"
+    # A staff session ends after this long without a request, and after this long in any case
+    # (NIST SP 800-63B, AAL2: 30 minutes idle, 12 hours at most); signing in again starts a new one.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
+    # The body's directory (Active Directory or another LDAP server) for staff sign-in: off while
+    # LDAP_URL is None; the other SURVEY_LDAP_* settings are read by survey.staff.directory.
+    LDAP_URL: str | None = None
+    # Roles whose local accounts must sign in with a second factor (a one-time code from an
+    # authenticator app): a JSON list or "hr-head,admin". None by default; anyone may turn it on.
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
+    TOTP_ISSUER = "Bagalau 360"  # the name the authenticator app shows beside the codes
+    # A one-time link that sets a staff member's password works once, for this many hours.
+    PASSWORD_LINK_HOURS = 72
+    # The staff application's address, for the links the command line prints or e-mails; None:
+    # the address the request came to (in the browser) or BASE_URL (on the command line).
+    STAFF_URL: str | None = None
     REPORT_LINK_DAYS = 30  # an assessee's personal report link expires after this many days
     # Processes that draw the PDFs of a ZIP of reports: None, one a core; 1, the web or jobs process
     # itself. A small ZIP uses fewer (survey/reports/bundle.py).
@@ -93,6 +113,8 @@ def load(app, overrides: dict | None = None) -> None:
     # Over HTTPS the session cookie is never sent in clear; a plain-HTTP trial on one machine works too.
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{Path(app.instance_path).resolve() / 'ratelimits.sqlite'}"
     # Files that bulk jobs produce (report archives) until HR downloads them.
     app.config.setdefault("JOBS_DIR", str(Path(app.instance_path) / "jobs"))
     if not app.config.get("SECRET_KEY"):

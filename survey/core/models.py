@@ -173,7 +173,8 @@ class Response(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
-STAFF_ROLES = ("hr", "hr-head", "trainer")
+# ``admin`` manages staff accounts and nothing else: whoever grants access reads no results.
+STAFF_ROLES = ("hr", "hr-head", "trainer", "admin")
 
 
 class User(Base):
@@ -183,12 +184,58 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))  # "" until the owner sets one through a link
     role: Mapped[str] = mapped_column(String(16))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    disabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # "directory": made at the first sign-in through the body's directory, which checks the
+    # password and gives the role (``staff.directory``); such an account has no password here.
+    source: Mapped[str] = mapped_column(String(16), default="local")
+    # The second factor (``staff.second_factor``): the TOTP secret, encrypted; in force from
+    # ``totp_enabled_at``; the last time step a code was accepted for, so that none works twice.
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(255))
+    totp_enabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    totp_last_step: Mapped[Optional[int]] = mapped_column(Integer)
+    # The hash of the secret in the one set-password link that is valid now, if any: a new link
+    # replaces it, using it clears it (``staff.password_links``).
+    link_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    # A session carries the version it was opened under and is refused once the account's moves on:
+    # raising it ends every session of the account on every server at once (``staff.sessions``).
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    last_sign_in: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
-    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
+                      CheckConstraint("source IN ('local', 'directory')", name="source"))
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor once, kept as a hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in a row for one typed address from one client address (``staff.signin``).
+
+    The address is kept as a keyed hash: rows are made for addresses that have no account too (so
+    that the answer does not tell which have one), and what someone typed into the e-mail field
+    — sometimes a password — must not be stored readable.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime)
+    wait_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("account_key", "client"),)
 
 
 class AuditEntry(Base):

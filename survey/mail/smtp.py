@@ -121,10 +121,7 @@ def deliver(settings: SmtpSettings, batch: Sequence[Outgoing], progress=None) ->
                 progress(index + 1, len(pending))
     finally:
         if connection is not None:
-            try:
-                connection.quit()
-            except (OSError, smtplib.SMTPException):
-                connection.close()
+            _quit(connection)
 
 
 def _closed(connection: smtplib.SMTP) -> None:
@@ -133,3 +130,20 @@ def _closed(connection: smtplib.SMTP) -> None:
         connection.close()
     except OSError:
         pass
+
+
+def send_one(settings: SmtpSettings, message: EmailMessage, to: str) -> None:
+    """One message now, over its own connection (a staff account's link, not a batch); raises
+    what the server or the network raised, for the caller to tell with :func:`describe`."""
+    connection = _connect(settings)
+    try:
+        connection.send_message(message, from_addr=settings.envelope_sender, to_addrs=[to])
+    finally:
+        _quit(connection)
+
+
+def _quit(connection: smtplib.SMTP) -> None:
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        connection.close()

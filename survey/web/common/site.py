@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, render_template, request
 from sqlalchemy.exc import DBAPIError
 
-from survey.web.common import database
+from survey.web.common import database, limits
 from survey.web.common.serving import redact
 
 # No inline script or style anywhere, nothing from another host: the pages work on a closed
@@ -49,7 +49,10 @@ def _error_page(error):
     if isinstance(original, DBAPIError):  # raised while committing, after the view returned
         return _database_unavailable(original)
     code = getattr(error, "code", 500) or 500
-    return render_template("error.html", code=code), code
+    response = current_app.make_response((render_template("error.html", code=code), code))
+    if code == 429:
+        response.headers["Retry-After"] = str(limits.retry_after(error))
+    return response
 
 
 def _database_unavailable(_error):

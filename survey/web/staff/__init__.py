@@ -10,8 +10,10 @@ from pathlib import Path
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 
+from survey.core.config import ConfigurationError
+from survey.staff import directory
 from survey.web.common import bodies, factory, i18n
-from survey.web.staff import auth, hr, mail, paper, quality, reports, trainer
+from survey.web.staff import accounts, auth, hr, mail, paper, quality, reports, second_factor, trainer
 from survey.web.staff.limits import limiter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -21,8 +23,13 @@ def create_app(config: dict | None = None) -> Flask:
     app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.staff_locale)
     app.request_class = bodies.Request
     app.add_url_rule("/", "index", lambda: redirect(url_for("hr.home")))
-    for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp):
+    for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp,
+                      second_factor.bp):
         app.register_blueprint(blueprint)
+    try:  # a wrong directory setting stops the start, not a colleague's sign-in
+        directory.DirectorySettings.from_config(app.config)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
     app.before_request(auth.load_user)
     limiter.init_app(app)
     CSRFProtect(app)

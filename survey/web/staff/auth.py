@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.staff import accounts, audit
+from survey.staff import accounts, audit, directory, second_factor, sessions, signin
 from survey.web.common import database as db
-from survey.core.models import User
+from survey.core.models import STAFF_ROLES, User
 from survey.web.common import limits
 from survey.web.staff.limits import limiter
 
@@ -31,18 +30,29 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new")])
 
 
-def _fingerprint(user: User) -> str:
-    """Changes with the password, so changing it signs out every other session."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def load_user() -> None:
+    """Every staff request: the session's stamp must still match its account and its time limits."""
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is not None:
-        user = db.session().get(User, user_id)
-        if user is not None and session.get("fp") == _fingerprint(user):
-            g.user = user
+    stamp = session.get("staff")
+    if stamp is None:
+        return
+    user, reason = sessions.resume(db.session(), stamp, sessions.Limits.from_config(current_app.config))
+    if user is None:
+        _forget()
+        session["ended"] = reason
+        return
+    g.user = user
+    fresh = sessions.touched(stamp)
+    if fresh is not None:
+        session["staff"] = fresh
+
+
+def _forget() -> None:
+    """An empty session, but the language chosen stays."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 def requires(*roles: str):
@@ -62,7 +72,10 @@ def requires(*roles: str):
     return decorator
 
 
-HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home"}
+ENDED = {"idle": _l("You were signed out after a time without activity. Please sign in again."),
+         "expired": _l("Your session reached its time limit. Please sign in again."),
+         "ended": _l("Your session has ended. Please sign in again.")}
+HOME = {"hr": "hr.home", "hr-head": "hr.home", "trainer": "trainer.home", "admin": "accounts.list_page"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,50 +85,81 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session(), form.email.data, form.password.data)
-        except accounts.Locked:
-            error = _("Too many wrong passwords: the account is locked for %(minutes)d minutes.",
-                      minutes=accounts.LOCK_MINUTES)
+            user = signin.attempt(db.session(), form.email.data, form.password.data, client=request.remote_addr or "",
+                                  secret=current_app.secret_key,
+                                  directory=directory.DirectorySettings.from_config(current_app.config))
+        except signin.HeldBack as held:
+            # Nothing to store: the 429 rolls back, and the wait stays as it was.
+            page = render_template("hr/login.html", form=form, error=held.translated(_))
+            return page, 429, {"Retry-After": str(held.retry_after)}
+        except directory.DirectoryError as refused:
+            # 200: what happened is written to the audit log, and only a success commits.
+            return render_template("hr/login.html", form=form, error=_directory_message(refused))
+        if user is None:
+            error = _("Wrong e-mail or password.")
         else:
-            if user is None:
-                error = _("Wrong e-mail or password.")
-            else:
-                language = session.get("lang")
-                session.clear()  # no fixation: a new session for the signed-in user
-                if language:
-                    session["lang"] = language  # but the language chosen on the sign-in page stays
-                session["user_id"] = user.id
-                session["fp"] = _fingerprint(user)
-                audit.record(db.session(), user.email, "sign-in")
-                target = request.args.get("next") or ""
-                if (not target.startswith(("/hr/", "/trainer/")) or target.startswith("//")
-                        or any(ch < " " or ch == "\x7f" for ch in target)):  # CR LF would split the header
-                    target = url_for(HOME[user.role])
-                return redirect(target)
-    # 200 even on a wrong password: the failure counter must be committed with the response.
-    return render_template("hr/login.html", form=form, error=error)
+            target = request.args.get("next") or ""
+            if (not target.startswith(("/hr/", "/trainer/")) or target.startswith("//")
+                    or any(ch < " " or ch == "\x7f" for ch in target)):  # CR LF would split the header
+                target = url_for(HOME[user.role])
+            return _after_password(user, target)
+    # 200 even on a wrong password: the failure count must be committed with the response.
+    return render_template("hr/login.html", form=form, error=error, ended=ENDED.get(session.pop("ended", "")),
+                           welcome="welcome" in request.args)
+
+
+def _after_password(user: User, target: str):
+    """The session opens now, or after the second factor's code (or its enrolment, for a role
+    that requires it); until then the browser holds only a short-lived "pending" mark."""
+    config = current_app.config
+    if user.source == "local" and (second_factor.enabled(user) or second_factor.required(user, config)):
+        _forget()
+        session["pending"] = {"uid": user.id, "ver": user.session_version, "at": int(sessions.clock()), "next": target}
+        return redirect(url_for("second_factor.code" if second_factor.enabled(user) else "second_factor.enrol_first"))
+    return open_session(user, target)
+
+
+def open_session(user: User, target: str, how: str = ""):
+    _forget()  # no fixation: a new session for the signed-in user
+    session["staff"] = sessions.open_stamp(user)
+    audit.record(db.session(), user.email, "sign-in", how)
+    return redirect(target)
+
+
+def _directory_message(refused: directory.DirectoryError) -> str:
+    if isinstance(refused, directory.NotPermitted):
+        return _("Your directory account is in none of the groups that give access to Bagalau 360. "
+                 "Ask the account manager to add you to the right group.")
+    if isinstance(refused, directory.CertificateRefused):
+        return _("The directory's certificate was not accepted, so directory accounts cannot sign in now; "
+                 "local accounts can. Tell the administrator.")
+    return _("The directory cannot be reached just now, so directory accounts cannot sign in; local accounts "
+             "can. Try again later or tell the administrator.")
 
 
 @bp.post("/logout")
 def logout():
+    """Ends every session of the account, not only this browser's: a cookie copied from it, or
+    one left open on another desk, stops working too."""
     if g.get("user") is not None:
+        sessions.end_all(db.session(), g.user)
         audit.record(db.session(), g.user.email, "sign-out")
-    session.clear()
+    _forget()
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@requires("hr", "hr-head", "trainer")
+@requires(*STAFF_ROLES)
 def password():
     form = PasswordForm()
     error = None
     if form.validate_on_submit():
         try:
             accounts.change_password(db.session(), g.user, form.current.data, form.new.data)
-        except accounts.AccountError:
-            error = _("The current password is wrong.")
+        except accounts.AccountError as exc:
+            error = exc.translated(_)
         else:
-            session["fp"] = _fingerprint(g.user)
+            session["staff"] = sessions.renewed(session["staff"], g.user)
             audit.record(db.session(), g.user.email, "password-change")
             return redirect(url_for(HOME[g.user.role], done="password"))
     return render_template("hr/password.html", form=form, error=error)
