@@ -7,6 +7,7 @@ commits through :func:`transaction`. So a half-done operation is never stored.
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class JournalModeError(RuntimeError):
+    """SQLite would not leave write-ahead logging: another process has the database open in it."""
+
+
 def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
@@ -26,12 +31,30 @@ def make_engine(url: str, *, busy_timeout: float = 30) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
             cur = dbapi_conn.cursor()
-            # WAL lets respondents read while another submits; foreign keys are off by default in
-            # SQLite; secure_delete overwrites deleted drafts instead of leaving them in free pages.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA secure_delete=ON")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            # No earlier state on disk (docs/anonymity.md, "Database administrators and backups").
+            # A write-ahead log keeps each commit until a checkpoint, and a copy of the folder can
+            # be replayed commit by commit: a submit is one invitation done and one response, so
+            # the replay names each rater's answers. A rollback journal holds only the pages one
+            # transaction changes and is deleted when it commits, so a copy taken at any moment
+            # outside a commit holds the committed state alone. A log checkpointed after each
+            # commit costs the same (four syncs a submit, docs/performance.md) but keeps every
+            # commit until its checkpoint runs, which readers can delay and other commits join.
+            # What it costs is concurrency: a commit waits for readers to finish (busy_timeout).
+            try:
+                mode = cur.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            except sqlite3.OperationalError:  # leaving WAL needs the only connection to the file
+                mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode not in ("delete", "memory"):  # "memory": an in-memory database, no file
+                cur.close()
+                raise JournalModeError(
+                    f"the SQLite database stays in {mode} mode: another process has it open that "
+                    "way (an older version of the platform?). Stop it, then start again.")
+            # Deleted drafts and the responses each submit rewrites are overwritten with zeros
+            # rather than left readable in free pages and freed cells.
+            cur.execute("PRAGMA secure_delete=ON")
+            # Off by default in SQLite.
+            cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
         return engine
@@ -97,16 +120,25 @@ class Database:
         existing.drop_all(self.engine)
 
     def reorder_responses(self) -> None:
-        """Rewrite the response tables in the order of their random keys.
+        """Rewrite the tables a submit changes, in the order of their keys and without the row
+        versions the campaign left behind. Run after closing, outside a transaction.
 
         PostgreSQL stores new rows one after another, so a dump taken during a campaign lists
         responses in the order they were submitted, which can be matched against who was done when.
-        CLUSTER rewrites them in key order; SQLite keeps them in key order already (WITHOUT ROWID),
-        and VACUUM rebuilds the file so no page keeps an older layout.
+        CLUSTER rewrites them in key order. PostgreSQL also keeps the version an update or delete
+        replaced in the table's file until vacuum reaches it: each submit leaves behind the
+        invitation as it was (not done, with its draft) and the assessee's responses as they were,
+        each stamped with the transactions that wrote and replaced it, which pairs an invitation
+        with its response for anyone who reads the files. CLUSTER and VACUUM FULL write new files
+        with the live rows only and remove the old ones; versions that a transaction open
+        elsewhere can still see are kept, so close with no long-running session open.
+        SQLite keeps no old versions (secure_delete, no write-ahead log) and stores responses in
+        key order already (WITHOUT ROWID); VACUUM rebuilds the file so no page keeps an older layout.
         """
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if self.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("CLUSTER responses USING pk_responses")
+                conn.exec_driver_sql("VACUUM FULL invitations")
             elif self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("VACUUM")
 
