@@ -306,8 +306,7 @@ def history_in(copy: Path, current_state, superseded_drafts: list[bytes], scratc
 
 @pytest.fixture
 def sqlite_file(store):
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("the SQLite files; PostgreSQL has its own test below")
+    assert store.engine.dialect.name == "sqlite", "marked sqlite_only"
     return Path(store.engine.url.database)
 
 
@@ -361,6 +360,7 @@ def superseded(store, drafts_by: dict[int, list[bytes]]) -> list[bytes]:
     return [d for drafts in drafts_by.values() for d in drafts if d not in live]
 
 
+@pytest.mark.sqlite_only  # the SQLite files; PostgreSQL has its own test below
 def test_no_copy_of_the_sqlite_files_holds_an_earlier_state(client, store, sqlite_file, open_campaign, hr_client,
                                                             tmp_path):
     copies = tmp_path / "copies"
@@ -504,8 +504,7 @@ def test_the_platform_refuses_a_database_another_process_keeps_in_wal_mode(tmp_p
 
 @pytest.fixture
 def postgres(store):
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's heap; set SURVEY_TEST_DATABASE_URL")
+    assert store.engine.dialect.name == "postgresql", "marked postgresql_only"
     return store.engine
 
 
@@ -544,6 +543,7 @@ def pageinspect(postgres):
             conn.execute(text("DROP EXTENSION IF EXISTS pageinspect"))
 
 
+@pytest.mark.postgresql_only  # PostgreSQL's heap: the run with SURVEY_TEST_DATABASE_URL
 def test_closing_leaves_no_old_row_versions_on_postgresql(client, store, postgres, pageinspect, open_campaign,
                                                           hr_client):
     drafts_by = drive_campaign(client, store, lambda *_: None)[1]
