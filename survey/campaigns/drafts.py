@@ -18,9 +18,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from survey.campaigns.tokens import derive
 
 
-# Room for every answer of the longest questionnaire (36 questions of about 20 bytes each) with a
-# wide margin; a body's own questionnaire of more questions takes the next multiple of this.
-PADDED = 4096
+# Room for every answer of the longest questionnaire (36 questions of about 18 bytes each) with a
+# margin, and small enough to stay in the row on PostgreSQL (under its 2 KB TOAST threshold), where
+# closing rewrites it; a body's own questionnaire of more questions takes the next multiple.
+PADDED = 1024
 
 
 def _padded(plain: bytes) -> bytes:
