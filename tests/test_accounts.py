@@ -12,7 +12,6 @@ from sqlalchemy import select
 from conftest import PASSWORD, csrf, sign_in
 from survey.core.models import AuditEntry, User
 from survey.staff import accounts, password_links, signin
-from test_mail import smtp  # noqa: F401 - the fixture: a real SMTP server on loopback
 
 NEW_PASSWORD = "seven brown ducks at noon"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import DateTime, Date, Integer, Time, inspect, select
 
+from conftest import first_token, full_answers
 from survey.core.models import Base, Invitation, Response
 
 RESPONSE_TABLES = ("responses",)
@@ -27,8 +28,6 @@ def test_response_tables_have_no_date_time_or_relation_column():
 
 def test_a_stored_response_holds_only_question_ids_and_points(app, store, open_campaign, client):
     """The JSON inside a response is the questionnaire's answers and nothing else."""
-    from test_respond import first_token, full_answers
-
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
     client.post(f"/r/{token}", data={"action": "submit", "extra": "x", "submitted_at": "now", **full_answers(html, 2)})
@@ -48,8 +47,6 @@ def test_response_keys_are_random_not_sequential():
 
 def test_no_column_of_the_response_tables_joins_back_to_an_invitation(store, open_campaign, client):
     """Try every pairing of a response-table column with an invitation column: no value matches."""
-    from test_respond import first_token, full_answers
-
     token = first_token(store, relation="other")
     html = client.get(f"/r/{token}").get_data(as_text=True)
     client.post(f"/r/{token}", data={"action": "submit", **full_answers(html)})

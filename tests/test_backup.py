@@ -4,13 +4,13 @@ import stat
 
 from sqlalchemy import select
 
+from conftest import answer_about
 from survey.core.models import Campaign
-from test_results import answer_all
 
 
 def test_backup_and_restore_round_trip_keeps_the_results(app, store, open_campaign, runner, tmp_path):
-    answer_all(app, store, "S1", [4, 3, 5, 4], self_points=5)
-    answer_all(app, store, "H1", [3, 3, 4, 2, 5])
+    answer_about(app, store, "S1", [4, 3, 5, 4], self_points=5)
+    answer_about(app, store, "H1", [3, 3, 4, 2, 5])
     runner.invoke("campaign", "close", open_campaign)
     before = tmp_path / "before.csv"
     assert runner.invoke("results", "export", open_campaign, "--out", str(before)).exit_code == 0

@@ -1,8 +1,18 @@
 """`survey demo` builds a whole campaign a newcomer can look at."""
+import os
+import queue
 import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
 
 import openpyxl
 
+from conftest import free_port, wait_until_serving
 from survey.core.models import Person, Response
 
 
@@ -38,47 +48,47 @@ def _people(store):
 
 
 def test_survey_demo_serves_the_site_as_the_readme_says(tmp_path):
-    """The README's first command, as a real process: build, serve, answer a request."""
-    import os
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """The README's first command, as a real process: build, serve, answer a request, and stop
+    cleanly on SIGTERM (SIGINT would be ignored when the tests run as a background job)."""
     env = {**os.environ, "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",
            "SURVEY_SECRET_KEY": "demo-test-secret"}
-    import sys
-    from pathlib import Path
-
     survey = shutil.which("survey", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen([survey, "demo", "--port", str(port), "--out", str(tmp_path / "out")],
+    process = subprocess.Popen([survey, "demo", "--port", str(free_port()), "--out", str(tmp_path / "out")],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
+    reader.start()
     try:
-        output = ""
+        output, deadline = "", time.monotonic() + 120
         while "/r/" not in output or output.count("\n") < 10:
-            line = process.stdout.readline()
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"the demo printed no link within 120 s:\n{output}") from None
             assert line, f"demo exited early:\n{output}"
             output += line
         link = re.findall(r"http://\S+/r/\S+", output)[0]
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(link, timeout=5) as page:
-                    body = page.read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the demo server did not answer")
+        wait_until_serving(link.split("/r/")[0] + "/healthz", process)
+        with urllib.request.urlopen(link, timeout=30) as page:
+            body = page.read().decode()
         assert page.status == 200 and 'type="radio"' in body
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+        process.terminate()
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait()
+        reader.join(timeout=5)
         process.stdout.close()
+    assert code == 0, f"SIGTERM should stop the demo as Ctrl-C does (exit status {code})"
+
+
+def _read_lines(stream, into: queue.Queue) -> None:
+    """Every line, then "" at the end: the test waits on the queue with a deadline, never on a read."""
+    for line in stream:
+        into.put(line)
+    into.put("")
 
 
 def test_wsgi_module_builds_the_app(monkeypatch, tmp_path):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from conftest import PASSWORD, csrf, sign_in
 from survey.core.models import AuditEntry, User
 from survey.staff import directory
-from test_mail import _self_signed
+from conftest import self_signed_certificate
 
 SUFFIX = "dc=body,dc=kz"
 ROOT_DN, ROOT_PASSWORD = f"cn=admin,{SUFFIX}", "root secret"
@@ -71,7 +71,7 @@ class Slapd:
         tls_lines = ""
         urls = f"ldap://127.0.0.1:{self.port}/"
         if tls:
-            self.cert, key = _self_signed(folder)
+            self.cert, key = self_signed_certificate(folder)
             tls_lines = f"TLSCertificateFile {self.cert}\nTLSCertificateKeyFile {key}"
             urls += f" ldaps://127.0.0.1:{self.tls_port}/"
         (folder / "slapd.conf").write_text(CONFIG.format(folder=folder, tls=tls_lines, suffix=SUFFIX, root=ROOT_DN,

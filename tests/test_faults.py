@@ -7,9 +7,9 @@ import threading
 
 from sqlalchemy import select
 
+from conftest import SECRET, count, first_token, full_answers
 from survey import create_app
 from survey.core.models import Invitation, Response
-from test_respond import SECRET, count, first_token, full_answers
 
 
 def test_an_unreachable_database_gives_a_clear_503(database_url, tmp_path):

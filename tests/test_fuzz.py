@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_respond import first_token, full_answers
+from conftest import first_token, full_answers
 
 FIELD = st.one_of(st.sampled_from(["action", "ethics.1", "communication.2", "lang"]),
                   st.text(max_size=40))

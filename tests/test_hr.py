@@ -9,7 +9,7 @@ import re
 import openpyxl
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf, sign_in
+from conftest import PASSWORD, csrf, first_token, sign_in
 from survey.staff import accounts, signin
 from survey.campaigns import respond
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
@@ -78,8 +78,6 @@ def test_hr_and_hr_head_reach_the_workspace(staff, open_campaign):
 
 
 def test_a_respondent_link_never_opens_staff_pages(client, store, open_campaign):
-    from test_respond import first_token
-
     token = first_token(store)
     assert client.get(f"/r/{token}").status_code == 200
     for path in STAFF_PAGES:

@@ -5,7 +5,6 @@ regional servers would behind one proxy. A Redis server started here carries the
 """
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
 import shutil
@@ -14,79 +13,61 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, ROOT
+from conftest import (PASSWORD, ROOT, SECRET, browser, count, fetch, first_token, free_port, full_answers,
+                      wait_until_serving)
 from survey.staff import accounts
 from survey.core.models import Response
-from test_respond import SECRET, count, first_token, full_answers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process, log: Path) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise AssertionError(log.read_text())
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"no answer from {url}:\n{log.read_text()}")
+@pytest.fixture(scope="module")
+def served_url(databases, tmp_path_factory):
+    """The module's database. Two instances serve it through all of the module's tests, each of
+    which finds it emptied in place: booting four workers costs more than the rest of a test."""
+    return databases.fresh(tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture
-def two_instances(store, open_campaign, database_url, tmp_path):
-    env = {**os.environ, "SURVEY_DATABASE_URL": database_url, "SURVEY_SECRET_KEY": SECRET,
+def database_url(databases, served_url):
+    databases.empty(served_url)
+    return served_url
+
+
+@pytest.fixture(scope="module")
+def instances(served_url, tmp_path_factory):
+    env = {**os.environ, "SURVEY_DATABASE_URL": served_url, "SURVEY_SECRET_KEY": SECRET,
            "SURVEY_RATELIMIT_ENABLED": "false"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    processes, bases = [], []
-    for name in ("a", "b"):
-        port = free_port()
-        log = tmp_path / f"{name}.log"
-        with open(log, "w") as out:
-            process = subprocess.Popen([gunicorn, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-                                        "wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        processes.append(process)
-        bases.append(f"http://127.0.0.1:{port}")
-        wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
-    yield bases
-    for process in processes:
-        process.send_signal(signal.SIGTERM)
-    for process in processes:
-        process.wait(timeout=20)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def browser():
-    """A cookie-keeping client that does not follow redirects, like a form post seen from outside."""
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-
-
-def fetch(opener, url, data=None):
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    logs = tmp_path_factory.mktemp("instances")
+    started = []
     try:
-        with opener.open(url, data=body, timeout=60) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        for name in ("a", "b"):  # both start before either is waited for: they boot side by side
+            port, log = free_port(), logs / f"{name}.log"
+            with open(log, "w") as out:
+                process = subprocess.Popen([gunicorn, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+                                            "wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            started.append((process, f"http://127.0.0.1:{port}", log))
+        for process, base, log in started:
+            wait_until_serving(f"{base}/healthz", process, log)
+        yield [base for _process, base, _log in started]
+    finally:
+        for process, _base, _log in started:
+            process.send_signal(signal.SIGTERM)
+        for process, _base, _log in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def two_instances(instances, store, open_campaign):
+    return instances
 
 
 def test_a_form_opened_on_one_instance_is_submitted_to_the_other(two_instances, store):
@@ -136,15 +117,19 @@ def redis_url(tmp_path):
     port = free_port()
     process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                 "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 60  # as long as a busy machine may take to start it
+        while True:
+            assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_a_rate_limit_reached_through_one_instance_holds_on_the_other(database_url, redis_url):

@@ -5,18 +5,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from conftest import csrf
+from conftest import answer_about, csrf, wait_for_jobs
 from survey.operations import jobs
 from survey.staff.accounts import now
 from survey.core.models import Campaign, Job
-from test_mail import mail_campaign, smtp, wait_for_jobs  # noqa: F401 - fixtures
 
 
 def campaign(session):
     return session.scalar(select(Campaign))
 
 
-def test_a_second_officers_click_joins_the_running_job(app, store, mail_campaign, smtp, hr_client):  # noqa: F811
+def test_a_second_officers_click_joins_the_running_job(app, store, mail_campaign, smtp, hr_client):
     with store.transaction() as session:  # a colleague's job is already queued
         first, new = jobs.start(session, "email-invitations", campaign(session), "colleague@body.kz")
         assert new
@@ -40,7 +39,7 @@ def test_the_database_refuses_two_active_jobs_of_one_kind(store, open_campaign):
                         requested_by="b", created_at=now()))
 
 
-def test_a_page_shows_progress_and_refreshes_while_a_job_is_active(store, mail_campaign, hr_client):  # noqa: F811
+def test_a_page_shows_progress_and_refreshes_while_a_job_is_active(store, mail_campaign, hr_client):
     with store.transaction() as session:
         job, _ = jobs.start(session, "email-reminders", campaign(session), "hr@body.kz")
         job.status, job.done, job.total = "running", 2, 5
@@ -58,7 +57,7 @@ def test_a_job_whose_worker_died_is_marked_failed_not_run_again(app, store, open
         assert job.status == "failed" and "interrupted" in job.outcome
 
 
-def test_jobs_work_once_runs_the_queue_from_the_command_line(app, store, mail_campaign, smtp, runner):  # noqa: F811
+def test_jobs_work_once_runs_the_queue_from_the_command_line(app, store, mail_campaign, smtp, runner):
     with store.transaction() as session:
         jobs.start(session, "email-invitations", campaign(session), "hr@body.kz")
     result = runner.invoke("jobs", "work", "--once")
@@ -72,9 +71,7 @@ def test_all_reports_are_prepared_as_a_job_and_downloaded_when_ready(app, store,
     import io
     import zipfile
 
-    from test_results import answer_all
-
-    answer_all(app, store, "S1", [4, 3, 5, 4], self_points=5)
+    answer_about(app, store, "S1", [4, 3, 5, 4], self_points=5)
     runner.invoke("campaign", "close", open_campaign)
     page = "/hr/campaigns/1/reports"
     assert hr_client.get("/hr/campaigns/1/reports-all.zip").status_code == 404  # nothing prepared yet

@@ -43,8 +43,7 @@ def test_the_counters_live_in_the_instance_folder_unless_configured(database_url
 
 def test_two_server_processes_share_one_login_limit(store, database_url, tmp_path):
     """Two gunicorn servers of one machine, as two workers are: three attempts a minute in all."""
-    from test_instances import browser, fetch, free_port, wait_for
-    from conftest import ROOT
+    from conftest import ROOT, browser, fetch, free_port, wait_until_serving
 
     env = {**os.environ, "SURVEY_DATABASE_URL": database_url, "SURVEY_SECRET_KEY": "limits",
            "SURVEY_RATELIMIT_LOGIN": "3 per minute", "SURVEY_RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}"}
@@ -57,7 +56,7 @@ def test_two_server_processes_share_one_login_limit(store, database_url, tmp_pat
                 servers.append(subprocess.Popen([gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
                                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
             bases.append(f"http://127.0.0.1:{port}")
-            wait_for(f"{bases[-1]}/healthz", servers[-1], log)
+            wait_until_serving(f"{bases[-1]}/healthz", servers[-1], log)
         statuses = []
         for attempt in range(6):
             base = bases[attempt % 2]

@@ -8,60 +8,22 @@ import email
 import email.policy
 import logging
 import re
-import socket
 import ssl
 from urllib.parse import urlparse
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import csrf, person_row, staff_and_open
+from conftest import (MAIL_CAMPAIGN as NAME, SENDER, Server, csrf, mail_address as _address,
+                      self_signed_certificate, wait_for_jobs)
 from sqlalchemy import select
 
-from survey.campaigns import lifecycle as campaigns, people, respond, roster, tokens
+from survey.campaigns import lifecycle as campaigns, respond, tokens
 from survey.mail import sending
 from survey.mail.settings import MailError, SmtpSettings
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, SentMessage
-from survey.core.tables import Row
 
-NAME = "Mail 2026"
-SENDER = "Служба управления персоналом <hr@body.kz>"
 LINK = re.compile(r"http://survey\.test/r/\S+")
 ITEM = re.compile(r"^\d+\. (.+)\n\s+(http://survey\.test/r/\S+)$", re.MULTILINE)
-
-
-# --- A real SMTP server --------------------------------------------------------------------------
-
-class Inbox:
-    """An aiosmtpd handler that keeps every accepted message and refuses chosen recipients."""
-
-    def __init__(self):
-        self.received: list[tuple[str, list[str], bytes]] = []
-        self.refuse: set[str] = set()
-        self.hang_up: set[str] = set()  # answer 421 to these messages: smtplib then drops the connection
-        self.peers: list[tuple] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.peers.append(session.peer)
-        if set(envelope.rcpt_tos) & self.hang_up:
-            return "421 4.3.2 service shutting down"
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> dict[str, email.message.EmailMessage]:
-        """Parsed messages by recipient; fails if anyone got more than one."""
-        out = {}
-        for _sender, recipients, content in self.received:
-            assert len(recipients) == 1
-            assert recipients[0] not in out, f"two messages to {recipients[0]}"
-            out[recipients[0]] = email.message_from_bytes(content, policy=email.policy.default)
-        return out
 
 
 def _en(client):
@@ -83,67 +45,12 @@ def _decoded(content: bytes, name: str) -> str:
     return str(make_header(decode_header(email.message_from_bytes(content)[name])))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, **options):
-        self.inbox = Inbox()
-        self.port = _free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
-        self.running = False
-
-    def start(self):
-        self.controller.start()
-        self.running = True
-
-    def stop(self):
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-
-@pytest.fixture
-def smtp(app):
-    server = Server()
-    server.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, MAIL_FROM=SENDER, SMTP_TIMEOUT=10)
-    yield server
-    server.stop()
-
-
-def _self_signed(folder):
-    """A certificate for 127.0.0.1, which the test makes the only trusted one (SSL_CERT_FILE)."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_file), str(key_file)
 
 
 @pytest.fixture
 def tls(tmp_path, monkeypatch):
     """A server context with a certificate the client trusts, and the logins tried against it."""
-    cert_file, key_file = _self_signed(tmp_path)
+    cert_file, key_file = self_signed_certificate(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", cert_file)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
@@ -155,35 +62,6 @@ def tls(tmp_path, monkeypatch):
         return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
 
     return context, authenticator, logins
-
-
-# --- A body whose people have e-mail addresses (all but Servant 5) -------------------------------
-
-LANGUAGES = {"D1": "ru", "H1": "en", "S1": "ru", "S2": "kk", "S3": "ru", "S4": "kk", "S5": "ru"}
-
-
-def _address(eid: str) -> str:
-    return f"{eid.lower()}@body.kz"
-
-
-def body_with_email() -> list[Row]:
-    rows = [person_row(2, "D1", "Director", "head", language="ru", email=_address("D1")),
-            person_row(3, "H1", "Head One", "head", "D1", language="en", email=_address("H1"))]
-    rows += [person_row(3 + i, f"S{i}", f"Servant {i}", "servant", "H1", language=LANGUAGES[f"S{i}"],
-                        email="" if i == 5 else _address(f"S{i}"))
-             for i in range(1, 6)]
-    return rows
-
-
-@pytest.fixture
-def mail_campaign(app, store):
-    """Like conftest's open_campaign, over a body with e-mail addresses."""
-    instruments = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        people.apply_rows(session, roster.validate(body_with_email(), "body", {}))
-        campaign = campaigns.create(session, NAME, dt.date.today() + dt.timedelta(days=10), instruments)
-        staff_and_open(session, campaign)
-        return campaign.id
 
 
 def _send(app, store, kind):
@@ -591,18 +469,3 @@ def test_command_line_reports_failures_and_keeps_the_record(app, store, mail_cam
     assert "Servant 1: ConnectionRefusedError" in result.output
     rows = _sent_rows(store)
     assert len(rows) == 6 and not any(ok for _, _, ok, _ in rows)
-
-
-def wait_for_jobs(store, timeout=30):
-    """Bulk sending runs in a worker thread: wait until no job is queued or running."""
-    import time
-
-    from survey.core.models import Job
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with store.transaction() as session:
-            if not session.scalars(select(Job).where(Job.status.in_(("queued", "running")))).first():
-                return
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")

@@ -3,8 +3,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from conftest import ROOT, answer_all
+from conftest import ROOT, Runner, answer_all, make_app
 from survey.core.models import Base
+from survey.web.common import database
 
 
 def test_migrated_schema_matches_the_models(store):
@@ -21,14 +22,16 @@ def test_survey_db_upgrade_is_safe_to_run_again(runner, store):
     assert {"alembic_version", "responses", "invitations", "users"} <= tables
 
 
-def test_init_builds_a_new_database_through_the_migrations(runner, store):
-    store.drop_all()
-    assert "responses" not in inspect(store.engine).get_table_names()
-    assert runner.invoke("init").exit_code == 0
+def test_init_builds_a_new_database_through_the_migrations(bare_database_url, tmp_path):
+    app = make_app(bare_database_url, tmp_path)
+    store = database.get_db(app)
+    assert inspect(store.engine).get_table_names() == []
+    assert Runner(app).invoke("init").exit_code == 0
     with store.engine.connect() as connection:
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     newest = sorted(p.name.split("_")[0] for p in (ROOT / "survey" / "migrations" / "versions").glob("0*.py"))[-1]
     assert version == newest
+    store.engine.dispose()
 
 
 def test_upgrading_a_database_with_answers_backfills_the_competency_totals(app, store, open_campaign):

@@ -10,10 +10,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
+from conftest import S1_RATERS, S1_SELF, answer_about, built_reports, campaign_ids, close_campaign, points, read_csv
 from survey.core.models import Person
 from survey.reports import bundle
-from test_reports import S1_RATERS, S1_SELF, close, ids, points, reports
-from test_results import answer_all, read_csv
 
 KAZAKH_LETTERS = "әғқңөұүһі"
 # The name has һ, which no competency name or indicator has.
@@ -24,14 +23,14 @@ S1_NAME = "Шаһмардан Әбілқайырұлы"
 def closed(app, store, open_campaign, runner):
     with store.transaction() as session:
         session.execute(update(Person).where(Person.employee_id == "S1").values(full_name=S1_NAME))
-    answer_all(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
-    answer_all(app, store, "S2", [5, 1], self_points=4)
-    close(runner, open_campaign)
+    answer_about(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
+    answer_about(app, store, "S2", [5, 1], self_points=4)
+    close_campaign(runner, open_campaign)
     return open_campaign
 
 
 def pdf_of(hr_client, store, name, employee_id, **query):
-    campaign_id, assessment_id = ids(store, name)[employee_id]
+    campaign_id, assessment_id = campaign_ids(store, name)[employee_id]
     response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", query_string=query)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return PdfReader(io.BytesIO(response.data))
@@ -90,7 +89,7 @@ def test_pdf_radar_chart_has_the_pixels_of_the_pages_png(app, store, closed):
 
     from survey.reports import individual, pdf
 
-    report = reports(app, store, closed)["S1"]
+    report = built_reports(app, store, closed)["S1"]
     with app.test_request_context(), force_locale("kk"):
         png = individual.chart_png(report, "kk")
         reader = PdfReader(io.BytesIO(pdf.render(report, "kk", chart=png)))
@@ -110,7 +109,7 @@ def test_a_pdf_drawn_again_after_others_is_the_same(app, store, closed, monkeypa
     from survey.reports import pdf
 
     monkeypatch.setattr(rl_config, "invariant", 1)  # no creation time or random id in the file
-    built = reports(app, store, closed)
+    built = built_reports(app, store, closed)
     with app.test_request_context():
         first = pdf.render(built["S1"], "kk")
         for other in built.values():
@@ -128,12 +127,12 @@ def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
 
 
 def test_zip_holds_one_pdf_per_assessee(app, hr_client, store, closed):
-    campaign_id = ids(store, closed)["S1"][0]
+    campaign_id = campaign_ids(store, closed)["S1"][0]
     response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
-    assert len(names) == len(reports(app, store, closed)) == 7
+    assert len(names) == len(built_reports(app, store, closed)) == 7
     assert sorted(name.split("_", 1)[0] for name in names) == ["D1", "H1", "S1", "S2", "S3", "S4", "S5"]
     for name in names:
         assert name.endswith(".pdf") and archive.read(name).startswith(b"%PDF")
@@ -150,7 +149,7 @@ def zip_of(app, built, processes, **options):
 
 
 def test_zip_drawn_by_worker_processes_equals_the_one_drawn_here(app, store, closed):
-    built = list(reports(app, store, closed).values())[:6]
+    built = list(built_reports(app, store, closed).values())[:6]
     assert any(r.withheld for r in built) and any(r.language == "ru" for r in built)
     here, here_progress = zip_of(app, built, 1)
     workers, workers_progress = zip_of(app, built, 2)
@@ -165,7 +164,7 @@ def test_zip_drawn_by_worker_processes_equals_the_one_drawn_here(app, store, clo
 
 
 def test_a_report_that_fails_in_a_worker_process_fails_the_zip(app, store, closed):
-    built = list(reports(app, store, closed).values())
+    built = list(built_reports(app, store, closed).values())
     built[2] = dataclasses.replace(built[2], closes_on=None)  # the worker drawing it cannot print the date
     with pytest.raises(AttributeError):
         zip_of(app, built, 2)

@@ -12,70 +12,30 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from conftest import csrf
+from conftest import (S1_RATERS, S1_SELF, answer_about, built_reports, campaign_ids, close_campaign, csrf, points,
+                      read_csv, submit_points)
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
-from survey.reports import advice, insights, links, model
-from test_results import answer_all, read_csv
-
-# S1 (servant, Russian) is rated by four colleagues and rates themselves. By hand:
-#   communication 3,3,3,3 -> 3.00, self 5: +2.00, a blind spot; the raters agree (spread 0)
-#   ethics        4,4,4,4 -> 4.00, self 3: -1.00, a hidden strength (exactly the threshold)
-#   change        3,3,4,4 -> 3.50, self 4: +0.50, neither; the raters partly agree (spread 0.50)
-#   results       1,5,1,5 -> 3.00, self 3:  0.00; the raters disagree (spread 2.00)
-#   decisions     3,3,3,2 -> 2.75, self 4: +1.25, a blind spot
-#   cooperation, promptness, self_development: 4 from everyone -> 4.00, self 4
-# Overall (3 + 4 + 3.5 + 3 + 2.75 + 4 + 4 + 4) / 8 = 3.53125 -> 3.53, "proper".
-S1_RATERS = [{"communication": 3, "ethics": 4, "change": 3, "results": 1, "decisions": 3},
-             {"communication": 3, "ethics": 4, "change": 3, "results": 5, "decisions": 3},
-             {"communication": 3, "ethics": 4, "change": 4, "results": 1, "decisions": 3},
-             {"communication": 3, "ethics": 4, "change": 4, "results": 5, "decisions": 2}]
-S1_SELF = {"communication": 5, "ethics": 3, "change": 4, "results": 3, "decisions": 4}
-
-
-def points(values, default=4):
-    return lambda competency: values.get(competency, default)
-
-
-def close(runner, name):
-    result = runner.invoke("campaign", "close", name)
-    assert result.exit_code == 0, result.output
-
+from survey.reports import advice, insights, links
 
 @pytest.fixture
 def closed(app, store, open_campaign, runner):
-    """S1 as above; S2 with two respondents only (withheld); H1 with five; closed."""
-    answer_all(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
-    answer_all(app, store, "S2", [5, 1], self_points=4)
-    answer_all(app, store, "H1", [4, 4, 5, 3, 4], self_points=5)
-    close(runner, open_campaign)
+    """S1 as ``S1_RATERS`` and ``S1_SELF`` work out by hand; S2 with two respondents only (withheld); H1 with five; closed."""
+    answer_about(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
+    answer_about(app, store, "S2", [5, 1], self_points=4)
+    answer_about(app, store, "H1", [4, 4, 5, 3, 4], self_points=5)
+    close_campaign(runner, open_campaign)
     return open_campaign
 
 
-def ids(store, name):
-    """employee id -> (campaign id, assessment id) in the campaign called ``name``."""
-    with store.transaction() as session:
-        rows = session.execute(select(Person.employee_id, Assessment.campaign_id, Assessment.id)
-                               .join(Assessment, Assessment.assessee_id == Person.id)
-                               .join(Campaign, Campaign.id == Assessment.campaign_id).where(Campaign.name == name))
-        return {eid: (cid, aid) for eid, cid, aid in rows}
-
-
-def reports(app, store, name):
-    with store.transaction() as session:
-        campaign = campaigns.get(session, name)
-        return {r.employee_id: r for r in model.build_reports(session, campaign, app.extensions["survey.instruments"],
-                                                              threshold=app.config["ANONYMITY_THRESHOLD"])}
-
-
 def page(client, store, name, employee_id, **query):
-    campaign_id, assessment_id = ids(store, name)[employee_id]
+    campaign_id, assessment_id = campaign_ids(store, name)[employee_id]
     return client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}", query_string=query)
 
 
 def publish(hr_client, store, name):
     """HR publishes: the personal links CSV, as rows keyed by employee id."""
-    campaign_id = next(iter(ids(store, name).values()))[0]
+    campaign_id = next(iter(campaign_ids(store, name).values()))[0]
     path = f"/hr/campaigns/{campaign_id}/reports"
     response = hr_client.post(f"{path}/links.csv", data={"csrf_token": csrf(hr_client, path)})
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -92,7 +52,7 @@ def test_report_figures_equal_the_results_export(app, store, closed, runner, tmp
     out = tmp_path / "results.csv"
     assert runner.invoke("results", "export", closed, "--out", str(out)).exit_code == 0
     exported = read_csv(out)
-    built = reports(app, store, closed)
+    built = built_reports(app, store, closed)
     compared = 0
     for employee_id, report in built.items():
         if report.withheld:
@@ -128,7 +88,7 @@ def test_withheld_report_shows_no_averages_charts_or_advice(hr_client, store, cl
 
 
 def test_withheld_report_model_carries_no_figures(app, store, closed):
-    s2 = reports(app, store, closed)["S2"]
+    s2 = built_reports(app, store, closed)["S2"]
     assert s2.withheld and s2.respondents == 2
     assert s2.lines == () and s2.overall is None and s2.self_overall is None
     assert s2.blind_spots == s2.hidden_strengths == s2.development == () and s2.previous is None
@@ -137,7 +97,7 @@ def test_withheld_report_model_carries_no_figures(app, store, closed):
 # --- what the report reads into the figures ----------------------------------------------------
 
 def test_blind_spots_and_hidden_strengths_on_the_hand_fixture(app, store, closed):
-    s1 = reports(app, store, closed)["S1"]
+    s1 = built_reports(app, store, closed)["S1"]
     assert [line.competency_id for line in s1.blind_spots] == ["communication", "decisions"]
     assert [line.competency_id for line in s1.hidden_strengths] == ["ethics"]
     assert [line.gap for line in s1.blind_spots] == [2.0, 1.25]
@@ -156,7 +116,7 @@ def test_gap_threshold_is_one_point_between_the_figures_as_shown(own, others, bl
 
 
 def test_agreement_in_words_from_the_spread_of_the_respondents(app, store, closed):
-    s1 = {line.competency_id: line.agreement for line in reports(app, store, closed)["S1"].lines}
+    s1 = {line.competency_id: line.agreement for line in built_reports(app, store, closed)["S1"].lines}
     assert (s1["communication"], s1["change"], s1["results"], s1["decisions"]) == ("agree", "partly", "disagree", "agree")
 
 
@@ -166,7 +126,7 @@ def test_agreement_is_not_given_for_fewer_than_three_respondents():
 
 
 def test_least_developed_are_the_three_lowest_with_their_advice(app, store, closed):
-    s1 = reports(app, store, closed)["S1"]
+    s1 = built_reports(app, store, closed)["S1"]
     # decisions 2.75, then communication and results at 3.00 in questionnaire order.
     assert [d.line.competency_id for d in s1.development] == ["decisions", "communication", "results"]
     assert "Қажетті мәліметтерді таба алады" in [t.kk for t in s1.development[0].advice.effective]
@@ -191,8 +151,8 @@ def test_report_compares_with_the_previous_closed_campaign(app, store, closed, r
         session.flush()
         campaigns.open_(session, later)
     answer_only(app, store, "Test 2027", "S1", [4, 4, 4, 4])
-    close(runner, "Test 2027")
-    s1 = reports(app, store, "Test 2027")["S1"]
+    close_campaign(runner, "Test 2027")
+    s1 = built_reports(app, store, "Test 2027")["S1"]
     assert s1.previous.campaign_name == closed and s1.previous.overall == 3.53
     change = {line.competency_id: (line.previous, line.average, line.change) for line in s1.lines}
     assert change["decisions"] == (2.75, 4.0, 1.25) and change["ethics"] == (4.0, 4.0, 0.0)
@@ -200,8 +160,6 @@ def test_report_compares_with_the_previous_closed_campaign(app, store, closed, r
 
 
 def answer_only(app, store, campaign_name, assessee, rater_points):
-    from test_results import _submit
-
     instrument_set = app.extensions["survey.instruments"]
     with store.transaction() as session:
         invitations = session.scalars(
@@ -210,7 +168,7 @@ def answer_only(app, store, campaign_name, assessee, rater_points):
             .where(Person.employee_id == assessee, Campaign.name == campaign_name, Invitation.relation != "self")
             .order_by(Invitation.id)).all()
         for invitation, value in zip(invitations, rater_points):
-            _submit(session, instrument_set[invitation.assessment.instrument], invitation, value)
+            submit_points(session, instrument_set[invitation.assessment.instrument], invitation, value)
 
 
 def test_first_campaign_says_there_is_nothing_to_compare(hr_client, store, closed):
@@ -227,22 +185,22 @@ def test_report_is_in_the_assessees_language_and_hr_can_switch_it(hr_client, sto
 
 
 def test_campaign_reports_page_lists_every_assessee_with_links(hr_client, store, closed):
-    campaign_id = ids(store, closed)["S1"][0]
+    campaign_id = campaign_ids(store, closed)["S1"][0]
     body = hr_client.get(f"/hr/campaigns/{campaign_id}/reports?lang=en").get_data(as_text=True)
-    for employee_id, (cid, aid) in ids(store, closed).items():
+    for employee_id, (cid, aid) in campaign_ids(store, closed).items():
         assert f"/hr/campaigns/{cid}/reports/{aid}\"" in body and f"/hr/campaigns/{cid}/reports/{aid}.pdf" in body
     assert "not enough responses" in body
 
 
 def test_reports_wait_for_the_campaign_to_close(hr_client, store, open_campaign):
-    campaign_id, assessment_id = ids(store, open_campaign)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, open_campaign)["S1"]
     for path in (f"/hr/campaigns/{campaign_id}/reports", f"/hr/campaigns/{campaign_id}/reports/{assessment_id}",
                  f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", f"/hr/campaigns/{campaign_id}/reports.zip"):
         assert hr_client.get(path).status_code == 409, path
 
 
 def test_report_pages_are_for_hr_only(staff, client, store, closed):
-    campaign_id, assessment_id = ids(store, closed)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
     paths = [f"/hr/campaigns/{campaign_id}/reports", f"/hr/campaigns/{campaign_id}/reports/{assessment_id}",
              f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", f"/hr/campaigns/{campaign_id}/reports.zip"]
     trainer = staff("trainer")
@@ -253,12 +211,12 @@ def test_report_pages_are_for_hr_only(staff, client, store, closed):
 
 
 def test_report_of_an_assessment_of_another_campaign_is_not_found(hr_client, store, closed):
-    campaign_id, assessment_id = ids(store, closed)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
     assert hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id + 1000}").status_code == 404
 
 
 def test_opening_and_downloading_reports_is_audited(hr_client, store, closed):
-    campaign_id, assessment_id = ids(store, closed)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
     hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}")
     hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf")
     hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
@@ -274,7 +232,7 @@ def test_opening_and_downloading_reports_is_audited(hr_client, store, closed):
 def test_unit_zip_holds_only_that_units_reports(hr_client, store, closed):
     with store.transaction() as session:
         session.execute(update(Person).where(Person.employee_id.in_(["S3", "S4"])).values(unit="Unit B"))
-    campaign_id = ids(store, closed)["S1"][0]
+    campaign_id = campaign_ids(store, closed)["S1"][0]
     response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
@@ -308,7 +266,7 @@ def test_personal_link_downloads_the_same_report_as_pdf(hr_client, client, store
 
 def test_altered_link_pointing_at_another_assessee_is_not_found(app, hr_client, client, store, closed):
     rows = publish(hr_client, store, closed)
-    campaign_id, other = ids(store, closed)["S3"]
+    campaign_id, other = campaign_ids(store, closed)["S3"]
     payload, timestamp, signature = token_of(rows["S1"]["url"]).split(".")
     forged_payload = URLSafeTimedSerializer("anything", salt=links.SALT).dumps([campaign_id, other]).split(".")[0]
     for token in (f"{forged_payload}.{timestamp}.{signature}", f"{payload}.{timestamp}.{signature[:-2]}xx",
@@ -319,7 +277,7 @@ def test_altered_link_pointing_at_another_assessee_is_not_found(app, hr_client, 
 
 
 def test_link_signed_with_another_key_or_purpose_is_not_found(app, client, store, closed):
-    campaign_id, assessment_id = ids(store, closed)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
     foreign = links.sign("another-installation", campaign_id, assessment_id)
     respondent = tokens.sign(app.secret_key, "0" * 32)  # a questionnaire link's token
     for token in (foreign, respondent):
@@ -327,7 +285,7 @@ def test_link_signed_with_another_key_or_purpose_is_not_found(app, client, store
 
 
 def test_expired_link_is_gone(app, client, store, closed):
-    campaign_id, assessment_id = ids(store, closed)["S1"]
+    campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
 
     class MonthAgo(TimestampSigner):
         def get_timestamp(self):
@@ -341,7 +299,7 @@ def test_expired_link_is_gone(app, client, store, closed):
 
 
 def test_publishing_needs_the_page_token(hr_client, store, closed):
-    campaign_id = ids(store, closed)["S1"][0]
+    campaign_id = campaign_ids(store, closed)["S1"][0]
     assert hr_client.post(f"/hr/campaigns/{campaign_id}/reports/links.csv").status_code == 400
 
 

@@ -16,40 +16,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 from werkzeug.serving import make_server
 
+from conftest import SECRET, count, first_token, full_answers, invitation_tokens, question_ids
 from survey.campaigns import drafts, tokens
-from survey.core.models import Assessment, Campaign, Invitation, Person, Response
+from survey.core.models import Campaign, Invitation, Person, Response
 from survey.web.common.serving import RedactingHandler
-
-SECRET = "test-secret-key-not-for-production"
-
-
-def invitation_tokens(store, *, relation=None, assessee=None):
-    with store.transaction() as session:
-        query = (select(Invitation, Person.employee_id).join(Assessment, Assessment.id == Invitation.assessment_id)
-                 .join(Person, Person.id == Assessment.assessee_id))
-        out = []
-        for invitation, assessee_id in session.execute(query.order_by(Invitation.id)):
-            if (relation is None or (relation == "self") == (invitation.relation == "self")) and \
-                    (assessee is None or assessee_id == assessee):
-                out.append((tokens.sign(SECRET, invitation.key), invitation.id))
-        return out
-
-
-def first_token(store, **kw):
-    return invitation_tokens(store, **kw)[0][0]
-
-
-def question_ids(html: str) -> list[str]:
-    return list(dict.fromkeys(re.findall(r'type="radio" name="([^"]+)"', html)))
-
-
-def full_answers(html: str, points: int = 4) -> dict[str, str]:
-    return {qid: str(points) for qid in question_ids(html)}
-
-
-def count(store, model) -> int:
-    with store.transaction() as session:
-        return session.query(model).count()
 
 
 def test_form_has_a_fieldset_per_competency_and_radios_named_by_question(client, store, open_campaign):

@@ -1,52 +1,16 @@
 """Results export and reports from a campaign with known answers."""
 from __future__ import annotations
 
-import csv
-
 import openpyxl
 import pytest
-from sqlalchemy import select
 
-from survey.campaigns import respond
-from survey.core.models import Assessment, Invitation, Person
-
-
-
-def answer_all(app, store, assessee, rater_points, self_points=None):
-    """Submit every invitation about ``assessee``: rater i answers with ``rater_points[i]``."""
-    instrument_set = app.extensions["survey.instruments"]
-    with store.transaction() as session:
-        invitations = session.scalars(
-            select(Invitation).join(Assessment, Assessment.id == Invitation.assessment_id)
-            .join(Person, Person.id == Assessment.assessee_id).where(Person.employee_id == assessee)
-            .order_by(Invitation.id)).all()
-        others = [i for i in invitations if i.relation != "self"]
-        for invitation, points in zip(others, rater_points):
-            _submit(session, instrument_set[invitation.assessment.instrument], invitation, points)
-        if self_points is not None:
-            own = next(i for i in invitations if i.relation == "self")
-            _submit(session, instrument_set[own.assessment.instrument], own, self_points)
-        return len(others)
-
-
-def _submit(session, instrument, invitation, points):
-    form = {}
-    for competency in instrument.competencies:
-        value = points(competency.id) if callable(points) else points
-        for question in competency.questions:
-            form[question.id] = str(value)
-    respond.submit(session, invitation, respond.read_answers(instrument, form))
-
-
-def read_csv(path):
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {(r["assessee_id"], r["competency"]): r for r in csv.DictReader(fh)}
+from conftest import answer_about, read_csv
 
 
 def test_results_export_csv_gives_averages_without_self(app, store, open_campaign, runner, tmp_path):
     # S1 has 5 raters (manager H1 + 4 peers); 4 of them answer.
-    answer_all(app, store, "S1", [lambda c: 4 if c == "ethics" else 3, lambda c: 5 if c == "ethics" else 3,
-                                  lambda c: 3, lambda c: 2 if c == "ethics" else 3], self_points=5)
+    answer_about(app, store, "S1", [lambda c: 4 if c == "ethics" else 3, lambda c: 5 if c == "ethics" else 3,
+                                    lambda c: 3, lambda c: 2 if c == "ethics" else 3], self_points=5)
     runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.csv"
     result = runner.invoke("results", "export", open_campaign, "--out", str(out))
@@ -63,7 +27,7 @@ def test_results_export_csv_gives_averages_without_self(app, store, open_campaig
 
 
 def test_results_export_withholds_under_three_respondents(app, store, open_campaign, runner, tmp_path):
-    answer_all(app, store, "S2", [5, 1], self_points=4)
+    answer_about(app, store, "S2", [5, 1], self_points=4)
     runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.csv"
     runner.invoke("results", "export", open_campaign, "--out", str(out))
@@ -74,7 +38,7 @@ def test_results_export_withholds_under_three_respondents(app, store, open_campa
 
 
 def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, runner, tmp_path):
-    answer_all(app, store, "H1", [4, 4, 5, 3, 4, 4, 4])
+    answer_about(app, store, "H1", [4, 4, 5, 3, 4, 4, 4])
     runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "results.xlsx"
     assert runner.invoke("results", "export", open_campaign, "--out", str(out)).exit_code == 0
@@ -87,8 +51,8 @@ def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, run
 
 
 def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_campaign, runner, tmp_path):
-    answer_all(app, store, "S1", [4, 4, 3, 5], self_points=5)
-    answer_all(app, store, "S2", [4], self_points=5)
+    answer_about(app, store, "S1", [4, 4, 3, 5], self_points=5)
+    answer_about(app, store, "S2", [4], self_points=5)
     runner.invoke("campaign", "close", open_campaign)
     out = tmp_path / "reports"
     result = runner.invoke("reports", "build", open_campaign, "--out", str(out))
@@ -105,7 +69,7 @@ def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_cam
 
 
 def test_results_are_refused_while_answers_still_arrive(app, store, open_campaign, runner, tmp_path):
-    answer_all(app, store, "S1", [4, 4, 4])
+    answer_about(app, store, "S1", [4, 4, 4])
     for command in (("results", "export", open_campaign, "--out", str(tmp_path / "r.csv")),
                     ("reports", "build", open_campaign, "--out", str(tmp_path / "reports"))):
         result = runner.invoke(*command)

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PASSWORD, sign_in
+from conftest import PASSWORD, answer_about, sign_in
 from PIL import Image
-from test_results import answer_all
 
 from survey.campaigns import lifecycle as campaigns, people, raters, roster
 from survey import create_app
@@ -97,11 +96,11 @@ def _build(app, store, *, close=True, name=NAME):
         raters.apply(session, campaign, rows, "raters")
         campaigns.open_(session, campaign)
     for assessee, table in SERVANT_POINTS.items():
-        answer_all(app, store, assessee, [lambda c, r=r, t=table: t[SERVANT.index(c)][r] for r in range(3)], self_points=5)
+        answer_about(app, store, assessee, [lambda c, r=r, t=table: t[SERVANT.index(c)][r] for r in range(3)], self_points=5)
     for assessee, special in HEAD_POINTS.items():
-        answer_all(app, store, assessee, [lambda c, s=special: s.get(c, 4)] * 3)
-    answer_all(app, store, K4, [1, 1])  # withheld: would pull every servant figure down if counted
-    answer_all(app, store, HL, [1, 1])
+        answer_about(app, store, assessee, [lambda c, s=special: s.get(c, 4)] * 3)
+    answer_about(app, store, K4, [1, 1])  # withheld: would pull every servant figure down if counted
+    answer_about(app, store, HL, [1, 1])
     if close:
         with store.transaction() as session:
             campaigns.close(session, campaigns.get(session, name))

@@ -52,7 +52,7 @@ def test_csv_downloads_name_their_charset_once(hr_client, open_campaign):
 
 
 def test_pages_with_answers_or_names_are_never_cached(app, store, client, hr_client, staff, open_campaign):
-    from test_respond import first_token, full_answers  # the respondent's helpers
+    from conftest import first_token, full_answers
 
     token = first_token(store, relation="other")
     page = client.get(f"/r/{token}").get_data(as_text=True)

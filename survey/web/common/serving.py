@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
@@ -45,4 +46,15 @@ class RedactingHandler(WSGIRequestHandler):
 
 
 def serve(app, host: str, port: int) -> None:
-    run_simple(host, port, app, threaded=True, request_handler=RedactingHandler)
+    """Until Ctrl-C or SIGTERM. SIGTERM is what ``kill``, service managers and scripts send, and
+    the only one left to stop a server started in the background, where the shell ignores SIGINT;
+    without a handler it would end the process without closing the server."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        run_simple(host, port, app, threaded=True, request_handler=RedactingHandler)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signal, _frame):
+    raise KeyboardInterrupt  # what Ctrl-C raises: werkzeug's server loop ends on it and closes
