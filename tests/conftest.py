@@ -465,7 +465,7 @@ def staff(app, store):
     with store.transaction() as session:
         for role in ("hr", "hr-head", "trainer"):
             session.add(User(email=f"{role}@body.kz", password_hash=generate_password_hash(PASSWORD, "scrypt:1024:8:1"),
-                             role=role, failed_logins=0))
+                             role=role))
 
     def client_for(role):
         client = app.test_client()
