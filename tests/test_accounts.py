@@ -80,7 +80,7 @@ def test_the_list_shows_role_status_and_last_sign_in(admin, staff):
                         r"<td>Password</td>\s*<td>([^<]+)</td>", page)
         assert row and row.group(1) == role and row.group(2) == "Active", email
         last = row.group(3)
-        assert bool(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d$", last)) if signed_in else last == "never", email
+        assert bool(re.match(r"\d+ \w+ \d{4}, \d\d:\d\d$", last)) if signed_in else last == "never", email
 
 
 # --- a new account and its one-time link -----------------------------------------------------

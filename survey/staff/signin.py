@@ -80,8 +80,7 @@ def attempt(session: Session, email: str, password: str, *, client: str, secret:
     if ok:
         if count is not None:
             session.delete(count)
-        user.last_sign_in = at
-        session.flush()
+            session.flush()
         return user
     failures = _fail(session, count, key, client, at)
     if user is not None:

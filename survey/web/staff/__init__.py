@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from survey.core.config import ConfigurationError
@@ -22,7 +22,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def create_app(config: dict | None = None) -> Flask:
     app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.staff_locale)
     app.request_class = bodies.Request
-    app.add_url_rule("/", "index", lambda: redirect(url_for("hr.home")))
+    app.add_url_rule("/", "index", auth.home)
     for blueprint in (auth.bp, hr.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp,
                       second_factor.bp):
         app.register_blueprint(blueprint)

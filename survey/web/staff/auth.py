@@ -108,6 +108,12 @@ def login():
                            welcome="welcome" in request.args)
 
 
+def home():
+    """The front page of the staff site: each role's own first page (an account manager has no campaigns)."""
+    user = g.get("user")
+    return redirect(url_for(HOME[user.role] if user is not None else "hr.home"))
+
+
 def _after_password(user: User, target: str):
     """The session opens now, or after the second factor's code (or its enrolment, for a role
     that requires it); until then the browser holds only a short-lived "pending" mark."""
@@ -120,8 +126,10 @@ def _after_password(user: User, target: str):
 
 
 def open_session(user: User, target: str, how: str = ""):
+    """Signed in: after the password, and the second factor's code when there is one."""
     _forget()  # no fixation: a new session for the signed-in user
     session["staff"] = sessions.open_stamp(user)
+    user.last_sign_in = audit.now()
     audit.record(db.session(), user.email, "sign-in", how)
     return redirect(target)
 
