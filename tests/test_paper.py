@@ -363,4 +363,4 @@ def test_the_audit_names_the_assessee_never_the_rater(hr_client, store, open_cam
     assert rater_name not in detail and rater not in detail
     assert detail == f"Test 2026: {assessee} {assessee_name}"  # no relation, no invitation number, no answer
     audit_page = hr_client.get("/hr/audit").get_data(as_text=True)
-    assert "paper-entry" in audit_page and rater_name not in audit_page
+    assert "Paper questionnaire entered" in audit_page and rater_name not in audit_page

@@ -348,5 +348,5 @@ def results_xlsx(campaign_id):
 @bp.get("/audit")
 @requires(*STAFF)
 def audit_page():
-    return render_template("hr/audit.html", entries=audit.recent(db.session()))
+    return render_template("hr/audit.html", entries=audit.recent(db.session()), action_labels=audit.ACTIONS)
 
