@@ -98,8 +98,8 @@ def test_hr_runs_a_campaign_from_the_roster_to_the_links(app, store, staff, live
     assert respondent.locator("input[type=radio]").count() > 0
 
     follow(page.get_by_role("link", name="Audit log"))
-    for action in ("sign-in", "roster-import", "campaign-create", "raters-suggest", "rater-add", "campaign-open",
-                   "links-export"):
+    for action in ("Signed in", "Roster imported", "Campaign created", "Raters suggested", "Rater added",
+                   "Campaign opened", "Links downloaded"):
         assert page.get_by_role("cell", name=action, exact=True).count() >= 1, action
     check(page, "hr-audit-en")
     follow(page.get_by_role("link", name="Training needs"))
