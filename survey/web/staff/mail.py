@@ -21,8 +21,8 @@ from flask_babel import gettext
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
 from survey.mail import record, sending
-from survey.operations import jobs
 from survey.web.common import database as db
+from survey.web.staff import background
 from survey.web.staff.auth import requires
 from survey.web.staff.hr import ActionForm
 
@@ -55,8 +55,7 @@ def _send(campaign_id: int, kind: str):
         job, new = sending.queue(db.session(), campaign, kind, g.user.email, current_app.config)
     except DomainError as exc:
         return _render(campaign, errors=[exc.translated(gettext)], status=422)
-    app = current_app._get_current_object()
-    db.after_commit(lambda: jobs.kick(app))  # the worker must find the job stored
+    background.wake_worker()
     return redirect(url_for(".page", campaign_id=campaign.id, job=job.id, joined=0 if new else 1))
 
 
