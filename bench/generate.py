@@ -24,6 +24,9 @@ from survey.core.config import Defaults  # noqa: E402
 from survey.web.common.database import Database  # noqa: E402
 
 RATERS = 5
+PEOPLE_COLUMNS = "id, employee_id, full_name, position, unit, role, manager_id, email, language"
+# The assessee as the campaign keeps them (``campaigns.snapshot``).
+ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, position, unit"
 
 
 def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
@@ -38,7 +41,7 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
     for i in range(1, assessees + 1):
         role = "head" if i % 2 == 0 else "servant"  # half heads (36 questions), half servants (24): ~3.6 M answers
         people.append((i, f"E{i:06d}", f"Person {i}", "Expert", f"Unit {i % 200}", role, None, "", "kk"))
-        assessments.append((i, 1, i, role))
+        assessments.append((i, 1, i, role, f"Person {i}", "Expert", f"Unit {i % 200}"))
         level = rng.uniform(2.5, 4.5)
         given = []
         for r in range(RATERS + 1):
@@ -53,14 +56,13 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
     started = time.perf_counter()
     try:
         cur = raw.cursor()
-        cur.execute("INSERT INTO campaigns (id, name, status, closes_on) VALUES (1, 'Bench', 'closed', %s)"
-                    if database.engine.dialect.name == "postgresql" else
-                    "INSERT INTO campaigns (id, name, status, closes_on) VALUES (1, 'Bench', 'closed', ?)",
-                    (dt.date.today(),))
+        mark = "%s" if database.engine.dialect.name == "postgresql" else "?"
+        cur.execute(f"INSERT INTO campaigns (id, name, status, closes_on, period) VALUES (1, 'Bench', 'closed', {mark}, {mark})",
+                    (dt.date.today(), dt.date.today().year))
         if database.engine.dialect.name == "postgresql":
             for table, columns, rows in (
-                ("people", "id, employee_id, full_name, position, unit, role, manager_id, email, language", people),
-                ("assessments", "id, campaign_id, assessee_id, instrument", assessments),
+                ("people", PEOPLE_COLUMNS, people),
+                ("assessments", ASSESSMENT_COLUMNS, assessments),
                 ("responses", "id, assessment_id, is_self, answers", sorted(responses)),
                 ("competency_totals", "assessment_id, is_self, competency_id, points, answers, responses", sorted(totals)),
             ):
@@ -68,8 +70,8 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
                     for row in rows:
                         copy.write_row(row)
         else:
-            cur.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?)", people)
-            cur.executemany("INSERT INTO assessments VALUES (?,?,?,?)", assessments)
+            cur.executemany(f"INSERT INTO people ({PEOPLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", people)
+            cur.executemany(f"INSERT INTO assessments ({ASSESSMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)", assessments)
             cur.executemany("INSERT INTO responses (id, assessment_id, is_self, answers) VALUES (?,?,?,?)",
                             sorted(responses))
             cur.executemany("INSERT INTO competency_totals VALUES (?,?,?,?,?,?)", sorted(totals))

@@ -54,7 +54,8 @@ def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str], str]
     database.create_all()
     servant = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)["servant"]
     with database.transaction() as session:
-        campaign = Campaign(name="Bench", status="open", closes_on=dt.date.today() + dt.timedelta(days=30))
+        campaign = Campaign(name="Bench", status="open", closes_on=dt.date.today() + dt.timedelta(days=30),
+                            period=dt.date.today().year)
         session.add(campaign)
         raters = [Person(employee_id=f"R{r}", full_name=f"Rater {r}", position="", unit="", role="servant", email="",
                          language="ru") for r in range(5)]
@@ -63,14 +64,16 @@ def prepare(url: str, invitations: int) -> tuple[list[str], dict[str, str], str]
         for i in range(invitations // 5 + 1):
             person = Person(employee_id=f"A{i}", full_name=f"Қызметкер {i}", position="Бас сарапшы",
                             unit="Бөлім", role="servant", email="", language="kk")
-            assessment = Assessment(campaign=campaign, assessee=person, instrument="servant")
+            assessment = Assessment(campaign=campaign, assessee=person, instrument="servant", full_name=person.full_name,
+                                    position=person.position, unit=person.unit)
             for rater in raters:
                 invitation = Invitation(assessment=assessment, rater=rater, relation="peer")
                 session.add(invitation)
                 keys.append(invitation)
         head = Person(employee_id="H0", full_name="Бөлім басшысы", position="Басшы", unit="Бөлім", role="head",
                       email="", language="kk")
-        largest = Invitation(assessment=Assessment(campaign=campaign, assessee=head, instrument="head"),
+        largest = Invitation(assessment=Assessment(campaign=campaign, assessee=head, instrument="head",
+                                                   full_name=head.full_name, position=head.position, unit=head.unit),
                              rater=raters[0], relation="subordinate")
         session.add(largest)
         session.flush()

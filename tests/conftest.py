@@ -310,7 +310,13 @@ def staff_and_open(session, campaign) -> None:
     rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
              Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
     raters.apply(session, campaign, rows, "raters")
-    campaigns.open_(session, campaign)
+    approve_and_open(session, campaign)
+
+
+def approve_and_open(session, campaign, **limits) -> int:
+    """Open after recording the schedule's approval, which opening asks for (para 11)."""
+    campaigns.approve(session, campaign, "Akim", dt.date.today())
+    return campaigns.open_(session, campaign, **limits)
 
 
 # --- answers ---------------------------------------------------------------------------------------

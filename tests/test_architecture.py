@@ -15,7 +15,8 @@ DOMAIN = ("survey.core", "survey.campaigns", "survey.results", "survey.quality",
           "survey.reports", "survey.mail", "survey.staff", "survey.operations")
 # Pure modules: rules and figures on values, with neither the database nor the web.
 PURE = ("survey.results.scoring", "survey.quality.psychometrics", "survey.campaigns.tokens",
-        "survey.campaigns.drafts", "survey.core.instruments", "survey.core.messages", "survey.reports.insights",
+        "survey.campaigns.drafts", "survey.campaigns.eligibility", "survey.campaigns.categories",
+        "survey.core.instruments", "survey.core.messages", "survey.reports.insights",
         "survey.reports.radar")
 WEB_LIBRARIES = ("flask", "flask_wtf", "flask_limiter", "wtforms")
 

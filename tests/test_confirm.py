@@ -59,7 +59,7 @@ def test_each_step_says_what_it_did(app, store, hr_client):
     created = hr_client.post("/hr/campaigns?lang=en", data={"csrf_token": token, "name": "Notice 2026",
                                                             "closes": (dt.date.today() + dt.timedelta(days=9)).isoformat()},
                              follow_redirects=True)
-    assert "Campaign “Notice 2026” is created. Next, choose who rates whom." in created.get_data(as_text=True)
+    assert f"Campaign “Notice 2026” is created for {dt.date.today().year}. Check who is assessed" in created.get_data(as_text=True)
     suggested = hr_client.post("/hr/campaigns/1/raters/suggest?lang=en", data={"csrf_token": token},
                                follow_redirects=True).get_data(as_text=True)
     assert "raters suggested from the structure." in suggested

@@ -241,8 +241,8 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
     upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
     response = create_campaign(hr_client)
     assert response.status_code == 302
-    raters_page = response.headers["Location"]
-    campaign_id = int(re.search(r"/campaigns/(\d+)/", raters_page).group(1))
+    campaign_id = int(re.search(r"/campaigns/(\d+)$", response.headers["Location"]).group(1))
+    raters_page = f"/hr/campaigns/{campaign_id}/raters"
     # Suggested raters: D1 gets only H1 from the structure, so the 3-7 rule blocks opening.
     hr_client.post(f"/hr/campaigns/{campaign_id}/raters/suggest", data={"csrf_token": csrf(hr_client, raters_page)})
     page = text(hr_client.get(raters_page))
@@ -262,6 +262,14 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
                                                 "relation": "peer"})
         assert added.status_code == 302
     assert "3 raters" in text(hr_client.get(page_path))
+    refused = hr_client.post(f"/hr/campaigns/{campaign_id}/open",
+                             data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
+    assert refused.status_code == 422 and "para 11" in text(refused)
+    approved = hr_client.post(f"/hr/campaigns/{campaign_id}/approve",
+                              data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}"), "by": "Akim",
+                                    "on": dt.date.today().isoformat()})
+    assert approved.status_code == 302
+    assert "Schedule approved by Akim" in text(hr_client.get(f"/hr/campaigns/{campaign_id}"))
     opened = hr_client.post(f"/hr/campaigns/{campaign_id}/open",
                             data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
     assert opened.status_code == 302

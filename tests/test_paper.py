@@ -304,7 +304,7 @@ def test_incomplete_paper_is_refused_with_the_missing_questions_and_answers_kept
 def _second_campaign(app, store):
     with store.transaction() as session:
         campaign = campaigns.create(session, "Other 2026", dt.date.today() + dt.timedelta(days=5),
-                                    app.extensions["survey.instruments"])
+                                    app.extensions["survey.instruments"], repeat_reason="A second round")
         staff_and_open(session, campaign)
         return campaign.id, session.scalars(
             select(Invitation.id).join(Assessment).where(Assessment.campaign_id == campaign.id)).first()

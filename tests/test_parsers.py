@@ -128,7 +128,8 @@ def test_a_semicolon_csv_with_a_byte_order_mark_reads_like_a_comma_csv():
 def test_a_missing_required_column_names_the_header_row():
     errors = read_errors(b"employee_id,full_name,role\nD1,Director,head\n")
     assert errors == [(1, "body.csv:1: missing column(s): manager_id (the first row must name the columns: "
-                          "employee_id, full_name, role, manager_id, position, unit, email, language)")]
+                          "employee_id, full_name, role, manager_id, position, unit, email, language, category, in_post_since, "
+                          "status, status_since, status_until)")]
 
 
 def test_an_unknown_column_names_the_header_row():
@@ -183,9 +184,13 @@ class Session:
 @pytest.fixture
 def draft():
     """D1 over H1 over S1 and S2, all four assessed in a draft campaign, and N1 in the roster only."""
-    people = {eid: Person(employee_id=eid, full_name=f"Name {eid}", role="servant") for eid in ("D1", "H1", "S1", "S2", "N1")}
+    managers = {"D1": None, "H1": 1, "S1": 2, "S2": 2, "N1": None}
+    people = {eid: Person(id=n, employee_id=eid, full_name=f"Name {eid}", role="servant", manager_id=managers[eid],
+                          status="active") for n, eid in enumerate(managers, 1)}
     campaign = Campaign(name="Draft 2026", status="draft")
-    campaign.assessments = [Assessment(assessee=people[eid], instrument="servant") for eid in ("D1", "H1", "S1", "S2")]
+    campaign.assessments = [Assessment(assessee=people[eid], assessee_id=people[eid].id, instrument="servant",
+                                       full_name=people[eid].full_name, manager_id=managers[eid], participation="full")
+                            for eid in ("D1", "H1", "S1", "S2")]
     return campaign, Session(people.values())
 
 

@@ -115,7 +115,8 @@ def earlier_campaign(app, store, runner, name="Test 2025"):
     """A second closed campaign over the same body, closing earlier: everyone very lenient on ethics."""
     instrument_set = app.extensions["survey.instruments"]
     with store.transaction() as session:
-        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=5), instrument_set)
+        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=5), instrument_set,
+                                    repeat_reason="An earlier round")
         staff_and_open(session, campaign)
     lenient = {"S1": [(5, 5, 5)] * 3, "S2": [(5, 5, 5), (5, 5, 5), (4, 4, 4)], "S3": [(5, 5, 5)] * 3}
     answer_body(app, store, name, ethics=lenient, own={k: (5, 5, 5) for k in lenient})

@@ -34,8 +34,9 @@ def load(store, rows) -> None:
 def suggested(store, rows, maximum: int = 7) -> list[tuple[str, str, str]]:
     load(store, rows)
     with store.transaction() as session:
-        everyone = session.scalars(select(Person).order_by(Person.employee_id)).all()
-        return [(s.assessee_id, s.rater_id, s.relation) for s in raters.suggest(everyone, maximum)]
+        everyone = [raters.Candidate(p.id, p.employee_id, p.full_name, p.unit, p.role, p.manager_id, True)
+                    for p in session.scalars(select(Person).order_by(Person.employee_id))]
+        return [(s.assessee_id, s.rater_id, s.relation) for s in raters.suggest(everyone, everyone, maximum)]
 
 
 def of(suggestions, assessee) -> list[tuple[str, str]]:
@@ -45,6 +46,8 @@ def of(suggestions, assessee) -> list[tuple[str, str]]:
 def create(runner, name=CAMPAIGN, closes=CLOSES):
     result = runner.invoke("campaign", "create", name, "--closes", closes)
     assert result.exit_code == 0, result.output
+    approved = runner.invoke("campaign", "approve", name, "--by", "Akim", "--on", "2026-01-05")
+    assert approved.exit_code == 0, approved.output
     return result
 
 
@@ -87,7 +90,7 @@ def error_lines(result) -> list[str]:
 
 def lawful_raters():
     """3..7 raters for everyone of ``department(9)``."""
-    rows = [("D1", "H1", "subordinate"), ("D1", "S1", "subordinate"), ("D1", "S2", "subordinate")]
+    rows = [("D1", "H1", "subordinate"), ("D1", "S1", "peer"), ("D1", "S2", "peer")]
     rows += [("H1", "D1", "manager")] + [("H1", f"S{i}", "subordinate") for i in range(1, 7)]
     for i in range(1, 10):
         peers = [f"S{j}" for j in range(1, 10) if j != i][:4]
@@ -324,7 +327,7 @@ def test_import_replaces_the_raters_of_the_assessees_it_names(runner, store, tmp
     create(runner)
     first = [("S1", "H1", "manager"), ("S1", "S2", "peer"), ("S1", "S3", "peer")]
     assert import_raters(runner, write_raters(tmp_path, first, name="first.csv")).exit_code == 0
-    second = [("S1", "H1", "manager"), ("S1", "D1", "peer"), ("S1", "S3", "subordinate")]
+    second = [("S1", "H1", "manager"), ("S1", "D1", "peer"), ("S1", "S2", "peer")]
     assert import_raters(runner, write_raters(tmp_path, second, name="second.csv")).exit_code == 0
     assert stored_raters(store) == set(second)
 
@@ -436,7 +439,7 @@ def test_create_with_an_empty_roster_fails_with_a_clear_message(runner, store):
 def test_create_assesses_everyone_in_the_roster_with_their_role_questionnaire(runner, store):
     load(store, department(3))
     result = create(runner)
-    assert f"Campaign '{CAMPAIGN}' created with 5 assessees" in result.stdout
+    assert f"Campaign '{CAMPAIGN}' for {dt.date.today().year} created with 5 assessees" in result.stdout
     with store.transaction() as session:
         campaign = campaigns.get(session, CAMPAIGN)
         assert {(a.assessee.employee_id, a.instrument) for a in campaign.assessments} == {

@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from conftest import S1_RATERS, S1_SELF, answer_about, built_reports, campaign_ids, close_campaign, points, read_csv
-from survey.core.models import Person
+from survey.core.models import Assessment, Person
 from survey.reports import bundle
 
 KAZAKH_LETTERS = "әғқңөұүһі"
@@ -22,7 +22,8 @@ S1_NAME = "Шаһмардан Әбілқайырұлы"
 @pytest.fixture
 def closed(app, store, open_campaign, runner):
     with store.transaction() as session:
-        session.execute(update(Person).where(Person.employee_id == "S1").values(full_name=S1_NAME))
+        s1 = select(Person.id).where(Person.employee_id == "S1").scalar_subquery()
+        session.execute(update(Assessment).where(Assessment.assessee_id == s1).values(full_name=S1_NAME))
     answer_about(app, store, "S1", [points(r) for r in S1_RATERS], self_points=points(S1_SELF))
     answer_about(app, store, "S2", [5, 1], self_points=4)
     close_campaign(runner, open_campaign)

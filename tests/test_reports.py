@@ -12,7 +12,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from conftest import (S1_RATERS, S1_SELF, answer_about, built_reports, campaign_ids, close_campaign, csrf, points,
+from conftest import (S1_RATERS, S1_SELF, answer_about, approve_and_open, built_reports, campaign_ids, close_campaign, csrf, points,
                       read_csv, submit_points)
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
@@ -142,14 +142,15 @@ def test_every_competency_of_every_questionnaire_has_advice_in_three_languages(a
 def test_report_compares_with_the_previous_closed_campaign(app, store, closed, runner):
     instrument_set = app.extensions["survey.instruments"]
     with store.transaction() as session:
-        later = campaigns.create(session, "Test 2027", dt.date.today() + dt.timedelta(days=400), instrument_set)
+        later = campaigns.create(session, "Test 2027", dt.date.today() + dt.timedelta(days=400), instrument_set,
+                                 repeat_reason="The next round")
         previous = campaigns.get(session, closed)
         for assessment in previous.assessments:  # the same raters as the year before
             target = next(a for a in later.assessments if a.assessee_id == assessment.assessee_id)
             for rater in assessment.raters:
                 session.add(Rater(assessment_id=target.id, rater_id=rater.rater_id, relation=rater.relation))
         session.flush()
-        campaigns.open_(session, later)
+        approve_and_open(session, later)
     answer_only(app, store, "Test 2027", "S1", [4, 4, 4, 4])
     close_campaign(runner, "Test 2027")
     s1 = built_reports(app, store, "Test 2027")["S1"]
@@ -231,7 +232,8 @@ def test_opening_and_downloading_reports_is_audited(hr_client, store, closed):
 
 def test_unit_zip_holds_only_that_units_reports(hr_client, store, closed):
     with store.transaction() as session:
-        session.execute(update(Person).where(Person.employee_id.in_(["S3", "S4"])).values(unit="Unit B"))
+        moved = select(Person.id).where(Person.employee_id.in_(["S3", "S4"])).scalar_subquery()
+        session.execute(update(Assessment).where(Assessment.assessee_id.in_(moved)).values(unit="Unit B"))
     campaign_id = campaign_ids(store, closed)["S1"][0]
     response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()

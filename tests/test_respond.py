@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from conftest import SECRET, count, first_token, full_answers, invitation_tokens, question_ids
 from survey.campaigns import drafts, tokens
-from survey.core.models import Campaign, Invitation, Person, Response
+from survey.core.models import Assessment, Campaign, Invitation, Person, Response
 from survey.web.common.serving import RedactingHandler
 
 
@@ -185,8 +185,9 @@ def test_submitting_deletes_the_draft(client, store, open_campaign):
 def test_each_page_names_its_own_assessee_escaped(client, store, open_campaign):
     """The page around the questions is rendered once and reused: what differs must still differ."""
     with store.transaction() as session:
-        person = session.scalar(select(Person).where(Person.employee_id == "S2"))
-        person.full_name, person.position, person.unit = '<b>Ә & "Ы"</b>', "", ""
+        s2 = session.scalar(select(Assessment).join(Person, Person.id == Assessment.assessee_id)
+                            .where(Person.employee_id == "S2"))
+        s2.full_name, s2.position, s2.unit = '<b>Ә & "Ы"</b>', "", ""
     pages = {eid: client.get(f"/r/{first_token(store, assessee=eid, relation='other')}?lang=ru").get_data(as_text=True)
              for eid in ("S1", "S2", "S3")}
     assert "<strong>Servant 1</strong>, Expert" in pages["S1"] and "Servant 1" not in pages["S3"]

@@ -298,7 +298,8 @@ def test_missing_column_names_the_header_row(runner, store, tmp_path):
     result = import_failing(runner, path)
     assert error_lines(result) == [
         f"{path}:1: missing column(s): manager_id (the first row must name the columns: "
-        "employee_id, full_name, role, manager_id, position, unit, email, language)"]
+        "employee_id, full_name, role, manager_id, position, unit, email, language, category, in_post_since, status, "
+        "status_since, status_until)"]
 
 
 def test_unknown_column_names_the_header_row(runner, store, tmp_path):

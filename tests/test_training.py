@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PASSWORD, answer_about, sign_in
+from conftest import PASSWORD, answer_about, approve_and_open, sign_in
 from PIL import Image
 
 from survey.campaigns import lifecycle as campaigns, people, raters, roster
@@ -82,19 +82,29 @@ def _rows():
             for i, (eid, (name, role, manager, unit)) in enumerate(ROSTER.items(), 2)]
 
 
+def _relation(assessee, rater):
+    if ROSTER[assessee][2] == rater:
+        return "manager"
+    return "subordinate" if ROSTER[rater][2] == assessee else "peer"
+
+
 def _build(app, store, *, close=True, name=NAME):
     instruments = app.extensions["survey.instruments"]
     ids = list(ROSTER)
     with store.transaction() as session:
         people.apply_rows(session, roster.validate(_rows(), "body", {}))
-        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=10), instruments)
+        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=10), instruments,
+                                    repeat_reason="A second round")
         rows, n = [], 2
         for i, assessee in enumerate(ids):  # three raters each: the next three people of the roster
             for k in range(1, 4):
-                rows.append(Row(n, {"assessee_id": assessee, "rater_id": ids[(i + k) % len(ids)], "relation": "peer"}))
+                rater = ids[(i + k) % len(ids)]
+                rows.append(Row(n, {"assessee_id": assessee, "rater_id": rater, "relation": _relation(assessee, rater)}))
                 n += 1
         raters.apply(session, campaign, rows, "raters")
-        campaigns.open_(session, campaign)
+        for assessment in campaign.assessments:  # the next three in the roster, not the structure
+            assessment.rater_rule_reason = "Raters chosen for the figures of these tests"
+        approve_and_open(session, campaign)
     for assessee, table in SERVANT_POINTS.items():
         answer_about(app, store, assessee, [lambda c, r=r, t=table: t[SERVANT.index(c)][r] for r in range(3)], self_points=5)
     for assessee, special in HEAD_POINTS.items():

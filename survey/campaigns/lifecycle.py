@@ -1,4 +1,5 @@
-"""A campaign's life: create (everyone assessed), choose raters, open (invitations), close."""
+"""A campaign's life: create (who is assessed, frozen), approve the schedule, choose raters, open
+(invitations), close; a draft can be deleted."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,17 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from survey.campaigns import eligibility, opening, scope, snapshot
+from survey.campaigns.errors import CampaignError
 from survey.results import tally
 from survey.core.messages import N_, DomainError
-from survey.core.models import SELF, Assessment, Campaign, Invitation, Person, Rater
-
-
-class CampaignError(DomainError):
-    """A campaign operation that cannot be done; the message says why and what to do."""
-
-    def __init__(self, message: str, details: list[str] | None = None, **params):
-        self.details = details or []
-        super().__init__(message, **params)
+from survey.core.models import EXCLUSION_RULES, SELF, Assessment, Campaign, Exclusion, Invitation, Person
 
 
 def get(session: Session, name: str) -> Campaign:
@@ -27,23 +22,86 @@ def get(session: Session, name: str) -> Campaign:
     return campaign
 
 
-def create(session: Session, name: str, closes_on: dt.date, instruments) -> Campaign:
-    """A campaign in which every person of the roster is assessed with their role's questionnaire."""
-    if not name.strip():
+def default_period(closes_on: dt.date) -> int:
+    """The reporting year a campaign closing then assesses: one closing in January, the year before."""
+    return closes_on.year - 1 if closes_on.month == 1 else closes_on.year
+
+
+def deadline(period: int) -> dt.date:
+    """Para 5: the 360 assessment of a year ends no later than the 10th of the next month."""
+    return dt.date(period + 1, 1, 10)
+
+
+def late_warning(campaign: Campaign) -> DomainError | None:
+    if campaign.closes_on > deadline(campaign.period):
+        return DomainError(N_("answering closes on %(date)s, after %(deadline)s: order No. 260, para 5, has the "
+                              "assessment of %(period)d done by the 10th of the month after the reporting year"),
+                           date=campaign.closes_on.isoformat(), deadline=deadline(campaign.period).isoformat(),
+                           period=campaign.period)
+    return None
+
+
+def _require_future(closes_on: dt.date, today: dt.date) -> None:
+    if closes_on < today:
+        raise CampaignError(N_("the closing date %(date)s has already passed"), date=closes_on.isoformat())
+
+
+def create(session: Session, name: str, closes_on: dt.date, instruments, *, period: int | None = None,
+           units: list[str] | None = None, repeat_reason: str = "", today: dt.date | None = None) -> Campaign:
+    """A campaign for a reporting year over the whole body or chosen units, frozen as of now.
+
+    Who is assessed, and how, follows paras 6-7 (``eligibility``); each assessee's name, post,
+    unit, category and manager are copied into the assessment (``snapshot``).
+    """
+    today = today or dt.date.today()
+    name = name.strip()
+    if not name:
         raise CampaignError(N_("a campaign needs a name"))
     if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
         raise CampaignError(N_("a campaign named '%(name)s' already exists"), name=name)
-    people = session.scalars(select(Person).order_by(Person.id)).all()
-    if not people:
-        raise CampaignError(N_("the roster is empty: import it first"))
-    missing = sorted({p.role for p in people} - set(instruments))
+    _require_future(closes_on, today)
+    period = period or min(default_period(closes_on), today.year)
+    if not 2000 <= period <= today.year:
+        raise CampaignError(N_("the reporting period %(period)d is not a year that has begun"), period=period)
+    people = scope.members(session, units)
+    decisions = {p: eligibility.decide(p, period, today) for p in people}
+    assessed = [p for p in people if decisions[p].assessed]
+    missing = sorted({p.role for p in assessed} - set(instruments))
     if missing:
         raise CampaignError(N_("no questionnaire for role(s): %(roles)s"), roles=", ".join(missing))
-    campaign = Campaign(name=name, closes_on=closes_on, status="draft")
-    campaign.assessments = [Assessment(assessee=p, instrument=p.role) for p in people]
+    repeats = scope.assessed_in_period(session, period, [p.id for p in assessed])
+    if repeats and not repeat_reason.strip():
+        raise CampaignError(
+            N_("%(count)d people are already assessed for %(period)d in another campaign: order No. 260, para 34, "
+               "has the 360 assessment once a year; record why they are assessed again"),
+            [DomainError(N_("%(id)s %(name)s: in '%(campaign)s'"), id=p.employee_id, name=p.full_name, campaign=c)
+             for p, c in repeats], count=len(repeats), period=period)
+    campaign = Campaign(name=name, closes_on=closes_on, status="draft", period=period, units=units or None,
+                        repeat_reason=repeat_reason.strip())
+    campaign.assessments = [snapshot.assessment_of(p, decisions[p]) for p in assessed]
+    campaign.exclusions = [Exclusion(person=p, rule=decisions[p].rule) for p in people
+                           if not decisions[p].assessed and decisions[p].rule in EXCLUSION_RULES]
     session.add(campaign)
     session.flush()
     return campaign
+
+
+def approve(session: Session, campaign: Campaign, by: str, on: dt.date, today: dt.date | None = None) -> None:
+    """Para 11: the schedule approved by the official who appoints and dismisses, recorded before opening."""
+    require_status(campaign, "draft")
+    if not by.strip():
+        raise CampaignError(N_("say who approved the schedule (order No. 260, para 11)"))
+    if on > (today or dt.date.today()):
+        raise CampaignError(N_("the approval date %(date)s is in the future"), date=on.isoformat())
+    campaign.approved_by, campaign.approved_on = by.strip(), on
+    session.flush()
+
+
+def delete(session: Session, campaign: Campaign) -> None:
+    """Only a draft: once links went out, the campaign is a record of what was asked."""
+    require_status(campaign, "draft")
+    session.delete(campaign)
+    session.flush()
 
 
 def require_status(campaign: Campaign, *statuses: str) -> None:
@@ -54,36 +112,42 @@ def require_status(campaign: Campaign, *statuses: str) -> None:
 
 def rater_count_problems(session: Session, campaign: Campaign, minimum: int, maximum: int) -> list[DomainError]:
     """Every assessee whose number of raters breaks order No. 260, para 36 (3 to 7)."""
-    counts = dict(session.execute(
-        select(Assessment.id, func.count(Rater.id))
-        .outerjoin(Rater, Rater.assessment_id == Assessment.id)
-        .where(Assessment.campaign_id == campaign.id)
-        .group_by(Assessment.id)
-    ).all())
-    problems = []
-    for assessment in sorted(campaign.assessments, key=lambda a: a.assessee.employee_id):
-        n = counts.get(assessment.id, 0)
-        if not minimum <= n <= maximum:
-            problems.append(DomainError(N_("%(id)s %(name)s: %(count)d rater(s)"), id=assessment.assessee.employee_id,
-                                        name=assessment.assessee.full_name, count=n))
-    return problems
+    return opening.readiness(session, campaign, minimum, maximum).counts
 
 
-def open_(session: Session, campaign: Campaign, *, minimum: int = 3, maximum: int = 7) -> int:
-    """Open answering: one invitation per rater and one for the self-assessment."""
+def open_(session: Session, campaign: Campaign, *, minimum: int = 3, maximum: int = 7,
+          today: dt.date | None = None) -> int:
+    """Open answering: an invitation per rater who can answer, and one for the self-assessment of
+    each assessee who takes part (paras 6-7: those away or gone neither answer nor rate)."""
     require_status(campaign, "draft")
-    problems = rater_count_problems(session, campaign, minimum, maximum)
-    if problems:
+    today = today or dt.date.today()
+    if campaign.approved_on is None:
+        raise CampaignError(N_("cannot open '%(name)s': record who approved the assessment schedule and when "
+                               "(order No. 260, para 11)"), name=campaign.name)
+    _require_future(campaign.closes_on, today)
+    ready = opening.readiness(session, campaign, minimum, maximum, today)
+    if ready.counts:
         raise CampaignError(
             N_("cannot open '%(name)s': every assessee needs %(minimum)d to %(maximum)d raters "
-               "(order No. 260, para 36); %(count)d do not"), problems,
-            name=campaign.name, minimum=minimum, maximum=maximum, count=len(problems))
+               "(order No. 260, para 36); %(count)d do not"), ready.counts,
+            name=campaign.name, minimum=minimum, maximum=maximum, count=len(ready.counts))
+    if ready.rules:
+        raise CampaignError(
+            N_("cannot open '%(name)s': %(count)d choice(s) of raters break order No. 260, para 36; change them, "
+               "or record on the assessee's page why they must stand"), ready.rules,
+            name=campaign.name, count=len(ready.rules))
     created = 0
-    for assessment in campaign.assessments:
-        session.add(Invitation(assessment=assessment, rater=assessment.assessee, relation=SELF))
-        for rater in assessment.raters:
+    for assessment, raters in ready.issued.items():
+        person = assessment.assessee
+        if assessment.participation == "full" and not eligibility.participation(person, today).participation == "full":
+            # Gone or away since the campaign was created: assessed without them after all.
+            assessment.participation, assessment.absence = "without", eligibility.participation(person, today).absence
+        if assessment.participation == "full":
+            session.add(Invitation(assessment=assessment, rater=assessment.assessee, relation=SELF))
+            created += 1
+        for rater in raters:
             session.add(Invitation(assessment=assessment, rater=rater.rater, relation=rater.relation))
-        created += 1 + len(assessment.raters)
+        created += len(raters)
     campaign.status = "open"
     session.flush()
     return created
@@ -156,7 +220,7 @@ def links(session: Session, campaign: Campaign) -> list[RaterLink]:
         .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
     ).all()
     rows = [
-        RaterLink(i.assessment.assessee.employee_id, i.assessment.assessee.full_name, i.relation,
+        RaterLink(i.assessment.assessee.employee_id, i.assessment.full_name, i.relation,
              i.rater.employee_id, i.rater.full_name, i.rater.email, i.rater.language, i.key)
         for i in invitations
     ]
@@ -167,7 +231,7 @@ def extend(session: Session, campaign: Campaign, closes_on: dt.date, today: dt.d
     """Move the closing date; a reopened window needs a date not yet passed."""
     require_status(campaign, "draft", "open")
     if closes_on < (today or dt.date.today()):
-        raise CampaignError(N_("the new closing date %(date)s has already passed"), date=str(closes_on))
+        raise CampaignError(N_("the new closing date %(date)s has already passed"), date=closes_on.isoformat())
     campaign.closes_on = closes_on
     session.flush()
 
@@ -190,13 +254,13 @@ def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProg
     """Per assessee, how many of their invitations are done. Which ones is not shown: a count
     per assessee is what HR needs, and it does not point at a rater's answers."""
     rows = session.execute(
-        select(Assessment.id, Person.employee_id, Person.full_name, Person.unit,
+        select(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit,
                func.sum(case((Invitation.done, 1), else_=0)), func.count(Invitation.id))
         .join(Person, Person.id == Assessment.assessee_id)
         .outerjoin(Invitation, Invitation.assessment_id == Assessment.id)
         .where(Assessment.campaign_id == campaign.id)
-        .group_by(Assessment.id, Person.employee_id, Person.full_name, Person.unit)
-        .order_by(Person.unit, Person.full_name)
+        .group_by(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit)
+        .order_by(Assessment.unit, Assessment.full_name)
     ).all()
     return [AssesseeProgress(a, e, n, u, int(d or 0), int(t or 0)) for a, e, n, u, d, t in rows]
 

@@ -63,11 +63,11 @@ def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
             raise UnknownRater(rater_employee_id)
     out = []
     for rater in sorted(by_rater, key=lambda p: (p.unit, p.full_name, p.employee_id)):
-        invitations = sorted(by_rater[rater], key=lambda i: (i.relation != SELF, i.assessment.assessee.full_name, i.id))
+        invitations = sorted(by_rater[rater], key=lambda i: (i.relation != SELF, i.assessment.full_name, i.id))
         items = []
         for invitation in invitations:
             url = url_of(invitation.key)
-            assessee = invitation.assessment.assessee
+            assessee = invitation.assessment
             items.append(SheetItem(invitation.id, assessee.full_name, assessee.position,
                                    invitation.relation == SELF, url, qr_svg(url)))
         if items:
@@ -79,20 +79,19 @@ def invitations(session: Session, campaign: Campaign, query: str = "", limit: in
     """The invitations of an open campaign, answered or not, optionally those whose rater's or
     assessee's name contains ``query``."""
     require_status(campaign, "open")
-    rater, assessee = aliased(Person), aliased(Person)
+    rater = aliased(Person)
     statement = (
         select(Invitation)
         .join(Assessment, Assessment.id == Invitation.assessment_id)
         .join(rater, rater.id == Invitation.rater_id)
-        .join(assessee, assessee.id == Assessment.assessee_id)
         .where(Assessment.campaign_id == campaign.id)
         .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
-        .order_by(rater.full_name, rater.employee_id, Invitation.relation != SELF, assessee.full_name, Invitation.id)
+        .order_by(rater.full_name, rater.employee_id, Invitation.relation != SELF, Assessment.full_name, Invitation.id)
     )
     query = query.strip()
     if query:
         like = f"%{query}%"
-        statement = statement.where(or_(rater.full_name.ilike(like), assessee.full_name.ilike(like)))
+        statement = statement.where(or_(rater.full_name.ilike(like), Assessment.full_name.ilike(like)))
     return list(session.scalars(statement.limit(limit)))
 
 

@@ -1,12 +1,17 @@
-"""Apply a validated roster to the database: insert new people, update others by employee_id."""
+"""Apply a validated roster to the database: insert new people, update others by employee_id.
+
+Nobody is ever deleted: closed campaigns keep pointing at the people they assessed. Someone who
+has left is marked so, with the date.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from survey.campaigns import roster
+from survey.campaigns import eligibility, roster
 from survey.core.models import Person
 
 
@@ -14,6 +19,7 @@ from survey.core.models import Person
 class ImportSummary:
     added: int
     updated: int
+    left: int = 0
 
 
 def managers(session: Session) -> dict[str, str | None]:
@@ -23,15 +29,27 @@ def managers(session: Session) -> dict[str, str | None]:
     return {eid: by_id.get(mgr) for eid, mgr, _pk in rows}
 
 
-def import_roster(session: Session, path, *, name: str | None = None, data: bytes | None = None) -> ImportSummary:
-    """Parse and store a roster; raises ``roster.RosterErrors`` and stores nothing on any problem."""
-    return apply_rows(session, roster.parse(path, existing=managers(session), name=name, data=data))
+def departed(session: Session) -> frozenset[str]:
+    return frozenset(session.scalars(select(Person.employee_id).where(Person.status == "dismissed")))
 
 
-def apply_rows(session: Session, rows: list[roster.RosterEntry]) -> ImportSummary:
+def import_roster(session: Session, path, *, name: str | None = None, data: bytes | None = None,
+                  whole_body: bool = False, today: dt.date | None = None) -> ImportSummary:
+    """Parse and store a roster; raises ``roster.RosterErrors`` and stores nothing on any problem.
+
+    A ``whole_body`` file lists everyone who works there now: whoever it leaves out has left
+    (as of ``today``), and whoever it lists after they had left is back.
+    """
+    rows = roster.parse(path, existing=managers(session), name=name, data=data, departed=departed(session),
+                        whole_body=whole_body, today=today)
+    return apply_rows(session, rows, whole_body=whole_body, today=today)
+
+
+def apply_rows(session: Session, rows: list[roster.RosterEntry], *, whole_body: bool = False,
+               today: dt.date | None = None) -> ImportSummary:
     """Store validated rows: new people added, known ones updated by employee_id."""
     stored = {p.employee_id: p for p in session.scalars(select(Person))}
-    added = updated = 0
+    added = updated = left = 0
     for row in rows:
         person = stored.get(row.employee_id)
         if person is None:
@@ -47,11 +65,36 @@ def apply_rows(session: Session, rows: list[roster.RosterEntry]) -> ImportSummar
         person.role = row.role
         person.email = row.email
         person.language = row.language
+        _apply_standing(person, row)
     session.flush()
     for row in rows:
         stored[row.employee_id].manager = stored[row.manager_id] if row.manager_id else None
+    if whole_body:
+        listed = {row.employee_id for row in rows}
+        for person in stored.values():
+            if person.employee_id not in listed and person.status != "dismissed":
+                set_standing(person, "dismissed", since=today or dt.date.today())
+                left += 1
     session.flush()
-    return ImportSummary(added, updated)
+    return ImportSummary(added, updated, left)
+
+
+def _apply_standing(person: Person, row: roster.RosterEntry) -> None:
+    """The optional columns the file has; someone listed again after leaving is back at work."""
+    if "category" in row.given:
+        person.category = row.category or ""
+    if "in_post_since" in row.given:
+        person.in_post_since = row.in_post_since
+    if "status" in row.given:
+        set_standing(person, row.status or "active", since=row.status_since, until=row.status_until)
+    elif person.status == "dismissed" or person.status is None:
+        set_standing(person, "active")
+
+
+def set_standing(person: Person, status: str, *, since: dt.date | None = None, until: dt.date | None = None) -> None:
+    person.status = status
+    person.status_since = since if status != "active" else None
+    person.status_until = until if status != "active" else None
 
 
 def search(session: Session, query: str, *, limit: int = 1000) -> list[Person]:
@@ -64,5 +107,32 @@ def search(session: Session, query: str, *, limit: int = 1000) -> list[Person]:
     return list(session.scalars(statement.limit(limit)))
 
 
-def in_unit(session: Session, unit: str | None) -> list[Person]:
-    return list(session.scalars(select(Person).where(Person.unit == unit).order_by(Person.full_name)))
+def in_unit(session: Session, unit: str | None, today: dt.date | None = None) -> list[Person]:
+    """The unit's people who can rate now: nobody away or gone (paras 6-7)."""
+    today = today or dt.date.today()
+    return [p for p in session.scalars(select(Person).where(Person.unit == unit).order_by(Person.full_name))
+            if not eligibility.has_left(p) and not eligibility.is_away(p, today)]
+
+
+class StandingErrors(Exception):
+    def __init__(self, errors: list):
+        self.errors = errors
+        super().__init__("; ".join(map(str, errors)))
+
+
+def change_standing(session: Session, person: Person, values: dict[str, str], today: dt.date | None = None) -> None:
+    """HR's edit of one person's time in post, status and category: the roster file's rules, so
+    the page accepts exactly what an import would. Campaigns already created keep their copy."""
+    errors: list = []
+    row = roster.Row(0, {k: (v or "").strip() for k, v in values.items()})
+    standing = roster.time_columns(row, today or dt.date.today(), lambda _row, message, **params: errors.append(
+        roster.DomainError(message, **params)))
+    category, _role, problem = roster.check_category(row.values.get("category", ""), person.role)
+    if problem is not None:
+        errors.append(problem)
+    if errors:
+        raise StandingErrors(errors)
+    person.category = category
+    person.in_post_since = standing["in_post_since"]
+    set_standing(person, standing["status"] or "active", since=standing["status_since"], until=standing["status_until"])
+    session.flush()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from survey.campaigns import rater_rules
 from survey.campaigns.lifecycle import CampaignError, require_status
 from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
 from survey.core.messages import N_
@@ -35,19 +36,37 @@ class Suggestion:
     relation: str
 
 
-def suggest(people: list[Person], maximum: int = 7) -> list[Suggestion]:
+@dataclass(frozen=True)
+class Candidate:
+    """A person as a suggestion sees them: the campaign's snapshot for its assessees."""
+    id: int
+    employee_id: str
+    full_name: str
+    unit: str
+    role: str
+    manager_id: int | None
+    can_answer: bool
+
+
+def suggest(assessees: list[Candidate], everyone: list[Candidate], maximum: int = 7) -> list[Suggestion]:
     """Manager first, then subordinates and peers taken in turn, so a big team does not crowd
-    out the other perspective."""
-    by_manager: dict[int | None, list[Person]] = defaultdict(list)
-    for person in people:
-        by_manager[person.manager_id].append(person)
+    out the other perspective. Peers in the assessee's own unit and at their level come first;
+    nobody away or gone is suggested."""
+    by_id = {c.id: c for c in everyone}
+    by_manager: dict[int | None, list[Candidate]] = defaultdict(list)
+    for candidate in everyone:
+        if candidate.can_answer:
+            by_manager[candidate.manager_id].append(candidate)
     out: list[Suggestion] = []
-    for person in people:
-        chosen: list[tuple[Person, str]] = []
-        if person.manager is not None:
-            chosen.append((person.manager, "manager"))
+    for person in assessees:
+        chosen: list[tuple[Candidate, str]] = []
+        manager = by_id.get(person.manager_id)
+        if manager is not None and manager.can_answer:
+            chosen.append((manager, "manager"))
         subordinates = [(p, "subordinate") for p in by_manager.get(person.id, [])]
-        peers = [(p, "peer") for p in by_manager.get(person.manager_id, []) if p.id != person.id] if person.manager_id else []
+        colleagues = [p for p in by_manager.get(person.manager_id, []) if p.id != person.id] if person.manager_id else []
+        colleagues.sort(key=lambda p: (p.unit != person.unit, p.role != person.role))
+        peers = [(p, "peer") for p in colleagues]
         while len(chosen) < maximum and (subordinates or peers):
             for pool in (subordinates, peers):
                 if pool and len(chosen) < maximum:
@@ -57,9 +76,15 @@ def suggest(people: list[Person], maximum: int = 7) -> list[Suggestion]:
 
 
 def suggest_for(session: Session, campaign: Campaign, maximum: int = 7) -> list[Suggestion]:
-    assessed = {a.assessee_id for a in campaign.assessments}
-    people = [p for p in session.scalars(select(Person).order_by(Person.unit, Person.employee_id)) if p.id in assessed]
-    return suggest(people, maximum)
+    structure = rater_rules.structure(session, campaign)
+    snapshot = {a.assessee_id: a for a in campaign.assessments}
+    everyone = []
+    for person in session.scalars(select(Person).order_by(Person.unit, Person.employee_id)):
+        member, a = structure.member(person.id), snapshot.get(person.id)
+        everyone.append(Candidate(person.id, person.employee_id, member.full_name, a.unit if a else person.unit,
+                                  a.instrument if a else person.role, member.manager_id, member.can_answer))
+    assessees = sorted((c for c in everyone if c.id in snapshot), key=lambda c: (c.unit, c.employee_id))
+    return suggest(assessees, everyone, maximum)
 
 
 def import_raters(session: Session, campaign: Campaign, path, *, name: str | None = None, data: bytes | None = None) -> int:
@@ -78,6 +103,7 @@ def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> 
     people = {p.employee_id: p for p in session.scalars(select(Person))}
     assessments = {a.assessee.employee_id: a for a in campaign.assessments}
     errors: list[TableError] = []
+    structure = rater_rules.structure(session, campaign)
     seen: dict[tuple[str, str], int] = {}
     planned: dict[Assessment, list[tuple[Person, str]]] = defaultdict(list)
     for row in rows:
@@ -105,6 +131,10 @@ def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> 
                  other=seen[assessee, rater])
             continue
         seen[assessee, rater] = row.number
+        problem = structure.relation_error(assessments[assessee], people[rater].id, relation)
+        if problem is not None:
+            fail(problem.message, **problem.params)
+            continue
         planned[assessments[assessee]].append((people[rater], relation))
     if errors:
         raise RaterErrors(errors)
@@ -130,6 +160,9 @@ def add(session: Session, campaign: Campaign, assessment: Assessment, person: Pe
         raise CampaignError(N_("unknown relation"))
     if any(r.rater_id == person.id for r in assessment.raters):
         raise CampaignError(N_("%(name)s already rates this assessee"), name=person.full_name)
+    problem = rater_rules.structure(session, campaign).relation_error(assessment, person.id, relation)
+    if problem is not None:
+        raise CampaignError(problem.message, **problem.params)
     rater = Rater(assessment=assessment, rater=person, relation=relation)
     session.add(rater)
     session.flush()
@@ -149,8 +182,8 @@ def add_by_employee_id(session: Session, campaign: Campaign, assessment: Assessm
 def assessments(session: Session, campaign: Campaign) -> list[Assessment]:
     """The campaign's assessees with their raters, by unit and name, as HR edits them."""
     return list(session.scalars(
-        select(Assessment).join(Person, Person.id == Assessment.assessee_id)
-        .where(Assessment.campaign_id == campaign.id).order_by(Person.unit, Person.full_name)))
+        select(Assessment).where(Assessment.campaign_id == campaign.id)
+        .order_by(Assessment.unit, Assessment.full_name)))
 
 
 def remove(session: Session, campaign: Campaign, rater: Rater) -> None:
@@ -168,3 +201,13 @@ def apply_suggestion(session: Session, campaign: Campaign, maximum: int = 7) -> 
     rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
             for i, s in enumerate(suggest_for(session, campaign, maximum), 2) if s.assessee_id in empty]
     return apply(session, campaign, rows, "suggestion") if rows else 0
+
+
+def record_rule_reason(session: Session, campaign: Campaign, assessment: Assessment, reason: str) -> None:
+    """Why this assessee's raters may leave out the direct manager or the subordinates (para 36),
+    e.g. the manager's post is vacant; an empty reason withdraws it."""
+    require_status(campaign, "draft")
+    if assessment.campaign_id != campaign.id:
+        raise CampaignError(N_("this assessee is not in the campaign"))
+    assessment.rater_rule_reason = reason.strip()[:1000]
+    session.flush()

@@ -61,14 +61,13 @@ class OpenLink:
     locked: bool = False  # the assessment's row lock is already held (see submit)
 
 
-_rater, _assessee = aliased(Person), aliased(Person)
+_rater = aliased(Person)
 _LINK = (
     select(Invitation.id, Invitation.key, Invitation.assessment_id, Invitation.relation, Invitation.draft,
-           _rater.language, Assessment.instrument, _assessee.full_name, _assessee.position, _assessee.unit,
+           _rater.language, Assessment.instrument, Assessment.full_name, Assessment.position, Assessment.unit,
            Invitation.done, Campaign.status, Campaign.closes_on)
     .join(_rater, _rater.id == Invitation.rater_id)
     .join(Assessment, Assessment.id == Invitation.assessment_id)
-    .join(_assessee, _assessee.id == Assessment.assessee_id)
     .join(Campaign, Campaign.id == Assessment.campaign_id)
     .where(Invitation.key == bindparam("key"))
 )

@@ -71,22 +71,31 @@ def roster_rows(rng: random.Random) -> list[Row]:
     rng.shuffle(names)
     rows, number = [], 2
 
-    def add(eid, name_lang, position, unit, role, manager):
+    today = dt.date.today()
+    # Paras 6-7 at work: someone appointed a month ago (not assessed), someone on leave (assessed
+    # without their participation).
+    standing = {"S-409": {"in_post_since": (today - dt.timedelta(days=30)).isoformat()},
+                "S-308": {"status": "leave", "status_since": (today - dt.timedelta(days=20)).isoformat(),
+                          "status_until": (today + dt.timedelta(days=60)).isoformat()}}
+
+    def add(eid, name_lang, position, unit, role, manager, category):
         nonlocal number
         name, language = name_lang
         login = "".join(ch for ch in eid.lower() if ch.isalnum())
-        rows.append(Row(number, {"employee_id": eid, "full_name": name, "position": position, "unit": unit,
-                                 "role": role, "manager_id": manager, "email": f"{login}@demo.gov.kz",
-                                 "language": language}))
+        values = {"employee_id": eid, "full_name": name, "position": position, "unit": unit, "role": role,
+                  "manager_id": manager, "email": f"{login}@demo.gov.kz", "language": language, "category": category,
+                  "in_post_since": "2019-09-02", "status": "", "status_since": "", "status_until": ""}
+        values.update(standing.get(eid, {}))
+        rows.append(Row(number, values))
         number += 1
 
-    add("D-001", names.pop(), "Департамент басшысы", "Басшылық", "head", "")
+    add("D-001", names.pop(), "Департамент басшысы", "Басшылық", "head", "", "C-1")
     for u, (unit, size) in enumerate(_UNITS, 1):
         head = f"H-{u:03d}"
-        add(head, names.pop(), "Бөлім басшысы", unit, "head", "D-001")
+        add(head, names.pop(), "Бөлім басшысы", unit, "head", "D-001", "C-3")
         for s in range(1, size + 1):
             add(f"S-{u}{s:02d}", names.pop() if names else (f"Қызметкер {u}-{s}", "kk"),
-                "Бас сарапшы" if s % 3 else "Жетекші сарапшы", unit, "servant", head)
+                "Бас сарапшы" if s % 3 else "Жетекші сарапшы", unit, "servant", head, "C-4" if s % 3 else "C-5")
     return rows
 
 
@@ -135,13 +144,16 @@ def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, lev
     """Create, staff and open a campaign, then answer most of it with plausible answers."""
     database = db.get_db(app)
     instruments = app.extensions["survey.instruments"]
+    created = min(dt.date.today(), closes_on - dt.timedelta(days=30))  # the earlier one as of a year ago
     with database.transaction() as session:
-        campaign = campaigns.create(session, name, closes_on, instruments)
+        campaign = campaigns.create(session, name, closes_on, instruments, today=created)
         suggestion = raters.suggest_for(session, campaign, app.config["MAX_RATERS"])
         rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
                 for i, s in enumerate(suggestion, 2)]
         raters.apply(session, campaign, rows, "demo")
-        campaigns.open_(session, campaign, minimum=app.config["MIN_RATERS"], maximum=app.config["MAX_RATERS"])
+        campaigns.approve(session, campaign, "Аппарат басшысы", created, today=created)
+        campaigns.open_(session, campaign, minimum=app.config["MIN_RATERS"], maximum=app.config["MAX_RATERS"],
+                        today=created)
 
     with database.transaction() as session:
         campaign = campaigns.get(session, name)
@@ -163,8 +175,8 @@ def _campaign(app: Flask, name: str, closes_on: dt.date, rng: random.Random, lev
                 or rng.random() < skip_share
             if skip:
                 shown = {about for _, about, _ in summary.open_links} if summary is not None else set()
-                if summary is not None and len(summary.open_links) < 5 and assessment.assessee.full_name not in shown:
-                    summary.open_links.append((invitation.rater.full_name, assessment.assessee.full_name,
+                if summary is not None and len(summary.open_links) < 5 and assessment.full_name not in shown:
+                    summary.open_links.append((invitation.rater.full_name, assessment.full_name,
                                                tokens.sign(app.secret_key, invitation.key)))
                 continue
             lift = 0.5 if invitation.relation == "self" else rng.gauss(0.1, 0.3)

@@ -90,17 +90,37 @@ class Database:
         config.attributes["connection"] = connection
         return config
 
+    @contextmanager
+    def _migrating(self):
+        """A connection for migrations. SQLite changes a table by copying it and dropping the old
+        one, which its foreign keys refuse while other rows point at it: they are switched off for
+        the migration (only possible outside a transaction) and every row checked before the commit."""
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    yield connection
+                    if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise RuntimeError("the migration left rows pointing at rows that do not exist")
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to the newest version through the migrations (also on a new database)."""
         from alembic import command
 
-        with self.engine.begin() as connection:
+        with self._migrating() as connection:
             command.upgrade(self.alembic_config(connection), revision)
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
 
-        with self.engine.begin() as connection:
+        with self._migrating() as connection:
             command.downgrade(self.alembic_config(connection), revision)
 
     def revision(self, message: str) -> None:

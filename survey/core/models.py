@@ -40,6 +40,13 @@ ROLES = ("head", "servant")
 RELATIONS = ("manager", "subordinate", "peer")
 SELF = "self"
 CAMPAIGN_STATUSES = ("draft", "open", "closed")
+# Where a person stands on the roster (order No. 260, paras 6-7): at work, away (leave of any kind,
+# sick leave, a business trip, training) or gone.
+PERSON_STATUSES = ("active", "leave", "sick", "trip", "training", "dismissed")
+# Assessed with their own answers and invitations, or "without their participation" (paras 6-7).
+PARTICIPATION = ("full", "without")
+# Why someone in a campaign's scope is not assessed: less than three months in post (para 6), or HR's reason.
+EXCLUSION_RULES = ("short-tenure", "by-hand")
 
 
 def random_key() -> str:
@@ -63,10 +70,18 @@ class Person(Base):
     manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
     email: Mapped[str] = mapped_column(String(254), default="")
     language: Mapped[str] = mapped_column(String(2), default="kk")
+    # The para 2 category (e.g. C-4, D-3), where the roster gives it; it decides head or servant.
+    category: Mapped[str] = mapped_column(String(16), default="")
+    in_post_since: Mapped[Optional[dt.date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    # When the status began (for ``dismissed``, the day the person left) and, for an absence, ends.
+    status_since: Mapped[Optional[dt.date]] = mapped_column(Date)
+    status_until: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     manager: Mapped[Optional["Person"]] = relationship(remote_side=[id])
 
-    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),
+                      CheckConstraint(f"status IN {PERSON_STATUSES!r}", name="status"))
 
 
 class Campaign(Base):
@@ -76,16 +91,29 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     closes_on: Mapped[dt.date] = mapped_column(Date)
+    period: Mapped[int] = mapped_column(Integer)  # the reporting year assessed (para 5)
+    units: Mapped[Optional[list[str]]] = mapped_column(JSON)  # the scope; None is the whole body
+    # Para 11: the schedule approved by the official who appoints and dismisses, before opening.
+    approved_by: Mapped[str] = mapped_column(String(200), default="")
+    approved_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # Para 34: why people assessed in another campaign of the same period are assessed again.
+    repeat_reason: Mapped[str] = mapped_column(String(1000), default="")
 
     assessments: Mapped[list["Assessment"]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan"
     )
+    exclusions: Mapped[list["Exclusion"]] = relationship(cascade="all, delete-orphan")
 
     __table_args__ = (CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),)
 
 
 class Assessment(Base):
-    """One person assessed in one campaign, with the instrument of their role at that time."""
+    """One person assessed in one campaign, as they were when the campaign was created.
+
+    Name, position, unit, category, manager and questionnaire are copied from the roster then and
+    never follow it: a move or a promotion afterwards must change none of the campaign's figures
+    (and comparing a unit's figures before and after a move would otherwise give one person's).
+    """
 
     __tablename__ = "assessments"
 
@@ -93,14 +121,44 @@ class Assessment(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     assessee_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     instrument: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(16), default="")
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
+    participation: Mapped[str] = mapped_column(String(16), default="full")
+    absence: Mapped[str] = mapped_column(String(16), default="")  # the roster status behind "without"
+    # HR's reasons: for assessing someone a rule would leave out, and for raters that depart from
+    # para 36 (the manager's post is vacant, a head's subordinates are all away).
+    inclusion_reason: Mapped[str] = mapped_column(String(1000), default="")
+    rater_rule_reason: Mapped[str] = mapped_column(String(1000), default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="assessments")
-    assessee: Mapped[Person] = relationship()
+    assessee: Mapped[Person] = relationship(foreign_keys=[assessee_id])
+    manager: Mapped[Optional[Person]] = relationship(foreign_keys=[manager_id])
     raters: Mapped[list["Rater"]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("campaign_id", "assessee_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "assessee_id"),
+                      CheckConstraint(f"participation IN {PARTICIPATION!r}", name="participation"))
+
+
+class Exclusion(Base):
+    """Someone in a campaign's scope who is not assessed in it, and why (para 6, or HR's reason)."""
+
+    __tablename__ = "campaign_exclusions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    rule: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),
+                      CheckConstraint(f"rule IN {EXCLUSION_RULES!r}", name="rule"))
 
 
 class Rater(Base):

@@ -59,7 +59,7 @@ def format_date(day: dt.date, language: str) -> str:
 
 def items_for(invitations: Iterable[Invitation], url_of: Callable[[str], str]) -> list[Item]:
     """The self-assessment first, then colleagues by name."""
-    items = [Item(i.relation == SELF, i.assessment.assessee.full_name, i.assessment.assessee.position or "",
+    items = [Item(i.relation == SELF, i.assessment.full_name, i.assessment.position or "",
                   url_of(i.key)) for i in invitations]
     return sorted(items, key=lambda item: (not item.is_self, item.name))
 

@@ -22,7 +22,8 @@ EXPORT_COLUMNS = ["assessee_id", "assessee_name", "instrument", "competency", "a
 
 @dataclass(frozen=True)
 class AssesseeRow:
-    """Who a result belongs to: plain values, so that a campaign of thousands loads quickly."""
+    """Who a result belongs to, as the campaign keeps them (``campaigns.snapshot``); language and
+    e-mail are the current ones, for reaching the person. Plain values, so that thousands load quickly."""
 
     id: int
     employee_id: str
@@ -66,8 +67,8 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
     order = {i.id: [c.id for c in i.competencies] for i in instruments.values()}
     out = []
     assessments = session.execute(
-        select(Assessment.id, Assessment.instrument, Person.id, Person.employee_id, Person.full_name,
-               Person.position, Person.unit, Person.role, Person.language, Person.email)
+        select(Assessment.id, Assessment.instrument, Person.id, Person.employee_id, Assessment.full_name,
+               Assessment.position, Assessment.unit, Assessment.instrument, Person.language, Person.email)
         .join(Person, Person.id == Assessment.assessee_id)
         .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)
     )

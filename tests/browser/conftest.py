@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from conftest import ROOT, small_body
+from conftest import ROOT, approve_and_open, small_body
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core.models import Assessment, Campaign, Invitation, Person
 from survey.web.common.serving import RedactingHandler
@@ -240,7 +240,8 @@ def add_campaign(app, store, name: str, *, status: str, roster_loaded: bool = Tr
     with store.transaction() as session:
         if not roster_loaded:
             people.apply_rows(session, roster.validate(small_body(), "body", {}))
-        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=10), instruments)
+        campaign = campaigns.create(session, name, dt.date.today() + dt.timedelta(days=10), instruments,
+                                    repeat_reason="Another round for the tests")
         rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
                 for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
         if status != "draft":
@@ -248,7 +249,7 @@ def add_campaign(app, store, name: str, *, status: str, roster_loaded: bool = Tr
                      Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
         raters.apply(session, campaign, rows, "raters")
         if status != "draft":
-            campaigns.open_(session, campaign)
+            approve_and_open(session, campaign)
         campaign_id = campaign.id
     if answer:
         with store.transaction() as session:

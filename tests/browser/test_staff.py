@@ -54,6 +54,9 @@ def test_hr_runs_a_campaign_from_the_roster_to_the_links(app, store, staff, live
     page.get_by_label("Name", exact=True).fill("Browser 2026")
     page.get_by_label("Last day of answering").fill((dt.date.today() + dt.timedelta(days=20)).isoformat())
     follow(page.get_by_role("button", name="Create campaign"))
+    page.wait_for_url(re.compile(r"/hr/campaigns/\d+$"))
+    assert page.get_by_text("Everyone in scope is assessed with their own participation.").is_visible()
+    follow(page.get_by_role("link", name="Choose raters"))
     page.wait_for_url(re.compile(r"/hr/campaigns/\d+/raters$"))
     check(page, "hr-raters-empty-en")
     follow(page.get_by_role("button", name="Suggest raters from the structure for those who have none"))
@@ -73,6 +76,11 @@ def test_hr_runs_a_campaign_from_the_roster_to_the_links(app, store, staff, live
     assert page.get_by_text("too few").count() == 0
     follow(page.get_by_role("link", name="Back to the campaign"))
     check(page, "hr-campaign-draft-en")
+    # The schedule's approval, which opening needs (para 11).
+    page.get_by_label("Approved by (the official who appoints and dismisses)").fill("Аппарат басшысы")
+    page.get_by_label("Date of approval").fill(dt.date.today().isoformat())
+    follow(page.get_by_role("button", name="Record the approval"))
+    assert page.get_by_text("The schedule is recorded as approved by Аппарат басшысы").is_visible()
 
     # Opening, then the links.
     follow(page.get_by_role("link", name="Open the campaign for answers"))

@@ -186,7 +186,7 @@ def test_what_excel_and_openpyxl_write_is_read(tmp_path):
     for write_only in (False, True):
         book = openpyxl.Workbook(write_only=write_only)
         sheet = book.create_sheet("People") if write_only else book.active
-        sheet.append(list(roster.COLUMNS))
+        sheet.append(list(roster.COLUMNS[:8]))
         for row in values:
             sheet.append(row)
         path = tmp_path / f"roster-{write_only}.xlsx"

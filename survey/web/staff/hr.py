@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.staff import audit
-from survey.campaigns import lifecycle as campaigns, people, raters, roster, tokens
+from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, raters, roster, scope, tokens
 from survey.web.common import database as db
 from survey.results import export as results
 from survey.core import tables
@@ -39,6 +39,26 @@ class UploadForm(FlaskForm):
 class CampaignForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     closes = DateField(_l("Last day of answering"), validators=[DataRequired()])
+    period = IntegerField(_l("Reporting year assessed"), validators=[Optional(), NumberRange(2000, 2100)])
+    units = SelectMultipleField(_l("Units (none chosen: the whole body)"), choices=[], validate_choice=False)
+    repeat_reason = TextAreaField(_l("If people are already assessed for this year in another campaign: why again "
+                                     "(order No. 260, para 34)"), validators=[Length(max=1000)])
+
+
+class ApproveForm(FlaskForm):
+    by = StringField(_l("Approved by (the official who appoints and dismisses)"),
+                     validators=[DataRequired(), Length(max=200)])
+    on = DateField(_l("Date of approval"), validators=[DataRequired()])
+
+
+class RuleReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Why the raters depart from para 36 (e.g. the manager's post is vacant)"),
+                           validators=[Length(max=1000)])
+
+
+class PersonReasonForm(FlaskForm):
+    employee_id = StringField(_l("Employee id"), validators=[DataRequired(), Length(max=64)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
 
 
 class ExtendForm(FlaskForm):
@@ -81,24 +101,33 @@ def _translated(items) -> list[str]:
 def home():
     return render_template("hr/home.html", progress=campaigns.progress(db.session()),
                            campaigns_by_name={c.name: c for c in db.session().scalars(select(Campaign))},
-                           form=CampaignForm(), done=request.args.get("done"))
+                           form=_campaign_form(), done=request.args.get("done"))
+
+
+def _campaign_form() -> CampaignForm:
+    form = CampaignForm()
+    form.units.choices = [(u, u) for u in scope.units(db.session()) if u]
+    return form
 
 
 @bp.post("/campaigns")
 @requires(*STAFF)
 def create_campaign():
-    form = CampaignForm()
+    form = _campaign_form()
     if not form.validate_on_submit():
         return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
                                form=form), 422
     try:
-        campaign = campaigns.create(db.session(), form.name.data.strip(), form.closes.data, instruments())
+        campaign = campaigns.create(db.session(), form.name.data.strip(), form.closes.data, instruments(),
+                                    period=form.period.data, units=form.units.data or None,
+                                    repeat_reason=form.repeat_reason.data or "")
     except campaigns.CampaignError as exc:
         return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
                                form=form, errors=_errors(exc)), 422
-    _log("campaign-create", campaign.name)
-    flash(gettext("Campaign “%(name)s” is created. Next, choose who rates whom.", name=campaign.name))
-    return redirect(url_for(".raters_page", campaign_id=campaign.id))
+    _log("campaign-create", f"{campaign.name}: {campaign.period}")
+    flash(gettext("Campaign “%(name)s” is created for %(period)d. Check who is assessed, then choose who rates whom.",
+                  name=campaign.name, period=campaign.period))
+    return redirect(url_for(".campaign_page", campaign_id=campaign.id))
 
 
 @bp.get("/people")
@@ -117,11 +146,12 @@ def import_people():
         return render_template("hr/people.html", people=[], q="", form=form), 422
     upload = form.file.data
     try:
-        summary = people.import_roster(db.session(), upload.filename, name=upload.filename, data=upload.read())
+        summary = people.import_roster(db.session(), upload.filename, name=upload.filename, data=upload.read(),
+                                       whole_body=request.form.get("whole_body") == "1")
     except roster.RosterErrors as exc:
         return render_template("hr/people.html", people=[], q="", form=form, errors=_errors(exc),
                                filename=upload.filename), 422
-    _log("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated")
+    _log("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated, {summary.left} left")
     return redirect(url_for(".people_page", imported=f"{summary.added}/{summary.updated}"))
 
 
@@ -138,9 +168,17 @@ def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
         "hr/campaign.html", campaign=campaign, items=[i for i in items if i.missing or not only_missing],
         units=campaigns.unit_progress(items), done=sum(i.done for i in items), total=sum(i.total for i in items),
         only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
-        problems=_translated(campaigns.rater_count_problems(db.session(), campaign, *_limits()))
-        if campaign.status == "draft" else [],
+        scope_lines=exclusions.listing(campaign), **(_draft_context(campaign) if campaign.status == "draft" else {}),
     ), status
+
+
+def _draft_context(campaign) -> dict:
+    """What the page shows before opening, judged as opening itself will judge it."""
+    ready = opening.readiness(db.session(), campaign, *_limits())
+    warning = campaigns.late_warning(campaign)
+    return dict(withheld=ready.withheld, problems=_translated(ready.counts), rule_problems=_translated(ready.rules),
+                approve=ApproveForm(), person_reason=PersonReasonForm(),
+                late=warning.translated(gettext) if warning else None)
 
 
 def _limits():
@@ -291,10 +329,10 @@ def assessment_page(campaign_id, assessment_id):
         else:
             errors, status = [gettext("Give the rater's employee id and relation.")], 422
     minimum, maximum = _limits()
-    colleagues = people.in_unit(db.session(), assessment.assessee.unit)
+    colleagues = people.in_unit(db.session(), assessment.unit)
     return render_template("hr/assessment.html", campaign=campaign, assessment=assessment, form=form,
                            action=ActionForm(), errors=errors, minimum=minimum, maximum=maximum,
-                           colleagues=colleagues), status
+                           colleagues=colleagues, rule_reason=RuleReasonForm(reason=assessment.rater_rule_reason)), status
 
 
 @bp.post("/campaigns/<int:campaign_id>/raters/<int:rater_id>/remove")

@@ -105,7 +105,7 @@ def blank(campaign):
     invitation = _chosen(campaign)
     instrument = instruments()[invitation.assessment.instrument]
     block = _in_language(_language(invitation.rater), "paper/_blank.html", campaign=campaign,
-                         invitation=invitation, assessee=invitation.assessment.assessee, instrument=instrument,
+                         invitation=invitation, assessee=invitation.assessment, instrument=instrument,
                          is_self=invitation.relation == SELF)
     return render_template("paper/blank.html", campaign=campaign, invitation=invitation, block=block,
                            action=ActionForm())
@@ -130,14 +130,14 @@ def enter(campaign):
                 respond.submit(db.session(), invitation, given)
             except respond.Gone:  # another officer entered it a moment ago
                 return _gone(campaign, invitation)
-            assessee = invitation.assessment.assessee
+            assessee = invitation.assessment
             # The campaign and the assessee only: naming the rater (or the relation, or the
             # invitation) here would tie this moment to a person.
-            _log("paper-entry", f"{campaign.name}: {assessee.employee_id} {assessee.full_name}")
+            _log("paper-entry", f"{campaign.name}: {assessee.assessee.employee_id} {assessee.full_name}")
             return redirect(url_for(".index", campaign_id=campaign.id, entered=1))
     numbers = paper.question_numbers(instrument)
     return render_template(
-        "paper/enter.html", campaign=campaign, invitation=invitation, assessee=invitation.assessment.assessee,
+        "paper/enter.html", campaign=campaign, invitation=invitation, assessee=invitation.assessment,
         instrument=instrument, is_self=invitation.relation == SELF, lang=_language(invitation.rater),
         answers=answers, missing=set(missing), missing_numbers=[(q, numbers[q]) for q in missing],
         form=ActionForm(),

@@ -1,0 +1,41 @@
+"""Who is in a campaign's reach: the whole body or chosen units, and who a year already covers."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.campaigns.errors import CampaignError
+from survey.core.messages import N_
+from survey.core.models import Assessment, Campaign, Person
+
+
+def units(session: Session) -> list[str]:
+    return list(session.scalars(select(Person.unit).distinct().order_by(Person.unit)))
+
+
+def members(session: Session, chosen: list[str] | None) -> list[Person]:
+    """Everyone on the roster in ``chosen`` units (all units for ``None``), leavers included: the
+    rules of eligibility decide about them, not the query."""
+    query = select(Person).order_by(Person.unit, Person.employee_id)
+    if chosen:
+        unknown = sorted(set(chosen) - set(units(session)))
+        if unknown:
+            raise CampaignError(N_("no one on the roster works in: %(units)s"), units="; ".join(unknown))
+        query = query.where(Person.unit.in_(chosen))
+    people = list(session.scalars(query))
+    if not people:
+        raise CampaignError(N_("the roster is empty: import it first"))
+    return people
+
+
+def assessed_in_period(session: Session, period: int, person_ids: list[int]) -> list[tuple[Person, str]]:
+    """Of ``person_ids``, those another campaign of the same reporting year assesses (para 34)."""
+    if not person_ids:
+        return []
+    rows = session.execute(
+        select(Person, Campaign.name).join(Assessment, Assessment.assessee_id == Person.id)
+        .join(Campaign, Campaign.id == Assessment.campaign_id)
+        .where(Campaign.period == period)
+        .order_by(Person.employee_id, Campaign.name)).all()
+    wanted = set(person_ids)
+    return [(person, name) for person, name in rows if person.id in wanted]
