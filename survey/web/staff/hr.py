@@ -17,12 +17,11 @@ from survey.staff import audit
 from survey.campaigns import lifecycle as campaigns, people, raters, roster, tokens
 from survey.web.common import database as db
 from survey.results import export as results
-from survey.core import tables
 from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import download
+from survey.web.common.downloads import csv_download, download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -263,8 +262,8 @@ def raters_csv(campaign_id):
     if not rows:
         rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
                 for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
-    return download(tables.csv_bytes(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows),
-                     f"raters-{campaign.id}.csv", "text/csv; charset=utf-8")
+    return csv_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows,
+                        f"raters-{campaign.id}.csv")
 
 
 @bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
@@ -325,8 +324,8 @@ def links_csv(campaign_id):
         abort(404)
     _log("links-export", campaign.name)
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
-    data = tables.csv_bytes(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)))
-    return download(data, f"links-{campaign.id}.csv", "text/csv; charset=utf-8")
+    return csv_download(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)),
+                        f"links-{campaign.id}.csv")
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.xlsx")
