@@ -41,15 +41,15 @@ LANGUAGES = ("kk", "ru", "en")
 
 
 def language_option(what: str = "kk and ru get ';' as the CSV separator, as their Excel expects"):
-    """``--lang``: the reader's language, the platform's by default (see :func:`language`)."""
+    """``--lang``: the reader's language, the platform's by default (see :func:`reader_language`)."""
     return click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
                         help=f"the reader's language: {what} (default: the platform's, kk)")
 
 
-def language(chosen: str | None) -> str:
+def reader_language(chosen: str | None) -> str:
     return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def separator(chosen: str | None) -> str:
     """The CSV separator of the reader's Excel: ``;`` in Kazakh and Russian."""
-    return tables.separator(language(chosen))
+    return tables.separator(reader_language(chosen))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 from survey.staff import audit
 from survey.campaigns import lifecycle as campaigns, people, raters, roster, tokens
 from survey.web.common import database as db
-from survey.results import export as results
+from survey.results import export as results, workbook as results_workbook
 from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments
@@ -328,20 +328,25 @@ def links_csv(campaign_id):
                         f"links-{campaign.id}.csv")
 
 
-@bp.get("/campaigns/<int:campaign_id>/results.xlsx")
+@bp.get("/campaigns/<int:campaign_id>/results.<any(xlsx, csv):kind>")
 @requires(*STAFF)
-def results_xlsx(campaign_id):
+def results_file(campaign_id, kind):
+    """The workbook for HR to read, in the HR officer's language; the CSV for other systems, with
+    English column codes and decimal points whoever downloads it."""
     campaign = db.get_or_404(Campaign, campaign_id)
+    threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
-        items = results.campaign_results(db.session(), campaign, instruments(),
-                                         threshold=current_app.config["ANONYMITY_THRESHOLD"])
+        items = results.campaign_results(db.session(), campaign, instruments(), threshold=threshold)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
     _log("results-export", campaign.name)
+    if kind == "csv":
+        return csv_download(results.EXPORT_COLUMNS, results.csv_rows(items), f"results-{campaign.id}.csv",
+                            for_systems=True)
     out = io.BytesIO()
-    results.write_xlsx(out, items)
+    results_workbook.write_xlsx(out, campaign, items, threshold=threshold, gettext=gettext, language=str(get_locale()))
     return download(out.getvalue(), f"results-{campaign.id}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/audit")
