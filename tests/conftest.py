@@ -17,6 +17,7 @@ import shutil
 import socket
 import time
 import http.cookiejar
+import io
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -407,6 +408,14 @@ def read_csv(path) -> dict[tuple[str, str], dict]:
     """A results export, by (employee id, competency)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return {(r["assessee_id"], r["competency"]): r for r in csv.DictReader(fh)}
+
+
+def excel_csv(data: bytes, delimiter: str) -> list[dict]:
+    """A CSV written for people: the byte-order mark that tells Excel it is UTF-8, then rows split
+    on ``delimiter``: ``;`` for a Kazakh or Russian reader (the command line's default, the
+    platform's language), ``,`` for an English one (the test client's)."""
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    return list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=delimiter))
 
 
 def count(store, model) -> int:

@@ -7,9 +7,10 @@ import io
 import re
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf, first_token, sign_in
+from conftest import PASSWORD, csrf, excel_csv, first_token, sign_in
 from survey.staff import accounts, signin
 from survey.campaigns import respond
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
@@ -275,8 +276,7 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
     assert opened.status_code == 302
     dashboard = text(hr_client.get(f"/hr/campaigns/{campaign_id}"))
     assert "0 of " in dashboard and "Open for answers" in dashboard
-    links = text(hr_client.get(f"/hr/campaigns/{campaign_id}/links.csv")).lstrip("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(links)))
+    rows = excel_csv(hr_client.get(f"/hr/campaigns/{campaign_id}/links.csv").data, ",")
     assert len(rows) == 7 + sum(1 for r in rows if r["relation"] != "self")
     assert all(r["url"].startswith("http://survey.test/r/") for r in rows)
     closed = hr_client.post(f"/hr/campaigns/{campaign_id}/close",
@@ -284,8 +284,8 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
     assert closed.status_code == 302
     xlsx = hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx")
     assert xlsx.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
-    assert sheet.cell(1, 1).value == "assessee_id" and sheet.max_row == 1 + 2 * 13 + 5 * 9  # heads: 12 + overall, servants: 8 + overall
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    assert book["Heads of units"].max_row == 1 + 2 and book["Corps-B servants"].max_row == 1 + 5  # one row each
     with store.transaction() as session:
         actions = [a for (a,) in session.execute(select(AuditEntry.action).order_by(AuditEntry.id))]
     for action in ("roster-import", "campaign-create", "raters-suggest", "rater-add", "campaign-open",
@@ -310,6 +310,29 @@ def test_raters_upload_errors_name_the_row(hr_client):
     response = upload(hr_client, "/hr/campaigns/1/raters/import", data.encode(), "raters.csv")
     assert response.status_code == 422
     assert "raters.csv:3:" in text(response)
+
+
+@pytest.mark.parametrize("language, delimiter", [("kk", ";"), ("ru", ";"), ("en", ",")])
+def test_csvs_for_people_open_in_columns_in_the_readers_excel(hr_client, open_campaign, language, delimiter):
+    """Excel in Kazakh and Russian splits a CSV on ';' and reads it as UTF-8 only after a BOM."""
+    for name in ("links.csv", "raters.csv"):
+        data = hr_client.get(f"/hr/campaigns/1/{name}?lang={language}").data
+        assert data.startswith(b"\xef\xbb\xbfassessee_id" + delimiter.encode())
+        rows = excel_csv(data, delimiter)
+        assert len(rows) > 7 and all(r["assessee_id"] and r["rater_id"] for r in rows)
+
+
+def test_raters_csv_for_a_russian_excel_is_imported_back(hr_client, store):
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    create_campaign(hr_client)
+    data = hr_client.get("/hr/campaigns/1/raters.csv?lang=ru").data
+    in_file = {(r["assessee_id"], r["rater_id"], r["relation"]) for r in excel_csv(data, ";")}
+    assert len(in_file) > 7
+    assert upload(hr_client, "/hr/campaigns/1/raters/import", data, "raters.csv").status_code == 302
+    with store.transaction() as session:
+        stored = {(r.assessment.assessee.employee_id, r.rater.employee_id, r.relation)
+                  for r in session.scalars(select(Rater))}
+    assert stored == in_file
 
 
 def test_removing_a_rater(hr_client, store):

@@ -1,12 +1,12 @@
 """Exported links: one per invitation, each opening its own questionnaire, kept private."""
-import csv
 import os
 import stat
 
+from conftest import excel_csv
+
 
 def read(path):
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return excel_csv(path.read_bytes(), ";")
 
 
 def test_links_export_lists_every_invitation_with_a_working_url(runner, client, open_campaign, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 import segno
 from sqlalchemy import select
 
-from conftest import csrf, staff_and_open
+from conftest import ROOT, csrf, staff_and_open
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
 
@@ -132,6 +132,26 @@ def test_each_sheet_is_in_the_raters_language(hr_client, store, open_campaign):
     assert 'lang="ru"' in blocks["S1"] and RU_SELF in blocks["S1"] and KK_SELF not in blocks["S1"]
     assert 'lang="kk"' in blocks["S2"] and KK_SELF in blocks["S2"] and RU_SELF not in blocks["S2"]
     assert "Вы оцениваете:" in blocks["S1"] and "Сіз бағалайсыз:" in blocks["S2"]
+
+
+def test_every_printed_page_of_a_sheet_names_its_rater(hr_client, store, open_campaign):
+    """A sheet with many links runs over several pages. Its links are the rows of a table whose head
+    holds the rater's name, and print shows that head as a table header group, which the browser
+    repeats at the top of every page the table runs over."""
+    with store.transaction() as session:
+        names = dict(session.execute(select(Person.employee_id, Person.full_name)).all())
+    for rater, block in sheet_blocks(hr_client.get("/hr/campaigns/1/sheets?lang=en").get_data(as_text=True)).items():
+        table = re.search(r'<table class="sheet-pages"[^>]*>\s*<thead>(.*?)</thead>\s*<tbody>(.*?)</tbody>\s*</table>',
+                          block, re.S)
+        assert table, rater
+        head, body = table.groups()
+        assert f"<h2>{names[rater]}</h2>" in head and "/r/" not in head
+        assert body.count('<td class="link-item">') == len(invitations(store, rater=rater))
+        assert all(url in body for _, url, *_ in invitations(store, rater=rater))
+    css = (ROOT / "survey" / "web" / "common" / "static" / "print.css").read_text(encoding="utf-8")
+    printed = css[css.index("@media print"):]
+    assert ".sheet-pages > thead { display: table-header-group; }" in printed
+    assert "tr.links" in printed.split("break-inside: avoid")[0].rsplit("}", 1)[-1]  # a row of links is never split
 
 
 def one_sheet(client, rater):

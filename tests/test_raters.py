@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from conftest import person_row
+from conftest import excel_csv, person_row
 from sqlalchemy import func, select, update
 
 from survey.campaigns import lifecycle as campaigns, people, raters, roster
@@ -188,8 +188,7 @@ def test_suggest_command_writes_csv_with_ids_names_and_relations(runner, store, 
     out = tmp_path / "raters.csv"
     result = runner.invoke("raters", "suggest", CAMPAIGN, "--out", str(out))
     assert result.exit_code == 0, result.output
-    with open(out, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = excel_csv(out.read_bytes(), ";")
     assert list(rows[0]) == ["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"]
     assert {"assessee_id": "H1", "assessee_name": "Иванов Пётр", "rater_id": "D1",
             "rater_name": "Әлия Жұмабаева", "relation": "manager"} in rows
@@ -201,8 +200,7 @@ def test_suggested_csv_is_imported_back_unchanged(runner, store, tmp_path):
     create(runner)
     out = tmp_path / "raters.csv"
     assert runner.invoke("raters", "suggest", CAMPAIGN, "--out", str(out)).exit_code == 0
-    with open(out, encoding="utf-8-sig", newline="") as fh:
-        in_file = {(r["assessee_id"], r["rater_id"], r["relation"]) for r in csv.DictReader(fh)}
+    in_file = {(r["assessee_id"], r["rater_id"], r["relation"]) for r in excel_csv(out.read_bytes(), ";")}
     result = import_raters(runner, out)
     assert result.exit_code == 0, result.output
     assert f"Imported {len(in_file)} raters" in result.stdout

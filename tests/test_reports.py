@@ -1,7 +1,6 @@
 """Individual reports (appendices 7-8): figures, insights, HR pages, personal links, bulk build."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -12,8 +11,8 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from conftest import (S1_RATERS, S1_SELF, answer_about, approve_and_open, built_reports, campaign_ids, close_campaign, csrf, points,
-                      read_csv, submit_points)
+from conftest import (S1_RATERS, S1_SELF, answer_about, approve_and_open, built_reports, campaign_ids, close_campaign,
+                      csrf, excel_csv, points, read_csv, submit_points)
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
 from survey.reports import advice, insights, links
@@ -39,7 +38,7 @@ def publish(hr_client, store, name):
     path = f"/hr/campaigns/{campaign_id}/reports"
     response = hr_client.post(f"{path}/links.csv", data={"csrf_token": csrf(hr_client, path)})
     assert response.status_code == 200, response.get_data(as_text=True)
-    return {row["employee_id"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))}
+    return {row["employee_id"]: row for row in excel_csv(response.data, ",")}
 
 
 def token_of(url):
@@ -310,8 +309,7 @@ def test_reports_links_command_writes_a_private_file_of_working_links(runner, cl
     result = runner.invoke("reports", "links", closed, "--out", str(out))
     assert result.exit_code == 0, result.output
     assert out.stat().st_mode & 0o077 == 0
-    with open(out, encoding="utf-8-sig", newline="") as fh:
-        rows = {row["employee_id"]: row for row in csv.DictReader(fh)}
+    rows = {row["employee_id"]: row for row in excel_csv(out.read_bytes(), ";")}
     assert client.get(f"/report/{token_of(rows['H1']['url'])}").status_code == 200
 
 

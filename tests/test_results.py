@@ -37,17 +37,23 @@ def test_results_export_withholds_under_three_respondents(app, store, open_campa
     assert rows["S2", "ethics"]["self_average"] == "4.00"
 
 
-def test_results_export_xlsx_has_the_same_figures(app, store, open_campaign, runner, tmp_path):
-    answer_about(app, store, "H1", [4, 4, 5, 3, 4, 4, 4])
+def test_results_export_xlsx_has_the_same_figures_as_the_csv(app, store, open_campaign, runner, tmp_path):
+    answer_about(app, store, "H1", [4, 4, 5, 3, 4, 4])
+    answer_about(app, store, "S1", [4, 3, 3, 5], self_points=2)
     runner.invoke("campaign", "close", open_campaign)
-    out = tmp_path / "results.xlsx"
-    assert runner.invoke("results", "export", open_campaign, "--out", str(out)).exit_code == 0
-    sheet = openpyxl.load_workbook(out).active
-    header = [c.value for c in sheet[1]]
-    rows = {(r[0], r[3]): dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["H1", "leadership"]["average"] == pytest.approx(4.0)
-    assert rows["H1", "overall"]["band"] == "effective"
-    assert len([k for k in rows if k[0] == "H1"]) == 13  # 12 competencies (appendix 5) + overall
+    for suffix in (".csv", ".xlsx"):
+        assert runner.invoke("results", "export", open_campaign, "--out", str(tmp_path / f"r{suffix}"),
+                             "--lang", "en").exit_code == 0
+    table = read_csv(tmp_path / "r.csv")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for title, instrument in (("Heads of units", "head"), ("Corps-B servants", "servant")):
+        sheet = book[title]
+        competencies = [c.id for c in app.extensions["survey.instruments"][instrument].competencies] + ["overall"]
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            figures = dict(zip(competencies, row[5::2]))
+            expected = {c: table[row[0], c]["average"] for c in competencies}
+            assert {c: "" if v is None else f"{v:.2f}" for c, v in figures.items()} == expected
+            assert row[4] == int(table[row[0], "overall"]["respondents"])
 
 
 def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_campaign, runner, tmp_path):

@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 
+from survey.core import tables
 from survey.web.common import database as db
 
 
@@ -34,3 +35,21 @@ def nothing_imported(file, errors) -> None:
     for error in errors:
         click.echo(str(error), err=True)
     fail(f"nothing imported: {len(errors)} problem(s) in {file}")
+
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def language_option(what: str = "kk and ru get ';' as the CSV separator, as their Excel expects"):
+    """``--lang``: the reader's language, the platform's by default (see :func:`reader_language`)."""
+    return click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
+                        help=f"the reader's language: {what} (default: the platform's, kk)")
+
+
+def reader_language(chosen: str | None) -> str:
+    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def separator(chosen: str | None) -> str:
+    """The CSV separator of the reader's Excel: ``;`` in Kazakh and Russian."""
+    return tables.separator(reader_language(chosen))

@@ -127,6 +127,7 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     database.reorder_responses()
     _campaign(app, OPEN, today + dt.timedelta(days=30), rng, levels, skip_share=0.3, summary=summary, growth=0.2)
 
+    from survey.cli.results import write_workbook
     from survey.results import export as results
 
     with database.transaction() as session:
@@ -135,7 +136,9 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
         threshold = app.config["ANONYMITY_THRESHOLD"]
         individual.build_all(session, campaign, instruments, summary.reports, threshold=threshold,
                              processes=app.config["REPORT_PROCESSES"])
-        results.export(summary.results, results.campaign_results(session, campaign, instruments, threshold=threshold))
+        write_workbook(summary.results, campaign, results.campaign_results(session, campaign, instruments,
+                                                                           threshold=threshold),
+                       threshold=threshold, language=app.config["BABEL_DEFAULT_LOCALE"])
     return summary
 
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.campaigns import lifecycle as campaigns
-from survey.cli.common import config, fail, transaction
+from survey.cli.common import config, fail, language_option, separator, transaction
 from survey.core import tables
 
 
@@ -24,14 +24,16 @@ def link_url(key: str) -> str:
 @links_group.command("export")
 @click.argument("name")
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
-def links_export(name, out):
+@language_option()
+def links_export(name, out, language):
     """Every invitation's personal link as CSV (keep this file as safe as a password list)."""
     try:
         with transaction() as session:
             rows = campaigns.links(session, campaigns.get(session, name))
     except campaigns.CampaignError as exc:
         fail(str(exc))
-    tables.write_csv(out, campaigns.LINK_COLUMNS, campaigns.link_rows(rows, link_url), private=True)
+    tables.write_csv(out, campaigns.LINK_COLUMNS, campaigns.link_rows(rows, link_url), private=True,
+                     delimiter=separator(language))
     click.echo(f"Wrote {len(rows)} links to {out} (readable by you only: each link lets its holder answer).")
 
 

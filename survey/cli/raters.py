@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from survey.campaigns import lifecycle as campaigns, raters
-from survey.cli.common import config, fail, nothing_imported, transaction
+from survey.cli.common import config, fail, language_option, nothing_imported, separator, transaction
 from survey.core import tables
 
 
@@ -17,7 +17,8 @@ def raters_group():
 @raters_group.command("suggest")
 @click.argument("name")
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
-def raters_suggest(name, out):
+@language_option()
+def raters_suggest(name, out, language):
     """Propose raters from the structure into a CSV for HR to edit."""
     try:
         with transaction() as session:
@@ -26,7 +27,8 @@ def raters_suggest(name, out):
     except campaigns.CampaignError as exc:
         fail(str(exc))
     tables.write_csv(out, ["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"],
-                     [[r.assessee_id, r.assessee_name, r.rater_id, r.rater_name, r.relation] for r in rows])
+                     [[r.assessee_id, r.assessee_name, r.rater_id, r.rater_name, r.relation] for r in rows],
+                     delimiter=separator(language))
     click.echo(f"Wrote {len(rows)} suggested raters to {out}. Edit it, then: survey raters import '{name}' {out}")
 
 

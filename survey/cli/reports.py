@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.campaigns import lifecycle as campaigns
-from survey.cli.common import config, fail, instruments, transaction
+from survey.cli.common import config, fail, instruments, language_option, separator, transaction
 
 
 @click.group("reports", cls=AppGroup)
@@ -45,7 +45,8 @@ def reports_build(name, out, archive, no_pdf):
 @reports_group.command("links")
 @click.argument("name")
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
-def reports_links(name, out):
+@language_option()
+def reports_links(name, out, language):
     """Each assessee's personal link to their own report (keep the file like a password list)."""
     from survey.core import tables
     from survey.reports import links, publishing
@@ -58,7 +59,7 @@ def reports_links(name, out):
                                       threshold=config("ANONYMITY_THRESHOLD"), actor="survey reports links")
     except campaigns.CampaignError as exc:
         fail(str(exc))
-    tables.write_csv(out, links.LINK_COLUMNS, rows, private=True)
+    tables.write_csv(out, links.LINK_COLUMNS, rows, private=True, delimiter=separator(language))
     click.echo(f"Wrote {len(rows)} personal report links to {out} (readable by you only; valid {days} days). "
                "Hand each link to its assessee only.")
 

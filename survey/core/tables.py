@@ -37,6 +37,10 @@ MAX_UNPACKED = 64 * 1024 * 1024
 MAX_ELEMENTS = MAX_ROWS * 64
 MAX_PARTS = 1000
 MAX_COLUMNS = 64  # the widest table has 8 columns; cells to the right of this are not read
+# Excel splits a CSV it opens on the list separator of the reader's regional settings: "," in
+# English, ";" in Kazakh and Russian, where the comma is the decimal sign. Given commas, a Kazakh
+# or Russian Excel shows the whole file in one column.
+SEMICOLON_LANGUAGES = ("kk", "ru")
 
 
 class TableError(DomainError):
@@ -170,7 +174,14 @@ def _inert_rows(header: list[str], rows: list[list[object]]):
         yield [inert(v) for v in row]
 
 
-def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, private: bool = False) -> None:
+def separator(language: str | None) -> str:
+    """The separator a file for people is written with, so that the reader's Excel opens it in
+    columns; files for other systems keep ``,`` whoever downloads them."""
+    return ";" if language in SEMICOLON_LANGUAGES else ","
+
+
+def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, private: bool = False,
+              delimiter: str = ",") -> None:
     """CSV that Excel opens with Cyrillic intact (UTF-8 with a byte-order mark).
 
     ``private`` files (personal links) are readable by their owner only.
@@ -179,12 +190,11 @@ def write_csv(path: str | Path, header: list[str], rows: list[list[object]], *, 
         Path(path).unlink(missing_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows(_inert_rows(header, rows))
+        csv.writer(fh, delimiter=delimiter).writerows(_inert_rows(header, rows))
 
 
-def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+def csv_bytes(header: list[str], rows: list[list[object]], *, delimiter: str = ",") -> bytes:
     """The same CSV as :func:`write_csv`, for a download."""
     out = io.StringIO(newline="")
-    csv.writer(out).writerows(_inert_rows(header, rows))
+    csv.writer(out, delimiter=delimiter).writerows(_inert_rows(header, rows))
     return out.getvalue().encode("utf-8-sig")
-

@@ -1,8 +1,9 @@
 """The .xlsx files the platform writes: results, measurement quality, training needs and cohorts.
 
 Every workbook is written the same way, so that they look alike and are safe alike: a bold,
-wrapped, frozen header row; widths that fit the headers; number formats on the cells that hold
-numbers; and every text stored as text, made inert by :func:`survey.core.tables.inert` (a name
+wrapped, frozen header row (and, where a row is a person, the columns that name them); widths
+that fit the headers; number formats on the cells that hold numbers; fills where a colour helps
+(never as the only sign of anything); and every text stored as text, made inert by :func:`survey.core.tables.inert` (a name
 typed as ``=HYPERLINK(...)`` in the roster must never reach a colleague's Excel as a formula).
 
 Sheets are written row by row (openpyxl's write-only mode): a campaign of thousands of assessees
@@ -44,8 +45,10 @@ class Book:
         self._book = openpyxl.Workbook(write_only=True)
 
     def sheet(self, title: str, header: Sequence[str] = (), *, widths: Sequence[float | None] = (),
-              formats: Sequence[str | None] = (), default_width: float | None = None) -> SheetWriter:
-        """A sheet; with a ``header``, its first row, in bold and frozen so that it stays in view.
+              formats: Sequence[str | None] = (), default_width: float | None = None,
+              frozen_columns: int = 0) -> SheetWriter:
+        """A sheet; with a ``header``, its first row, in bold and frozen so that it stays in view, and
+        its first ``frozen_columns`` columns too (who a row is about, while scrolling to the right).
 
         A column's width is the one in ``widths``, else ``default_width``, else one that fits its header.
         """
@@ -56,7 +59,7 @@ class Book:
                 width = default_width or (_fit(header[i]) if i < len(header) else 12)
             sheet._width(i + 1, width)
         if header:
-            sheet._header(header)
+            sheet._header(header, frozen_columns)
         return sheet
 
     def table(self, title: str, columns: Sequence[Column], gettext: Callable[..., str] | None = None) -> SheetWriter:
@@ -91,23 +94,30 @@ class SheetWriter:
 
         self._sheet.column_dimensions[get_column_letter(column)].width = width
 
-    def _header(self, words: Sequence[str]) -> None:
+    def _header(self, words: Sequence[str], frozen_columns: int = 0) -> None:
         from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
 
-        self._sheet.freeze_panes = "A2"  # written with the sheet's top, before the first row
+        # Written with the sheet's top, before the first row.
+        self._sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
         self._append([_cell(self._sheet, w, None, Font(bold=True), Alignment(wrap_text=True, vertical="top"))
                       for w in words])
 
     def row(self, values: Iterable[object], formats: Sequence[str | None] | None = None, *,
-            bold_first: bool = False, italic: bool = False) -> None:
-        """One row; a number gets the format of its column (``formats``, else the sheet's)."""
-        from openpyxl.styles import Font
+            bold_first: bool = False, italic: bool = False, fills: Sequence[str | None] = (),
+            wrap: bool = False) -> None:
+        """One row; a number gets the format of its column (``formats``, else the sheet's), a cell
+        the background colour in ``fills`` (RGB hex, ``None`` for none); ``wrap``: long texts wrap."""
+        from openpyxl.styles import Alignment, Font, PatternFill
 
         formats = self.formats if formats is None else formats
+        alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
         cells = []
         for i, value in enumerate(values):
             font = Font(bold=True) if bold_first and i == 0 else Font(italic=True) if italic else None
-            cells.append(_cell(self._sheet, value, formats[i] if i < len(formats) else None, font))
+            colour = fills[i] if i < len(fills) else None
+            fill = PatternFill("solid", start_color=colour, end_color=colour) if colour else None
+            cells.append(_cell(self._sheet, value, formats[i] if i < len(formats) else None, font, alignment, fill))
         self._append(cells)
 
     def add(self, item) -> None:
@@ -139,11 +149,11 @@ class SheetWriter:
         self._last_column = max(self._last_column, len(cells))
 
 
-def _cell(sheet, value, number_format: str | None, font=None, alignment=None):
+def _cell(sheet, value, number_format: str | None, font=None, alignment=None, fill=None):
     """A cell that is exactly its value: text as text (never a formula), numbers as numbers."""
     from openpyxl.cell import WriteOnlyCell
 
-    if value is None and font is None:
+    if value is None and font is None and fill is None:
         return None
     cell = WriteOnlyCell(sheet, value=inert(value))
     if isinstance(cell.value, str):
@@ -154,6 +164,8 @@ def _cell(sheet, value, number_format: str | None, font=None, alignment=None):
         cell.font = font
     if alignment is not None:
         cell.alignment = alignment
+    if fill is not None:
+        cell.fill = fill
     return cell
 
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 
 from survey.reports import insights
+from survey.results import scoring
 
 
 def number(value: float | None) -> str:
@@ -55,12 +56,7 @@ def texts(threshold: int) -> SimpleNamespace:
         agreement=_("Agreement among raters"),
         overall=_("Overall result"),
         result_of_assessment=_("Result of the assessment:"),
-        bands={
-            "effective": _("Performs functional duties effectively"),
-            "proper": _("Performs functional duties properly"),
-            "satisfactory": _("Performs functional duties satisfactorily"),
-            "unsatisfactory": _("Performs functional duties unsatisfactorily"),
-        },
+        bands={name: _(label) for name, label in scoring.BAND_LABELS.items()},
         agreement_words={
             "agree": _("raters agree"),
             "partly": _("raters partly agree"),

@@ -1,4 +1,5 @@
-"""A campaign's results: answers read from the database, scored by ``scoring``, exported for HR."""
+"""A campaign's results: answers read from the database, scored by ``scoring``, exported for other
+systems as CSV whose column codes and decimal points never change (HR reads ``results.workbook``)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.results import scoring
-from survey.core import tables, workbook
+from survey.core import tables
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.instruments import Instrument
 from survey.core.messages import N_
@@ -97,21 +98,10 @@ def _blank(value):
     return "" if value is None else value
 
 
-def write_xlsx(target, results: list[AssesseeResult]) -> None:
-    """The rows of :func:`export_rows` as a workbook; ``target`` is a path or a binary file."""
-    book = workbook.Book()
-    sheet = book.sheet("results", EXPORT_COLUMNS)
-    for row in export_rows(results):
-        sheet.row(row)
-    book.save(target)
+def csv_rows(results: list[AssesseeResult]) -> list[list[object]]:
+    """The rows of :func:`export_rows` with two decimals after a point, whatever the reader's language."""
+    return [[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in export_rows(results)]
 
 
-def export(path: str | Path, results: list[AssesseeResult]) -> None:
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        write_xlsx(path, results)
-    elif path.suffix.lower() == ".csv":
-        tables.write_csv(path, EXPORT_COLUMNS, [[f"{v:.2f}" if isinstance(v, float) else v for v in row]
-                                                for row in export_rows(results)])
-    else:
-        raise ValueError(f"{path}: expected a .csv or .xlsx file name")
+def write_csv(path: str | Path, results: list[AssesseeResult]) -> None:
+    tables.write_csv(path, EXPORT_COLUMNS, csv_rows(results))

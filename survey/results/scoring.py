@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from survey.core.messages import N_
+
 # Para 8: "effective" 4-5, "proper" 3-3.99, "satisfactory" 2-2.99, "unsatisfactory" 0-1.99.
 BANDS: tuple[tuple[float, str], ...] = (
     (4.0, "effective"),
@@ -22,6 +24,13 @@ BANDS: tuple[tuple[float, str], ...] = (
     (2.0, "satisfactory"),
     (0.0, "unsatisfactory"),
 )
+# Para 8's words for each band: the report and the results workbook say them alike.
+BAND_LABELS = {
+    "effective": N_("Performs functional duties effectively"),
+    "proper": N_("Performs functional duties properly"),
+    "satisfactory": N_("Performs functional duties satisfactorily"),
+    "unsatisfactory": N_("Performs functional duties unsatisfactorily"),
+}
 DECIMALS = 2
 
 

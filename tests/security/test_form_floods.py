@@ -128,10 +128,12 @@ def test_staff_forms_are_held_to_the_form_limits_and_uploads_are_not(app, hr_cli
     assert response.status_code == 302 and "imported=3001" in response.headers["Location"]
 
 
-def test_refused_links_still_count_against_the_rate_limit(database_url, no_parsing):
+def test_refused_links_still_count_against_the_rate_limit(database_url, no_parsing, tmp_path):
     from survey import create_app
 
+    # Counters of its own: the default file in the checkout's instance folder outlives a test run.
     client = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": True,
+                         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'counters.sqlite'}",
                          "RATELIMIT_RESPONDENT": "3 per minute"}).test_client()
     statuses = [client.post("/r/AAAA", data=fields(100_000), content_type=URLENCODED).status_code for _ in range(5)]
     assert statuses == [404, 404, 404, 429, 429]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -16,13 +16,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from survey.staff import audit
 from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, raters, roster, scope, tokens
 from survey.web.common import database as db
-from survey.results import export as results
-from survey.core import tables
+from survey.results import export as results, workbook as results_workbook
 from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import download
+from survey.web.common.downloads import csv_download, download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -301,8 +300,8 @@ def raters_csv(campaign_id):
     if not rows:
         rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
                 for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
-    return download(tables.csv_bytes(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows),
-                     f"raters-{campaign.id}.csv", "text/csv; charset=utf-8")
+    return csv_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows,
+                        f"raters-{campaign.id}.csv")
 
 
 @bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
@@ -363,24 +362,29 @@ def links_csv(campaign_id):
         abort(404)
     _log("links-export", campaign.name)
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
-    data = tables.csv_bytes(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)))
-    return download(data, f"links-{campaign.id}.csv", "text/csv; charset=utf-8")
+    return csv_download(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)),
+                        f"links-{campaign.id}.csv")
 
 
-@bp.get("/campaigns/<int:campaign_id>/results.xlsx")
+@bp.get("/campaigns/<int:campaign_id>/results.<any(xlsx, csv):kind>")
 @requires(*STAFF)
-def results_xlsx(campaign_id):
+def results_file(campaign_id, kind):
+    """The workbook for HR to read, in the HR officer's language; the CSV for other systems, with
+    English column codes and decimal points whoever downloads it."""
     campaign = db.get_or_404(Campaign, campaign_id)
+    threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
-        items = results.campaign_results(db.session(), campaign, instruments(),
-                                         threshold=current_app.config["ANONYMITY_THRESHOLD"])
+        items = results.campaign_results(db.session(), campaign, instruments(), threshold=threshold)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
     _log("results-export", campaign.name)
+    if kind == "csv":
+        return csv_download(results.EXPORT_COLUMNS, results.csv_rows(items), f"results-{campaign.id}.csv",
+                            for_systems=True)
     out = io.BytesIO()
-    results.write_xlsx(out, items)
+    results_workbook.write_xlsx(out, campaign, items, threshold=threshold, gettext=gettext, language=str(get_locale()))
     return download(out.getvalue(), f"results-{campaign.id}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/audit")

@@ -18,14 +18,13 @@ from flask_babel import gettext
 from survey.staff import audit
 from survey.web.common import database as db
 from survey.operations import jobs
-from survey.core import tables
 from survey.core.models import Campaign
 from survey.reports import archive, bundle, individual, links, model, publishing
 from survey.web.common import instruments, report_pages
 from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import download, no_store
+from survey.web.common.downloads import csv_download, no_store
 from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("reports", __name__)
@@ -162,5 +161,4 @@ def publish(campaign):
     rows = publishing.publish(db.session(), campaign, instruments(), secret=current_app.secret_key,
                               base_url=current_app.config["BASE_URL"], days=_link_days(), threshold=_threshold(),
                               actor=g.user.email)
-    return download(tables.csv_bytes(links.LINK_COLUMNS, rows), f"report-links-{campaign.id}.csv",
-                    "text/csv; charset=utf-8")
+    return csv_download(links.LINK_COLUMNS, rows, f"report-links-{campaign.id}.csv")
