@@ -316,7 +316,7 @@ def staff_and_open(session, campaign) -> None:
 
 def approve_and_open(session, campaign, **limits) -> int:
     """Open after recording the schedule's approval, which opening asks for (para 11)."""
-    campaigns.approve(session, campaign, "Akim", dt.date.today())
+    campaigns.approve(session, campaign, "Аппарат басшысы", dt.date.today())
     return campaigns.open_(session, campaign, **limits)
 
 

@@ -47,10 +47,15 @@ def test_pdf_text_has_the_name_the_exported_averages_and_every_kazakh_letter(hr_
     exported = read_csv(out)
     text = text_of(pdf_of(hr_client, store, closed, "S1", lang="kk"))
     assert S1_NAME in text and closed in text
-    table = text[:text.index(exported["S1", "overall"]["average"])]  # the form's table, up to the overall result
+
+    def kazakh(average: str) -> str:  # the CSV is for programs and keeps the point; the report is for people
+        return average.replace(".", ",")
+
+    table = text[:text.index(kazakh(exported["S1", "overall"]["average"]))]  # the form's table, up to the overall result
     for competency in ("communication", "ethics", "change", "results", "decisions", "cooperation", "promptness",
                        "self_development"):
-        assert exported["S1", competency]["average"] in table, competency
+        assert kazakh(exported["S1", competency]["average"]) in table, competency
+        assert exported["S1", competency]["average"] not in text, competency
     assert "Ынтымақтастық" in text and "Функционалдық міндеттерін тиісті түрде атқарады" in text
     assert set(KAZAKH_LETTERS) <= set(text.lower())
 

@@ -69,12 +69,13 @@ def test_report_figures_equal_the_results_export(app, store, closed, runner, tmp
 
 
 def test_report_page_shows_the_hand_worked_figures(hr_client, store, closed):
+    """S1's report is in Russian, their language: the figures have a decimal comma."""
     body = page(hr_client, store, closed, "S1").get_data(as_text=True)
-    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td class=\"num\">([\d.]+)</td><td class=\"num\">([\d.]+)</td>", body)
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td class=\"num\">([\d,]+)</td><td class=\"num\">([\d,]+)</td>", body)
     assert [(n, avg, own) for n, _, avg, own in rows] == [
-        ("1", "3.00", "5.00"), ("2", "4.00", "3.00"), ("3", "3.50", "4.00"), ("4", "3.00", "3.00"),
-        ("5", "2.75", "4.00"), ("6", "4.00", "4.00"), ("7", "4.00", "4.00"), ("8", "4.00", "4.00")]
-    assert "3.53" in body and "Servant 1" in body
+        ("1", "3,00", "5,00"), ("2", "4,00", "3,00"), ("3", "3,50", "4,00"), ("4", "3,00", "3,00"),
+        ("5", "2,75", "4,00"), ("6", "4,00", "4,00"), ("7", "4,00", "4,00"), ("8", "4,00", "4,00")]
+    assert "3,53" in body and "3.53" not in body and "Servant 1" in body
 
 
 def test_withheld_report_shows_no_averages_charts_or_advice(hr_client, store, closed):
@@ -256,7 +257,7 @@ def test_each_personal_link_opens_its_own_report_and_no_other(hr_client, client,
 def test_personal_link_needs_no_login_and_shows_no_staff_menu(hr_client, client, store, closed):
     row = publish(hr_client, store, closed)["S1"]
     body = client.get(f"/report/{token_of(row['url'])}").get_data(as_text=True)
-    assert "3.53" in body and "/hr/" not in body
+    assert "3,53" in body and "/hr/" not in body
 
 
 def test_personal_link_downloads_the_same_report_as_pdf(hr_client, client, store, closed):

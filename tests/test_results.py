@@ -65,7 +65,7 @@ def test_reports_build_writes_a_page_and_radar_per_assessee(app, store, open_cam
     assert result.exit_code == 0, result.output
     s1 = (out / "S1.html").read_text(encoding="utf-8")
     assert (out / "S1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Servant 1" in s1 and "4.00" in s1
+    assert "Servant 1" in s1 and "4,00" in s1 and "4.00" not in s1  # the reader's decimal sign
     # S1's roster language is Russian: the report speaks it, with the Russian competency names.
     assert '<html lang="ru">' in s1 and "Сотрудничество" in s1
     s2 = (out / "S2.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from survey.campaigns.lifecycle import all_invitations_by_rater, require_status
+from survey.core.collation import collation_key
 from survey.core.instruments import Instrument
 from survey.core.models import SELF, Assessment, Campaign, Invitation, Person
 
@@ -62,8 +63,8 @@ def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
         if not by_rater:
             raise UnknownRater(rater_employee_id)
     out = []
-    for rater in sorted(by_rater, key=lambda p: (p.unit, p.full_name, p.employee_id)):
-        invitations = sorted(by_rater[rater], key=lambda i: (i.relation != SELF, i.assessment.full_name, i.id))
+    for rater in sorted(by_rater, key=lambda p: (collation_key(p.unit), collation_key(p.full_name), p.employee_id)):
+        invitations = sorted(by_rater[rater], key=lambda i: (i.relation != SELF, collation_key(i.assessment.full_name), i.id))
         items = []
         for invitation in invitations:
             url = url_of(invitation.key)

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns import eligibility, roster
+from survey.core.collation import collation_key
 from survey.core.models import Person
 
 
@@ -110,8 +111,9 @@ def search(session: Session, query: str, *, limit: int = 1000) -> list[Person]:
 def in_unit(session: Session, unit: str | None, today: dt.date | None = None) -> list[Person]:
     """The unit's people who can rate now: nobody away or gone (paras 6-7)."""
     today = today or dt.date.today()
-    return [p for p in session.scalars(select(Person).where(Person.unit == unit).order_by(Person.full_name))
-            if not eligibility.has_left(p) and not eligibility.is_away(p, today)]
+    found = [p for p in session.scalars(select(Person).where(Person.unit == unit))
+             if not eligibility.has_left(p) and not eligibility.is_away(p, today)]
+    return sorted(found, key=lambda p: (collation_key(p.full_name), p.employee_id))
 
 
 class StandingErrors(Exception):

@@ -19,6 +19,8 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
+from survey.core import numbers
+
 FORMATS = ("png", "svg")
 STYLE = {"font.family": "DejaVu Sans", "svg.fonttype": "path", "svg.hashsalt": "bagalau360"}
 
@@ -50,3 +52,17 @@ def save(fig, fmt: str, *, tight: bool = False) -> bytes:
 def wrap(label: str, width: int = 34) -> str:
     """A label on lines of at most ``width`` characters, for the tick labels beside a bar."""
     return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def reader_decimals(axis, language: str) -> None:
+    """Tick labels of a value ``axis`` (``ax.xaxis``) with the reader's decimal sign: matplotlib
+    writes a point whatever the language of the words around it."""
+    from matplotlib.ticker import ScalarFormatter
+
+    sign = numbers.decimal(0.0, language, 1)[1]
+
+    class Decimals(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            return super().__call__(x, pos).replace(".", sign)
+
+    axis.set_major_formatter(Decimals())

@@ -80,6 +80,15 @@ class Instrument:
     def competency_of(self, question_id: str) -> str:
         return question_id.split(".", 1)[0]
 
+    def question_number(self, question_id: str) -> str:
+        """The number the questionnaire shows a rater («3.2»: the competency's, then the question's):
+        a page names a question by it, never by its id."""
+        for c_number, competency in enumerate(self.competencies, 1):
+            for q_number, question in enumerate(competency.questions, 1):
+                if question.id == question_id:
+                    return f"{c_number}.{q_number}"
+        return question_id
+
     @property
     def max_points(self) -> int:
         return max(self.points)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from survey.core.collation import collation_key
 from survey.core.models import Assessment, Campaign, Invitation, Job, Person, SentMessage
 from survey.mail import settings
 from survey.operations import jobs
@@ -74,8 +75,8 @@ def contacts(session: Session, campaign: Campaign) -> list[RaterContact]:
         .join(Assessment, Assessment.id == Invitation.assessment_id)
         .where(Assessment.campaign_id == campaign.id)
         .group_by(Person.id, Person.full_name, Person.unit, Person.email)
-        .order_by(Person.full_name, Person.id)
     ).all()
+    rows = sorted(rows, key=lambda r: (collation_key(r[1]), r[0]))  # every rater of one campaign: bounded
     return [RaterContact(pid, name, unit or "", bool((address or "").strip()), bool(open_ or 0))
             for pid, name, unit, address, open_ in rows]
 

@@ -3,7 +3,7 @@ others per group, and two campaigns side by side. PNG for the page and the workb
 """
 from __future__ import annotations
 
-from survey.core import charts
+from survey.core import charts, numbers
 from survey.quality.figures import (LENIENCY_SHARE, MIN_ALPHA, MIN_ICC1, GroupQuality, Gettext, PairedGroup,
                                     competency_name, group_label)
 
@@ -65,7 +65,8 @@ def _distribution(fig, group: GroupQuality, gettext: Gettext, language: str) -> 
     ax.set_yticklabels(_labels(group, language), fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel(gettext("Share of the answers, %"), fontsize=8)
-    ax.set_title(f"{group_label(group.instrument, gettext, language)}: {gettext('answer options')}", fontsize=10)
+    ax.set_title(gettext("%(group)s: answer options", group=group_label(group.instrument, gettext, language)),
+                 fontsize=10)
     _legend_below(ax, fig, ncol=len(scale), xlabel=True)
     ax.tick_params(axis="x", labelsize=8)
 
@@ -84,14 +85,15 @@ def _reliability(fig, group: GroupQuality, gettext: Gettext, language: str) -> N
             if v is None:
                 ax.text(0.01, pos, gettext("not computable"), va="center", fontsize=7, color="#555d66")
             else:
-                ax.text(max(v, 0) + 0.01, pos, f"{v:.2f}", va="center", fontsize=7)
+                ax.text(max(v, 0) + 0.01, pos, numbers.decimal(v, language), va="center", fontsize=7)
                 low = min(low, v)
         ax.axvline(limit, color=colour, linestyle=":", linewidth=1)
     ax.set_yticks(y)
     ax.set_yticklabels(_labels(group, language), fontsize=8)
     ax.set_xlim(min(low - 0.05, 0), 1.08)
-    ax.set_title(f"{group_label(group.instrument, gettext, language)}: {gettext('consistency and agreement')}",
+    ax.set_title(gettext("%(group)s: consistency and agreement", group=group_label(group.instrument, gettext, language)),
                  fontsize=10)
+    charts.reader_decimals(ax.xaxis, language)
     ax.tick_params(axis="x", labelsize=8)
     _legend_below(ax, fig, ncol=2)
 
@@ -117,7 +119,7 @@ def _self_chart(fig, group: GroupQuality, gettext: Gettext, language: str) -> No
     ax.set_xlim(min(points) - 0.1, max(points) + 0.1)
     ax.set_xticks(list(points))
     ax.grid(axis="x", color="#e5e7ea")
-    ax.set_title(f"{group_label(group.instrument, gettext, language)}: {gettext('self-assessment and others')}",
+    ax.set_title(gettext("%(group)s: self-assessment and others", group=group_label(group.instrument, gettext, language)),
                  fontsize=10)
     ax.tick_params(axis="x", labelsize=8)
     _legend_below(ax, fig, ncol=2)
@@ -149,6 +151,7 @@ def comparison_chart(pair: PairedGroup, name_a: str, name_b: str, *, gettext: Ge
                 ax.set_xlim(min([0.0] + [r[k].alpha for r in rows for k in (1, 2)
                                          if r[k] is not None and r[k].alpha is not None]) - 0.05, 1.02)
             ax.grid(axis="x", color="#e5e7ea")
+            charts.reader_decimals(ax.xaxis, language)
             ax.set_title(title, fontsize=9)
             ax.tick_params(axis="x", labelsize=8)
             if n == 2:

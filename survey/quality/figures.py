@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from survey.quality import psychometrics
 from survey.results import scoring
 from survey.campaigns.lifecycle import CampaignError
+from survey.core import numbers
 from survey.core.instruments import Instrument
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign, Response
@@ -47,14 +48,16 @@ Gettext = Callable[..., str]
 
 @dataclass(frozen=True)
 class Flag:
-    """A finding in plain words: a catalogue message and its (already formatted) parameters."""
+    """A finding in plain words: a catalogue message and its parameters; figures among them stay
+    numbers until they are written in the reader's language."""
 
     code: str
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
 
-    def translated(self, gettext: Gettext) -> str:
-        return gettext(self.message, **self.params)
+    def translated(self, gettext: Gettext, language: str) -> str:
+        return gettext(self.message, **{k: fmt(v, language) if isinstance(v, float) else v
+                                        for k, v in self.params.items()})
 
     @property
     def label(self) -> str:
@@ -164,9 +167,9 @@ def shown(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS)
 
 
-def fmt(value: float) -> str:
+def fmt(value: float, language: str) -> str:
     """A figure or a threshold as the flags and the workbook's legend write it: as the page shows it."""
-    return f"{value:.2f}"
+    return numbers.decimal(value, language)
 
 
 def percent(value: float) -> str:
@@ -250,7 +253,7 @@ def _competency(instrument: Instrument, competency_id: str, questions: list[str]
         if r is not None and shown(r) < MIN_ITEM_REST:
             flags = (Flag("weak_question", N_("Question %(question)s agrees little with the other questions of its "
                                               "competency (r = %(r)s, under %(limit)s): it may measure something else."),
-                          {"question": q, "r": fmt(r), "limit": fmt(MIN_ITEM_REST)}),)
+                          {"question": instrument.question_number(q), "r": r, "limit": MIN_ITEM_REST}),)
         question_figures.append(QuestionQuality(q, len(values), psychometrics.mean(values), psychometrics.sd(values),
                                                 psychometrics.shares(values, [top])[0], r, a, flags))
 
@@ -263,15 +266,15 @@ def _competency(instrument: Instrument, competency_id: str, questions: list[str]
     if agreement.between_sd is not None and shown(agreement.between_sd) < MIN_SPREAD:
         flags.append(Flag("no_discrimination", N_("No discrimination: the assessees' averages differ little (SD %(sd)s "
                                                   "points, under %(limit)s), so this competency hardly tells people apart."),
-                          {"sd": fmt(agreement.between_sd), "limit": fmt(MIN_SPREAD)}))
+                          {"sd": agreement.between_sd, "limit": MIN_SPREAD}))
     if agreement.icc1 is not None and shown(agreement.icc1) < MIN_ICC1:
         flags.append(Flag("low_agreement", N_("Low agreement: raters of the same person differ among themselves about as "
                                               "much as the assessees differ from one another (ICC(1) = %(icc)s, under "
-                                              "%(limit)s)."), {"icc": fmt(agreement.icc1), "limit": fmt(MIN_ICC1)}))
+                                              "%(limit)s)."), {"icc": agreement.icc1, "limit": MIN_ICC1}))
     if alpha is not None and shown(alpha) < MIN_ALPHA:
         flags.append(Flag("low_consistency", N_("Low consistency: the questions of this competency do not hang together "
                                                 "(Cronbach's alpha %(alpha)s, under %(limit)s)."),
-                          {"alpha": fmt(alpha), "limit": fmt(MIN_ALPHA)}))
+                          {"alpha": alpha, "limit": MIN_ALPHA}))
     flags += _gap_flags(gap, len(pairs))
     if assessees < threshold:  # only when questions are missing from the stored answers
         return CompetencyQuality(competency_id, assessees, responses, len(answers), None, None,
@@ -287,10 +290,10 @@ def _gap_flags(gap: float | None, n: int) -> tuple[Flag, ...]:
         return ()
     if shown(gap) >= GAP:
         return (Flag("over_rating", N_("Over-rating: assessees rate themselves %(gap)s points higher than their raters "
-                                       "do, on average over %(n)s assessees."), {"gap": fmt(gap), "n": n}),)
+                                       "do, on average over %(n)s assessees."), {"gap": gap, "n": n}),)
     if shown(gap) <= -GAP:
         return (Flag("under_rating", N_("Under-rating: assessees rate themselves %(gap)s points lower than their raters "
-                                        "do, on average over %(n)s assessees."), {"gap": fmt(-gap), "n": n}),)
+                                        "do, on average over %(n)s assessees."), {"gap": -gap, "n": n}),)
     return ()
 
 

@@ -87,8 +87,8 @@ def _cell(value, gettext: Gettext):
     return value
 
 
-def _flag_text(flags: Iterable[Flag], gettext: Gettext) -> str:
-    return " ".join(f.translated(gettext) for f in flags)
+def _flag_text(flags: Iterable[Flag], gettext: Gettext, language: str) -> str:
+    return " ".join(f.translated(gettext, language) for f in flags)
 
 
 def _row(sheet: SheetWriter, values: list, formats: list[str | None], gettext: Gettext) -> None:
@@ -98,7 +98,7 @@ def _row(sheet: SheetWriter, values: list, formats: list[str | None], gettext: G
 def write_xlsx(target, quality: CampaignQuality, *, gettext: Gettext, language: str, charts: bool = True) -> None:
     """One campaign: about, groups, competencies, questions, flags and (optionally) the charts."""
     book = Book()
-    _about_sheet(book, [quality], gettext)
+    _about_sheet(book, [quality], gettext, language)
     _group_sheet(book, [quality], gettext, language)
     _competency_sheet(book, [quality], gettext, language)
     _question_sheet(book, [quality], gettext, language)
@@ -114,7 +114,7 @@ def write_comparison_xlsx(target, a: CampaignQuality, b: CampaignQuality, instru
                           gettext: Gettext, language: str, charts: bool = True) -> None:
     """Two campaigns: the same sheets with each figure for A and B in adjacent columns."""
     book = Book()
-    _about_sheet(book, [a, b], gettext)
+    _about_sheet(book, [a, b], gettext, language)
     _group_sheet(book, [a, b], gettext, language)
     _competency_sheet(book, [a, b], gettext, language, instruments=instruments)
     _question_sheet(book, [a, b], gettext, language, instruments=instruments)
@@ -150,7 +150,7 @@ class _Absent(_Withheld):
     """No such group or competency in that campaign: shown as withheld."""
 
 
-def _about_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gettext) -> None:
+def _about_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gettext, language: str) -> None:
     sheet = book.sheet(gettext("About"), [gettext("Item"), gettext("Value")], widths=[60, 60])
     rows = [(gettext("Campaign"), c.campaign_name) for c in campaigns]
     threshold = campaigns[0].threshold
@@ -163,14 +163,14 @@ def _about_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gettext)
         (gettext("Flag: leniency"), gettext("more than %(share)s of the answers at the top option",
                                             share=percent(LENIENCY_SHARE))),
         (gettext("Flag: no discrimination"), gettext("SD of the assessees' averages under %(limit)s",
-                                                     limit=fmt(MIN_SPREAD))),
-        (gettext("Flag: low agreement"), gettext("ICC(1) under %(limit)s", limit=fmt(MIN_ICC1))),
-        (gettext("Flag: low consistency"), gettext("Cronbach's alpha under %(limit)s", limit=fmt(MIN_ALPHA))),
+                                                     limit=fmt(MIN_SPREAD, language))),
+        (gettext("Flag: low agreement"), gettext("ICC(1) under %(limit)s", limit=fmt(MIN_ICC1, language))),
+        (gettext("Flag: low consistency"), gettext("Cronbach's alpha under %(limit)s", limit=fmt(MIN_ALPHA, language))),
         (gettext("Flag: weak question"), gettext("correlation with the rest of its competency under %(limit)s",
-                                                 limit=fmt(MIN_ITEM_REST))),
+                                                 limit=fmt(MIN_ITEM_REST, language))),
         (gettext("Flag: over-rating or under-rating"), gettext("self minus others at least %(limit)s points either way",
-                                                               limit=fmt(GAP))),
-        (gettext("Formulas and sources"), gettext("docs/methodology.md, section \"Measurement quality\"")),
+                                                               limit=fmt(GAP, language))),
+        (gettext("Formulas and sources"), gettext("docs/methodology.md, the section on measurement quality")),
     ]
     for item, value in rows:
         _row(sheet, [item, value], [None, None], gettext)
@@ -193,7 +193,7 @@ def _group_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gettext,
         notes = []
         for c, g in zip(campaigns, groups):
             text = (gettext("withheld: fewer than %(num)d assessees with enough respondents", num=c.threshold)
-                    if g is not None and g.withheld else _flag_text(g.flags, gettext) if g else "")
+                    if g is not None and g.withheld else _flag_text(g.flags, gettext, language) if g else "")
             notes.append(f"{c.campaign_name}: {text}" if len(campaigns) > 1 and text else text)
         _row(sheet, [group_label(instrument, gettext, language)] + values + [" ".join(n for n in notes if n)],
              [None] + formats + [None], gettext)
@@ -213,7 +213,7 @@ def _competency_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Get
             if all(i is None for i in items):
                 continue
             values, formats = _values(columns, items, campaigns)
-            flags = [(c.campaign_name if len(campaigns) > 1 else "", _flag_text(i.flags, gettext))
+            flags = [(c.campaign_name if len(campaigns) > 1 else "", _flag_text(i.flags, gettext, language))
                      for c, i in zip(campaigns, items) if i is not None and i.flags]
             _row(sheet, [group_label(instrument, gettext, language), competency.id, competency.name(language)]
                  + values + [" ".join(f"{n}: {t}" if n else t for n, t in flags)], [None] * 3 + formats + [None],
@@ -233,7 +233,7 @@ def _question_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gette
             for question in competency.questions:
                 items = [c.question(question.id) if c else None for c in competencies]
                 values, formats = _values(QUESTION_COLUMNS, items, campaigns)
-                flags = [(c.campaign_name if len(campaigns) > 1 else "", _flag_text(i.flags, gettext))
+                flags = [(c.campaign_name if len(campaigns) > 1 else "", _flag_text(i.flags, gettext, language))
                          for c, i in zip(campaigns, items) if i is not None and i.flags]
                 _row(sheet, [group_label(instrument, gettext, language), competency.name(language), question.id,
                              question.text(language)] + values
@@ -250,7 +250,7 @@ def _flag_sheet(book: Book, campaigns: list[CampaignQuality], gettext: Gettext, 
             for competency_id, question_id, flag in group.all_flags():
                 row = [group_label(group.instrument, gettext, language),
                        competency_name(group.instrument, competency_id, language) if competency_id else "",
-                       question_id or "", gettext(flag.label), flag.translated(gettext)]
+                       question_id or "", gettext(flag.label), flag.translated(gettext, language)]
                 _row(sheet, ([campaign.campaign_name] if len(campaigns) > 1 else []) + row, [None] * 6, gettext)
 
 

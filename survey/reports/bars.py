@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from survey.core import numbers
 from survey.reports.model import Report
 
 SCALE_MAX = 5
@@ -83,7 +84,7 @@ def layout(report: Report, language: str) -> Chart:
         rows.append(Bar(label=label, average=line.average, self_average=line.self_average, y=y, height=height,
                         bar_y=bar_y, bar_width=span * line.average / SCALE_MAX,
                         self_x=None if line.self_average is None else left + span * line.self_average / SCALE_MAX,
-                        value=f"{line.average:.2f}"))
+                        value=numbers.decimal(line.average, language)))
         y += height
     axis_y = y + 2
     ticks = tuple((left + span * i / SCALE_MAX, str(i)) for i in range(SCALE_MAX + 1))

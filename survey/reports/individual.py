@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -50,7 +51,8 @@ def data_uri(png: bytes | None) -> str | None:
 def context(report: Report, language: str, *, chart_src: str | None, actions: Sequence[tuple[str, str]] = ()) -> dict:
     """What the templates need; call inside ``force_locale(language)`` or a request in that language."""
     words = text.wording(report, language)
-    return dict(report=report, lang=language, t=words.t, number=text.number, signed=text.signed,
+    return dict(report=report, lang=language, t=words.t, number=partial(text.number, language=language),
+                signed=partial(text.signed, language=language),
                 chart_src=chart_src, bars=None if report.withheld else bars.layout(report, language),
                 sources=words.sources, actions=list(actions), previous_heading=words.previous_heading)
 
@@ -108,7 +110,8 @@ def build(session: Session, campaign: Campaign, instruments, out: Path, *, thres
                 documents.append(path)
     (out / "index.html").write_text(
         html.render("reports/index.html", items=reports, campaign=campaign,
-                        names={r.employee_id: file_stem(r) for r in reports}, pdf=pdf),
+                    names={r.employee_id: file_stem(r) for r in reports}, pdf=pdf,
+                    number=partial(text.number, language=text.current_language())),
         encoding="utf-8")
     if archive is not None:
         write_archive(archive, documents)

@@ -195,7 +195,9 @@ def _bullets(items: Sequence[str], paragraph=_p) -> ListFlowable:
 
 def story(report: Report, language: str, words: text.Wording, chart: bytes | None) -> list:
     """The flowables of the report, in the order of templates/reports/_report.html."""
-    t, number, signed = words.t, text.number, text.signed
+    t = words.t
+    number = functools.partial(text.number, language=language)
+    signed = functools.partial(text.signed, language=language)
     r = report
     out: list = [_p(t.title_head if r.instrument_id == "head" else t.title_servant, "title"),
                  _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]

@@ -9,25 +9,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
+from survey.core import numbers
+from survey.core.instruments import LANGUAGES
 from survey.reports import insights
 from survey.results import scoring
 
 
-def number(value: float | None) -> str:
-    """Two decimals with a point, as in the results export, so that the figures can be compared."""
-    return "—" if value is None else f"{value:.2f}"
+def current_language() -> str:
+    """The language being written in; outside a request and ``force_locale`` (a job, a command),
+    the state language."""
+    return str(get_locale() or LANGUAGES[0])
 
 
-def signed(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return "0.00" if round(value, 2) == 0 else f"{value:+.2f}"
+def number(value: float | None, language: str) -> str:
+    """Two decimals, the same digits as the results export, with the reader's decimal sign (3,70)."""
+    return "—" if value is None else numbers.decimal(value, language)
+
+
+def signed(value: float | None, language: str) -> str:
+    return "—" if value is None else numbers.signed(value, language)
 
 
 def threshold_text(value: float) -> str:
-    return f"{value:.1f}"
+    """A threshold in the words being translated (inside ``force_locale``): «1,0»."""
+    return numbers.decimal(value, current_language(), 1)
 
 
 def texts(threshold: int) -> SimpleNamespace:
@@ -85,7 +92,7 @@ def texts(threshold: int) -> SimpleNamespace:
                          "competency lie (their standard deviation): under %(agree)s the raters agree, from %(agree)s "
                          "to under %(partly)s they partly agree, %(partly)s or more they disagree. It is shown in "
                          "words only, and only with at least %(num)d respondents.",
-                         agree=f"{insights.AGREE_BELOW:.1f}", partly=f"{insights.PARTLY_BELOW:.1f}",
+                         agree=threshold_text(insights.AGREE_BELOW), partly=threshold_text(insights.PARTLY_BELOW),
                          num=insights.AGREEMENT_MIN_RESPONDENTS),
         agreement_not_shown=_("Agreement among raters is not shown: it needs at least %(num)d respondents.",
                               num=insights.AGREEMENT_MIN_RESPONDENTS),

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import lru_cache
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,6 +60,57 @@ ACTIONS = {
     "training-cohorts-export": N_("Training cohorts downloaded"),
     "training-export": N_("Training needs downloaded"),
 }
+
+
+# What the details say, in the shapes the code records them. A detail is stored in English as it
+# was written, so that the log reads the same to whoever opens the database and a later wording
+# changes nothing recorded; the page shows a detail of a known shape in the reader's language, and
+# anything else (an e-mail address, a campaign's name) as it was recorded.
+DETAILS = (
+    N_("%(campaign)s: %(unit)s, %(num)s reports"),
+    N_("%(campaign)s: %(num)s reports"),
+    N_("%(campaign)s: %(num)s sheet(s), %(only)s"),
+    N_("%(campaign)s: %(num)s sheet(s)"),
+    N_("%(campaign)s: %(file)s, %(num)s raters"),
+    N_("%(campaign)s: %(num)s raters"),
+    N_("%(campaign)s: %(num)s personal links, valid %(days)s days"),
+    N_("%(campaign)s: %(person)s (%(language)s)"),
+    N_("%(file)s: %(added)s added, %(updated)s updated"),
+    N_("from %(client)s, %(num)s in a row"),
+    N_("directory: in no mapped group (from %(client)s)"),
+    N_("%(error)s (sign-in from %(client)s)"),
+    N_("%(email)s: %(num)s place(s) released"),
+    N_("%(email)s: e-mailed"),
+    N_("%(email)s: shown to the account manager (e-mail failed: %(error)s)"),
+    N_("%(email)s: shown to the account manager"),
+    N_("through a one-time link"),
+    N_("%(reason)s (from %(client)s)"),
+)
+ALL_UNITS = N_("all units")
+UNKNOWN = N_("unknown")
+# Values inside a detail that are words or codes rather than names.
+_WORDS = {ALL_UNITS: ALL_UNITS, UNKNOWN: UNKNOWN, "kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}
+
+
+@lru_cache(maxsize=None)
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", template)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)))
+
+
+def described(detail: str, gettext: Callable[..., str]) -> str:
+    """``detail`` in the reader's language when it has one of the shapes of ``DETAILS``."""
+    for template in DETAILS:
+        match = _pattern(template).fullmatch(detail)
+        if match:
+            return gettext(template, **{k: gettext(_WORDS[v]) if v in _WORDS else _reason(v, gettext)
+                                        for k, v in match.groupdict().items()})
+    return detail
+
+
+def _reason(value: str, gettext: Callable[..., str]) -> str:
+    """A refusal recorded in English is itself a catalogue message: the reader's words, if it has them."""
+    return gettext(value) if value.endswith(".") else value
 
 
 def now() -> dt.datetime:

@@ -112,7 +112,7 @@ def use(session: Session, token: str, secret: str, max_hours: float, password: s
 
 
 def record_refusal(session: Session, refused: LinkRefused, client: str) -> None:
-    who = refused.user.email if refused.user is not None else "unknown"
+    who = refused.user.email if refused.user is not None else audit.UNKNOWN
     audit.record(session, who, "password-link-refused", f"{refused} (from {client})")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.core import charts
+from survey.core import charts, numbers
 from survey.results import scoring
 from survey.training.needs import COMPLEMENT, HEAT_BINS, HEAT_COLOURS, HEAT_DARK, LOW, Section, heat_class
 
@@ -82,9 +82,9 @@ def _means_chart(fig, section: Section, text: ChartText) -> None:
         ax.scatter([n.body_mean for n in needs], y, marker="D", color="#222", zorder=3, label=text.body)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=10, frameon=False)
     for v, n in zip(y, needs):
-        ax.text(max(n.mean, n.body_mean or 0) + 0.07, v, f"{n.mean:.2f}", va="center", fontsize=10)
+        ax.text(max(n.mean, n.body_mean or 0) + 0.07, v, numbers.decimal(n.mean, text.language), va="center", fontsize=10)
     ax.axvline(LOW, color="#b00020", linestyle="--", linewidth=1)
-    ax.text(LOW, -0.75, f"{LOW:.1f}", color="#b00020", ha="center", va="bottom", fontsize=10)
+    ax.text(LOW, -0.75, numbers.decimal(LOW, text.language, 1), color="#b00020", ha="center", va="bottom", fontsize=10)
     ax.set_yticks(y)
     ax.set_yticklabels([charts.wrap(n.name(text.language)) for n in needs], fontsize=11)
     ax.invert_yaxis()
@@ -117,7 +117,7 @@ def _heatmap_chart(fig, section: Section, text: ChartText) -> None:
                 continue
             k = heat_class(value)
             ax.add_patch(Rectangle((j, i), 1, 1, facecolor=cmap(norm(value)), edgecolor="white", linewidth=1.5))
-            ax.text(j + 0.5, i + 0.5, f"{value:.2f}", ha="center", va="center", fontsize=10,
+            ax.text(j + 0.5, i + 0.5, numbers.decimal(value, text.language), ha="center", va="center", fontsize=10,
                     color="white" if k in HEAT_DARK else "#111")
     ax.set_xlim(0, len(columns))
     ax.set_ylim(len(rows), 0)

@@ -29,6 +29,7 @@ from typing import Callable, Mapping, Sequence
 from sqlalchemy.orm import Session
 
 from survey.results import export as results, scoring
+from survey.core.collation import collation_key
 from survey.core.instruments import Instrument
 from survey.core.models import Campaign, Person
 from survey.training.topics import Catalogue, Topic
@@ -52,15 +53,6 @@ def heat_class(value: float) -> int:
     """0..6: the colour class of a mean as shown."""
     shown = round(value, scoring.DECIMALS)
     return sum(1 for edge in HEAT_BINS if shown >= edge)
-
-
-_ALPHABET = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"  # Kazakh Cyrillic order; Russian is a subset
-_ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
-
-
-def collation_key(text: str) -> tuple:
-    """Alphabetical order as a Kazakh or Russian reader expects it (code points put Қ after Я)."""
-    return tuple((1, _ORDER[ch], ch) if ch in _ORDER else (0, ord(ch), ch) for ch in text.casefold())
 
 
 # --- who counts ---------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 
+from survey.core import numbers
+
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
@@ -46,7 +48,8 @@ def staff_locale() -> str:
 def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
     Babel(app, locale_selector=locale_selector, default_timezone=app.config["TIMEZONE"])
     app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url)
-    app.jinja_env.filters.update(local_date=local_date, local_time=local_time)
+    app.jinja_env.filters.update(local_date=local_date, local_time=local_time, decimal=decimal,
+                               signed=signed)
 
 
 def local_date(value) -> str:
@@ -63,3 +66,13 @@ def language_url(code: str) -> str:
     """This page in another language, keeping its other query arguments (filters, search)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
     return "?" + urlencode(args)
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """A figure with the reader's decimal sign: «3,70» on a Kazakh or Russian page."""
+    return numbers.decimal(value, get_locale(), digits)
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A difference with its sign and the reader's decimal sign: «+0,50»."""
+    return numbers.signed(value, get_locale(), digits)

@@ -87,12 +87,18 @@ def _log(action: str, detail: str = "") -> None:
 def _errors(exc: DomainError) -> list[str]:
     errors = getattr(exc, "errors", None)
     if errors:
-        return [e.translated(gettext) for e in errors]
-    return [exc.translated(gettext)] + _translated(getattr(exc, "details", []))
+        return [e.translated(_in_words) for e in errors]
+    return [exc.translated(_in_words)] + _translated(getattr(exc, "details", []))
 
 
 def _translated(items) -> list[str]:
-    return [i.translated(gettext) if isinstance(i, DomainError) else str(i) for i in items]
+    return [i.translated(_in_words) if isinstance(i, DomainError) else str(i) for i in items]
+
+
+def _in_words(message: str, **params) -> str:
+    """A domain message in the reader's language, a campaign's status named as the pages name it."""
+    return gettext(message, **{k: str(STATUS_LABELS[v]) if k in ("status", "needed") and v in STATUS_LABELS else v
+                               for k, v in params.items()})
 
 
 @bp.get("/")
@@ -390,5 +396,6 @@ def results_file(campaign_id, kind):
 @bp.get("/audit")
 @requires(*STAFF)
 def audit_page():
-    return render_template("hr/audit.html", entries=audit.recent(db.session()), action_labels=audit.ACTIONS)
+    return render_template("hr/audit.html", entries=audit.recent(db.session()), action_labels=audit.ACTIONS,
+                           described=lambda detail: audit.described(detail, gettext), unknown=audit.UNKNOWN)
 

@@ -62,7 +62,7 @@ def _context(**extra):
                 "alpha": quality.MIN_ALPHA, "item_rest": quality.MIN_ITEM_REST, "gap": quality.GAP},
         group_label=lambda instrument: quality.group_label(instrument, gettext, language),
         competency_name=lambda instrument, cid: quality.competency_name(instrument, cid, language),
-        flag_text=lambda flag: flag.translated(gettext),
+        flag_text=lambda flag: flag.translated(gettext, language),
         flag_label=lambda flag: gettext(flag.label),
         available_charts=charts.available_charts,
         **extra,

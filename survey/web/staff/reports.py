@@ -141,7 +141,7 @@ def unit_archive(campaign):
     count = bundle.write(spool, reports, language=request.args.get("lang"),
                          processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
-    _log("reports-zip", f"{campaign.name}: {unit or gettext('all units')}, {count} reports")
+    _log("reports-zip", f"{campaign.name}: {unit or audit.ALL_UNITS}, {count} reports")
     name = f"reports-{campaign.id}" + (f"-{_file_part(unit)}" if unit else "") + ".zip"
     return no_store(send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
 
