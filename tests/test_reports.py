@@ -129,14 +129,14 @@ def test_least_developed_are_the_three_lowest_with_their_advice(app, store, clos
     s1 = built_reports(app, store, closed)["S1"]
     # decisions 2.75, then communication and results at 3.00 in questionnaire order.
     assert [d.line.competency_id for d in s1.development] == ["decisions", "communication", "results"]
-    assert "Қажетті мәліметтерді таба алады" in [t.kk for t in s1.development[0].advice.effective]
+    assert "Қажетті мәліметтерді таба алады" in [t.text.kk for t in s1.development[0].advice.effective]
 
 
 def test_every_competency_of_every_questionnaire_has_advice_in_three_languages(app):
     data = advice.load()
     assert advice.missing(data, app.extensions["survey.instruments"]) == []
     for entry in data.values():
-        assert all(text.kk and text.ru and text.en for text in entry.effective + entry.ineffective)
+        assert all(line.text.kk and line.text.ru and line.text.en for line in entry.effective + entry.ineffective)
 
 
 def test_report_compares_with_the_previous_closed_campaign(app, store, closed, runner):

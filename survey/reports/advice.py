@@ -4,6 +4,12 @@ The report shows, for each of the least-developed competencies, what colleagues 
 competency is strong (effective indicators) and what holds it back (ineffective ones), in the
 wording of the older corps-B methodologies (seeds 002 and 003). The file is data so that a body
 can put its own indicators there without touching code.
+
+Every line carries where it comes from (document, category row, the seed's competency heading),
+because the seeds' headings are not the competencies of order No. 260 and a reader should be able
+to find the line in its source. A line whose category was written for the other questionnaire is
+refused: the seeds write different behaviour for unit heads and for corps-B servants, and a head
+judged by a servant's indicator (or the reverse) would be given the wrong standard.
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ import yaml
 from survey.core.instruments import LANGUAGES, Instrument, Text
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "indicators.yaml"
+OFFICIAL = LANGUAGES[0]  # the seeds are in Kazakh: a heading's own wording is its kk text
+KINDS = ("effective", "ineffective")
 
 
 class AdviceError(Exception):
@@ -25,13 +33,40 @@ class AdviceError(Exception):
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where one indicator comes from: ``document`` and ``category`` are keys of ``sources``,
+    ``heading`` the seed's competency heading as it prints it."""
+
+    document: str
+    category: str
+    heading: str
+    document_name: Text
+    category_name: Text
+    heading_name: Text
+    written_for: str  # the questionnaire id ("head", "servant") the category row is written for
+
+
+@dataclass(frozen=True)
+class Indicator:
+    text: Text
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Advice:
     competency_id: str
     instrument_id: str
-    effective: tuple[Text, ...]
-    ineffective: tuple[Text, ...]
-    sources: tuple[Text, ...]  # the documents the wording comes from
-    headings: str  # the seeds' competency headings, e.g. "002: ЖЕДЕЛДІЛІК"
+    effective: tuple[Indicator, ...]
+    ineffective: tuple[Indicator, ...]
+
+    @property
+    def origins(self) -> tuple[Origin, ...]:
+        """The different origins of the lines, in the order they first appear: the report numbers them."""
+        return tuple(dict.fromkeys(item.origin for item in self.effective + self.ineffective))
+
+    def reference(self, indicator: Indicator) -> int:
+        """The number under which ``indicator``'s origin is listed (from 1)."""
+        return self.origins.index(indicator.origin) + 1
 
 
 def _text(path, where: str, value) -> Text:
@@ -43,11 +78,49 @@ def _text(path, where: str, value) -> Text:
     return Text(**{lang: str(value[lang]).strip() for lang in LANGUAGES})
 
 
+def _origins(path, data) -> dict[tuple[str, str, str], Origin]:
+    """Every (document, category, heading) a line may name, from ``sources`` and ``headings``."""
+    if not isinstance(data.get("sources"), dict) or not isinstance(data.get("headings"), dict):
+        raise AdviceError(path, "expected the keys 'sources', 'headings' and 'competencies'")
+    headings = {str(name): _text(path, f"heading {name}", {OFFICIAL: name, **(value or {})})
+                for name, value in data["headings"].items()}
+    out = {}
+    for key, source in data["sources"].items():
+        document = _text(path, f"source {key}", source)
+        categories = source.get("categories")
+        if not isinstance(categories, dict) or not categories:
+            raise AdviceError(path, f"source {key} needs its 'categories'")
+        for category, entry in categories.items():
+            written_for = str((entry or {}).get("for") or "")
+            if not written_for:
+                raise AdviceError(path, f"source {key} category {category} needs 'for' (the questionnaire id)")
+            name = _text(path, f"source {key} category {category}", entry)
+            for heading, heading_name in headings.items():
+                out[str(key), str(category), heading] = Origin(str(key), str(category), heading, document, name,
+                                                               heading_name, written_for)
+    return out
+
+
+def _indicator(path, where: str, item, origins, instrument_id: str) -> Indicator:
+    text = _text(path, where, item)
+    written = str(item.get("from") or "")
+    document, _, rest = written.partition(" ")
+    category, _, heading = rest.partition(":")
+    origin = origins.get((document, category, heading.strip()))
+    if origin is None:
+        raise AdviceError(path, f"{where}: 'from' must name a source, its category and a heading, "
+                                f"as in '002 head: ЖЕДЕЛДІЛІК' (got '{written}')")
+    if origin.written_for != instrument_id:
+        raise AdviceError(path, f"{where}: comes from '{written}', written for {origin.written_for}, "
+                                f"not for {instrument_id}")
+    return Indicator(text, origin)
+
+
 def parse(path: str | Path, data) -> dict[tuple[str, str], Advice]:
     """``(competency id, instrument id) -> Advice``; raises :class:`AdviceError` on any problem."""
-    if not isinstance(data, dict) or "competencies" not in data or "sources" not in data:
-        raise AdviceError(path, "expected the keys 'sources' and 'competencies'")
-    sources = {str(key): _text(path, f"source {key}", value) for key, value in data["sources"].items()}
+    if not isinstance(data, dict) or not isinstance(data.get("competencies"), dict):
+        raise AdviceError(path, "expected the keys 'sources', 'headings' and 'competencies'")
+    origins = _origins(path, data)
     out: dict[tuple[str, str], Advice] = {}
     for competency_id, per_instrument in data["competencies"].items():
         if not isinstance(per_instrument, dict):
@@ -57,18 +130,14 @@ def parse(path: str | Path, data) -> dict[tuple[str, str], Advice]:
             if not isinstance(entry, dict):
                 raise AdviceError(path, f"{where} must be a mapping")
             lists = {}
-            for kind in ("effective", "ineffective"):
+            for kind in KINDS:
                 items = entry.get(kind)
                 if not isinstance(items, list) or not items:
                     raise AdviceError(path, f"{where} needs a non-empty '{kind}' list")
-                lists[kind] = tuple(_text(path, f"{where} {kind} {i}", item) for i, item in enumerate(items, 1))
-            headings = str(entry.get("source") or "")
-            keys = sorted({part.split(":", 1)[0].strip() for part in headings.split(";") if ":" in part})
-            unknown = [k for k in keys if k not in sources]
-            if not keys or unknown:
-                raise AdviceError(path, f"{where}: 'source' must name the seeds it quotes, as in '002: ЖЕДЕЛДІЛІК'")
+                lists[kind] = tuple(_indicator(path, f"{where} {kind} {i}", item, origins, instrument_id)
+                                    for i, item in enumerate(items, 1))
             out[competency_id, instrument_id] = Advice(competency_id, instrument_id, lists["effective"],
-                                                       lists["ineffective"], tuple(sources[k] for k in keys), headings)
+                                                       lists["ineffective"])
     return out
 
 

@@ -263,9 +263,12 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
         for item in r.development:
             block = [_own(f"{item.line.name(language)} — {number(item.line.average)}", "h3")]
             if item.advice is not None:
-                block += [_p(t.effective, "cell_bold"), _bullets([x(language) for x in item.advice.effective]),
-                          _p(t.ineffective, "cell_bold"), _bullets([x(language) for x in item.advice.ineffective]),
-                          _p(words.sources[item.line.competency_id], "small")]
+                for title, indicators in ((t.effective, item.advice.effective), (t.ineffective, item.advice.ineffective)):
+                    block += [_p(title, "cell_bold"), _bullets([f"{x.text(language)} [{item.advice.reference(x)}]"
+                                                                for x in indicators])]
+                block += [_p(f"{t.sources_title}:", "small")]
+                block += [_p(f"{n}. {source}", "small") for n, source in enumerate(words.sources[item.line.competency_id], 1)]
+                block.append(_p(t.indicators_note, "small"))
             else:
                 block.append(_p(t.no_advice, "small"))
             out.append(KeepTogether(block))

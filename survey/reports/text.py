@@ -104,6 +104,8 @@ def texts(threshold: int) -> SimpleNamespace:
         effective=_("What effective behaviour looks like"),
         ineffective=_("What holds it back"),
         no_advice=_("No behavioural indicators are on file for this competency."),
+        sources_title=_("Where the lines come from"),
+        indicators_note=indicators_note(),
         previous=_("Compared with the previous campaign"),
         previous_first=_("This is the assessee's first closed campaign: there is nothing to compare with yet."),
         previous_withheld=_("The previous campaign had too few respondents for its averages to be shown, "
@@ -128,9 +130,15 @@ def previous_heading(campaign_name: str) -> str:
     return _("Previous campaign: %(name)s", name=campaign_name)
 
 
-def indicators_source(sources) -> str:
-    return _("Behavioural indicators from: %(sources)s. The Kazakh wording is that of the source; "
-             "the Russian and English wording is our translation.", sources="; ".join(sources))
+def origin_text(origin, language: str) -> str:
+    """Where one advice line comes from: the document, the category row and the seed's heading."""
+    return _("%(document)s; category %(category)s; competency \"%(heading)s\"", document=origin.document_name(language),
+             category=origin.category_name(language), heading=origin.heading_name(language))
+
+
+def indicators_note() -> str:
+    return _("The Kazakh wording of the indicators is that of the source; the Russian and English wording is our "
+             "translation.")
 
 
 @dataclass(frozen=True)
@@ -139,13 +147,13 @@ class Wording:
     a PDF be drawn where they are not: in a worker process without Flask (``bundle``)."""
 
     t: SimpleNamespace  # the fixed wording: the same for every report in one language and threshold
-    sources: dict[str, str]  # competency id -> where its behavioural indicators come from
+    sources: dict[str, tuple[str, ...]]  # competency id -> its advice's origins, numbered from 1
     previous_heading: str
 
 
 def wording(report, language: str, t: SimpleNamespace | None = None) -> Wording:
     """``report``'s words in ``language``; ``t``: its :func:`texts`, when they are at hand already."""
-    sources = {item.line.competency_id: indicators_source([s(language) for s in item.advice.sources])
+    sources = {item.line.competency_id: tuple(origin_text(o, language) for o in item.advice.origins)
                for item in report.development if item.advice is not None}
     return Wording(t=t if t is not None else texts(report.threshold), sources=sources,
                    previous_heading=previous_heading(report.previous.campaign_name) if report.previous else "")
