@@ -17,6 +17,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 LANGUAGES = ("kk", "ru", "en")
+# Order No. 260 and its forms exist in Kazakh only: the kk text is the order's, ru and en are ours.
+OFFICIAL_LANGUAGE = "kk"
 SCALE_SIZE = 5  # appendices 5 and 6: five answer options
 QUESTIONS_PER_COMPETENCY = 3
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -321,3 +323,9 @@ def _load_unchanged(signature: tuple[tuple[str, int, int], ...]) -> tuple[tuple[
 def for_role(instruments: Mapping[str, Instrument], role: str) -> Instrument:
     """Unit heads answer the appendix 5 questionnaire, corps-B servants appendix 6 (para 34)."""
     return instruments[role]
+
+
+def is_translation(language: str) -> bool:
+    """Whether a text in ``language`` is our translation of the order rather than its own words,
+    so that a reader of a questionnaire, a blank or a report is told the Kazakh text prevails."""
+    return language != OFFICIAL_LANGUAGE

@@ -11,6 +11,12 @@ def N_(text: str) -> str:  # noqa: N802 - the conventional name, known to pybabe
     return text
 
 
+# Shown on every Russian and English questionnaire, paper blank and report (instruments.is_translation):
+# order No. 260 has no official text in another language, so ours must not pass for one.
+UNOFFICIAL_TRANSLATION = N_("This is an unofficial translation of the Kazakh text of order No. 260 of the "
+                            "Minister of Internal Affairs; only the Kazakh text is authoritative.")
+
+
 class DomainError(Exception):
     """An error whose message is a catalogue id with named parameters."""
 

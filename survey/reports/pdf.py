@@ -44,7 +44,6 @@ RED = colors.HexColor("#c0392b")
 AMBER = colors.HexColor("#b26a00")
 GRID = colors.HexColor("#d5d9de")
 AXIS = colors.HexColor("#888888")
-RADAR_WIDTH = 112 * mm
 
 
 @functools.cache
@@ -78,6 +77,10 @@ def styles() -> dict[str, ParagraphStyle]:
                                 textColor=MUTED),
         "head_num": ParagraphStyle("head_num", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0,
                                    alignment=2),
+        "stamp": ParagraphStyle("stamp", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED, alignment=2,
+                                leftIndent=WIDTH * 0.45),
+        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11, borderColor=AMBER, borderWidth=0,
+                               leftIndent=6, spaceBefore=2, spaceAfter=4),
         "caption": ParagraphStyle("caption", parent=body, fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER),
         "withheld": ParagraphStyle("withheld", parent=body, borderColor=AMBER, borderWidth=1.5, borderPadding=6,
                                    backColor=colors.HexColor("#fff6e5"), spaceBefore=8, spaceAfter=10),
@@ -193,34 +196,64 @@ def _bullets(items: Sequence[str], paragraph=_p) -> ListFlowable:
                         spaceBefore=1, spaceAfter=4)
 
 
+def _form(r: Report, language: str, t, chart: bytes | None) -> Table:
+    """The table of the form and, beside it as on the form, the «Паутинка» (the radar chart)."""
+    number = functools.partial(text.number, language=language)
+    left = 96 * mm
+    rows = [[_p(t.number_sign, "head"), _p(t.competency, "head"), _p(t.form_average, "head_num")]]
+    rows += [[str(line.number), _p(line.name(language), "cell"), number(line.average)] for line in r.lines]
+    table = _table(rows, [8 * mm, left - 42 * mm, 34 * mm], figures=(2,))
+    spider = [_p(t.spider, "cell_bold")]
+    if chart is not None:
+        spider.append(pdfimage.image(chart, WIDTH - left - 4 * mm))
+    spider.append(_p(t.radar_caption, "caption"))
+    outer = Table([[table, spider]], colWidths=[left, WIDTH - left], hAlign="LEFT")
+    outer.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm), ("RIGHTPADDING", (1, 0), (1, 0), 0)]))
+    return outer
+
+
 def story(report: Report, language: str, words: text.Wording, chart: bytes | None) -> list:
     """The flowables of the report, in the order of templates/reports/_report.html."""
     t = words.t
     number = functools.partial(text.number, language=language)
     signed = functools.partial(text.signed, language=language)
     r = report
-    out: list = [_p(t.title_head if r.instrument_id == "head" else t.title_servant, "title"),
-                 _p(t.form_head if r.instrument_id == "head" else t.form_servant, "small"), Spacer(1, 4)]
-    # Two pairs a row: the person on the left, the campaign on the right. It leaves room on the
-    # first page for the radar chart, which the form of appendices 7-8 puts beside the table.
-    identity = [[_p(t.full_name, "label"), _own(r.full_name, "cell"), _p(t.campaign, "label"),
+    head = r.instrument_id == "head"
+    # The form of appendix 7 or 8 first, in its order; what the report adds comes after it.
+    out: list = [_p(t.appendix_head if head else t.appendix_servant, "stamp"), _p(t.form, "stamp"), Spacer(1, 4),
+                 _p(t.title_head if head else t.title_servant, "title")]
+    if t.unofficial:
+        out.append(_p(t.unofficial, "note"))
+    out.append(Paragraph(f"<font color='#555d66'>{escape(t.name_head if head else t.name_servant)}</font> "
+                         f"<b>{escape(r.full_name)}</b>", styles()["body"]))
+    if r.withheld:
+        out.append(_p(t.withheld, "withheld"))
+    else:
+        out += [Spacer(1, 4), _form(r, language, t, chart), _p(t.form_method, "small"),
+                Paragraph(f"<b>{escape(t.result_of_assessment)}</b> {number(r.overall)} — {escape(t.bands[r.band])}",
+                          styles()["body"])]
+
+    out += _heading(t.added) + [_p(t.added_note, "small")]
+    identity = [[_p(t.position, "label"), _own(r.position, "cell"), _p(t.campaign, "label"),
                  _p(r.campaign_name, "cell")],
-                [_p(t.position, "label"), _own(r.position, "cell"), _p(t.closes_on, "label"),
-                 r.closes_on.isoformat()],
-                [_p(t.unit, "label"), _own(r.unit, "cell"), _p(t.respondents, "label"), str(r.respondents)]]
+                [_p(t.unit, "label"), _own(r.unit, "cell"), _p(t.closes_on, "label"), r.closes_on.isoformat()],
+                ["", "", _p(t.respondents, "label"), str(r.respondents)]]
     out.append(_table(identity, [31 * mm, WIDTH / 2 - 31 * mm, 34 * mm, WIDTH / 2 - 34 * mm], header=False))
 
     if r.withheld:
-        out += [_p(t.withheld, "withheld"), _p(t.withheld_more)]
+        out.append(_p(t.withheld_more))
     else:
-        head = [_p(t.number_sign, "head"), _p(t.competency, "head"), _p(t.average, "head_num"),
-                _p(t.self_assessment, "head_num")]
+        out += _heading(t.comparison)
+        head_row = [_p(t.number_sign, "head"), _p(t.competency, "head"), _p(t.average, "head_num"),
+                    _p(t.self_assessment, "head_num")]
         widths = [9 * mm, None, 26 * mm, 26 * mm]
         if r.agreement_shown:
-            head.append(_p(t.agreement, "head"))
+            head_row.append(_p(t.agreement, "head"))
             widths.append(36 * mm)
         widths[1] = WIDTH - sum(w for w in widths if w)
-        rows = [head]
+        rows = [head_row]
         for line in r.lines:
             row = [str(line.number), _p(line.name(language), "cell"), number(line.average), number(line.self_average)]
             if r.agreement_shown:
@@ -229,22 +262,13 @@ def story(report: Report, language: str, words: text.Wording, chart: bytes | Non
         overall = ["", _p(t.overall, "cell_bold"), number(r.overall), number(r.self_overall)]
         overall += [""] if r.agreement_shown else []
         rows.append(overall)
-        out += [Spacer(1, 6), _table(rows, widths, overall=True, figures=(2, 3)),
-                Paragraph(f"<b>{escape(t.result_of_assessment)}</b> {escape(t.bands[r.band])} ({number(r.overall)})",
-                          styles()["body"])]
+        out.append(_table(rows, widths, overall=True, figures=(2, 3)))
         if not r.has_self:
             out.append(_p(t.no_self, "small"))
-
-        if chart is not None:
-            out.append(KeepTogether(_heading(t.charts) + [pdfimage.image(chart, RADAR_WIDTH),
-                                                          _p(t.radar_caption, "caption")]))
-        else:
-            out += _heading(t.charts)
         out.append(KeepTogether([Spacer(1, 8), _p(t.bars_title, "h3"),
                                  _Bars(bar_chart.layout(report, language), t.others_label, t.self_label),
                                  _p(t.bars_caption, "caption")]))
 
-        out += _heading(t.comparison)
         if not r.has_self:
             out.append(_p(t.no_self_comparison))
         elif not r.blind_spots and not r.hidden_strengths:

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 from flask_babel import get_locale, gettext as _
 
-from survey.core import numbers
-from survey.core.instruments import LANGUAGES
+from survey.core import messages, numbers
+from survey.core.instruments import LANGUAGES, is_translation
 from survey.reports import insights
 from survey.results import scoring
 
@@ -37,13 +37,34 @@ def threshold_text(value: float) -> str:
     return numbers.decimal(value, current_language(), 1)
 
 
+def appendix(number: int) -> str:
+    """The form's stamp: «...әдістемесіне 7-қосымша»."""
+    return _("Appendix %(num)d to the Typical methodology for assessing the work of corps \"B\" administrative civil "
+             "servants of the internal affairs bodies of the Republic of Kazakhstan", num=number)
+
+
 def texts(threshold: int) -> SimpleNamespace:
     gap = threshold_text(insights.GAP_THRESHOLD)
     return SimpleNamespace(
-        title_head=_("Result of the 360 assessment (unit heads)"),
-        title_servant=_("Result of the 360 assessment (corps-B servants)"),
-        form_head=_("Form of appendix 7 to order No. 260"),
-        form_servant=_("Form of appendix 8 to order No. 260"),
+        # The form of appendices 7 and 8, word for word in Kazakh (the kk catalogue holds the
+        # order's own wording; ru and en are our translation, marked as such by ``unofficial``).
+        appendix_head=appendix(7),
+        appendix_servant=appendix(8),
+        form=_("Form"),
+        title_head=_("Result of the assessment of a servant by the 360 method (for heads of structural units)"),
+        title_servant=_("Results of the assessment of a servant by the 360-degree method (for corps \"B\" servants)"),
+        unofficial=_(messages.UNOFFICIAL_TRANSLATION) if is_translation(current_language()) else "",
+        name_head=_("Full name of the head of the structural unit"),
+        name_servant=_("Full name of the servant assessed"),
+        form_average=_("Average final score by competency"),
+        spider=_("Spider chart"),
+        form_method=_("The average final results of the assessment for each competency are calculated "
+                      "automatically by adding up each respondent's points and dividing by the number of "
+                      "respondents (excluding the self-assessment)."),
+        added=_("In addition to the form"),
+        added_note=_("The form ends above. What follows is not part of it: the self-assessment, the spread of "
+                     "the answers, development advice and the previous campaign, to help the assessee, the "
+                     "manager and the trainers use the result (order No. 260, paras 10 and 37)."),
         confidential=_("Confidential: the results of the assessment are strictly confidential (order No. 260, para 16)."),
         full_name=_("Full name"),
         position=_("Position"),
@@ -70,7 +91,6 @@ def texts(threshold: int) -> SimpleNamespace:
             "disagree": _("raters disagree"),
         },
         no_self=_("No self-assessment was submitted."),
-        charts=_("Charts"),
         radar_alt=_("Radar chart of the competency averages and the self-assessment; the same figures are in the table above."),
         radar_caption=_("Radar chart: colleagues' averages (solid line) and the self-assessment (dashed line), scale 0 to 5."),
         others_label=_("Colleagues (average)"),

@@ -11,9 +11,10 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
-from survey.core import numbers
+from survey.core import messages, numbers
+from survey.core.instruments import is_translation
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -47,9 +48,15 @@ def staff_locale() -> str:
 
 def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
     Babel(app, locale_selector=locale_selector, default_timezone=app.config["TIMEZONE"])
-    app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url)
+    app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url,
+                                 translation_note=translation_note)
     app.jinja_env.filters.update(local_date=local_date, local_time=local_time, decimal=decimal,
                                signed=signed)
+
+
+def translation_note(language: str) -> str:
+    """The unofficial-translation note for a text of the order in ``language``; empty in Kazakh."""
+    return gettext(messages.UNOFFICIAL_TRANSLATION) if is_translation(language) else ""
 
 
 def local_date(value) -> str:
