@@ -496,6 +496,12 @@ def hr_client(staff):
     return staff("hr")
 
 
+@pytest.fixture
+def head_client(staff):
+    """The head of the HR service, who may read the reports (order No. 260, para 21)."""
+    return staff("hr-head")
+
+
 # --- servers ---------------------------------------------------------------------------------------
 
 def free_port() -> int:

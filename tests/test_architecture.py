@@ -12,10 +12,11 @@ PACKAGE = ROOT / "survey"
 
 # The domain: plain Python over the database, shared by both applications and the command line.
 DOMAIN = ("survey.core", "survey.campaigns", "survey.results", "survey.quality", "survey.training",
-          "survey.reports", "survey.mail", "survey.staff", "survey.operations")
+          "survey.reports", "survey.followup", "survey.mail", "survey.staff", "survey.operations")
 # Pure modules: rules and figures on values, with neither the database nor the web.
 PURE = ("survey.results.scoring", "survey.quality.psychometrics", "survey.campaigns.tokens",
         "survey.campaigns.drafts", "survey.campaigns.eligibility", "survey.campaigns.categories",
+        "survey.followup.workdays",
         "survey.core.instruments", "survey.core.messages", "survey.reports.insights",
         "survey.reports.radar")
 WEB_LIBRARIES = ("flask", "flask_wtf", "flask_limiter", "wtforms")

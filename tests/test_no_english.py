@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from conftest import PASSWORD, SECRET, sign_in, staff_and_open
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core import charts
+from survey.core.followup import ReportRelease
 from survey.core.models import Assessment, Campaign, Invitation, User
 from survey.core.tables import Row
 from survey.reports import links
@@ -98,12 +99,35 @@ def world(app, store, staff):
                "assessment": [session.scalar(select(Assessment.id).where(Assessment.campaign_id == c.id)
                                              .order_by(Assessment.id)) for c in (closed, opened, draft)],
                "user": list(session.scalars(select(User.id).order_by(User.id))),
-               "report": [links.sign(SECRET, closed.id, a.id) for a in closed.assessments[:2]],
+               "report": after_the_report(session, closed),
                # the open campaign's last (unanswered) links and the closed one's first
                "respond": [tokens.sign(SECRET, key) for c, order in ((opened, Invitation.id.desc()), (closed, Invitation.id))
                            for key in session.scalars(select(Invitation.key).join(Assessment, Assessment.id == Invitation.assessment_id)
                                                       .where(Assessment.campaign_id == c.id).order_by(order).limit(6))]}
     return ids
+
+
+def after_the_report(session, closed) -> list[str]:
+    """Published reports, one read with a plan and a disagreement in session: the links of the
+    assessees, the managers and the session's members."""
+    from survey.followup import calibration, plans, readers, release, workdays
+
+    calendar = workdays.load()
+    release.publish(session, closed, calendar)
+    first = sorted(closed.assessments, key=lambda a: a.id)[0]
+    own = session.get(ReportRelease, first.id)
+    release.acknowledge(session, own)
+    plans.record(session, first, dt.date.today(), [plans.PlanLine("communication", "Бөлім жиналыстарын өткізу", "",
+                                                                 dt.date.today() + dt.timedelta(days=60))],
+                 recorded_by="test", competencies={"communication"}, topics={})
+    session_ = calibration.request(session, own, "Келіспеймін", calendar)
+    calibration.decide(session, session_, True, "Аппарат басшысы", dt.date.today(), calendar)
+    calibration.convene(session, session_, ["Бір", "Екі", "Үш"], dt.date.today(), "Негіздеме")
+    tokens_ = [links.sign(SECRET, closed.id, r.assessment_id, r.key)
+               for r in session.scalars(select(ReportRelease).order_by(ReportRelease.assessment_id)).all()[:2]]
+    tokens_ += [links.ASSESSOR.sign(SECRET, closed.id, link.id, link.key) for link in readers.assessors(session, closed)]
+    tokens_ += [links.CALIBRATION.sign(SECRET, session_.id, m.id, m.key) for m in session_.members[:1]]
+    return tokens_
 
 
 # --- what a reader sees ---------------------------------------------------------------------------
@@ -290,7 +314,8 @@ def test_kazakh_and_russian_pages_hold_no_english(app, world, staff, readable_ch
     for lang in LANGUAGES:
         seen = defaultdict(int)
         pages += crawl(app.test_client(), ["/", "/thanks", "/r/not-a-link", "/hr/login", "/no-such-page"]
-                       + [p for p in paths if p.startswith(("/r/", "/report/"))], lang, found, seen, literal)
+                       + [p for p in paths if p.startswith(("/r/", "/report/", "/assessor/", "/calibration/"))],
+                       lang, found, seen, literal)
         for role in ROLES:
             client = app.test_client()
             client.get(f"/hr/login?lang={lang}")

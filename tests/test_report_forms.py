@@ -49,10 +49,10 @@ def visible(page: str) -> str:
     return flat(html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
-def report_text(hr_client, store, name, employee_id, lang, kind="html") -> str:
+def report_text(head_client, store, name, employee_id, lang, kind="html") -> str:
     campaign_id, assessment_id = campaign_ids(store, name)[employee_id]
     suffix = ".pdf" if kind == "pdf" else ""
-    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}{suffix}", query_string={"lang": lang})
+    response = head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}{suffix}", query_string={"lang": lang})
     assert response.status_code == 200
     if kind == "pdf":
         return flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages))
@@ -72,8 +72,8 @@ def positions(text: str, wanted: list[str]) -> list[int]:
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])
 @pytest.mark.parametrize("employee_id, form", [("H1", APPENDIX_7), ("S1", APPENDIX_8)])
-def test_the_kazakh_report_has_the_forms_words_in_the_forms_order(hr_client, store, closed, employee_id, form, kind):
-    text = report_text(hr_client, store, closed, employee_id, "kk", kind)
+def test_the_kazakh_report_has_the_forms_words_in_the_forms_order(head_client, store, closed, employee_id, form, kind):
+    text = report_text(head_client, store, closed, employee_id, "kk", kind)
     places = positions(text, form)
     # the figures of the table stand between its columns' names and what the report adds
     assert places[-1] < text.index(ADDED)
@@ -81,8 +81,8 @@ def test_the_kazakh_report_has_the_forms_words_in_the_forms_order(hr_client, sto
 
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])
-def test_the_table_of_the_form_lists_every_competency_before_the_spider_chart(hr_client, store, closed, kind):
-    text = report_text(hr_client, store, closed, "S1", "kk", kind)
+def test_the_table_of_the_form_lists_every_competency_before_the_spider_chart(head_client, store, closed, kind):
+    text = report_text(head_client, store, closed, "S1", "kk", kind)
     table = text[text.index("Құзыреттер бойынша орташа қорытынды баға"):text.index("Паутинка")]
     for name in ("Тиімді коммуникацияларды құру", "Ынтымақтастық", "Өзін-өзі дамыту"):
         assert name in table, name
@@ -91,15 +91,15 @@ def test_the_table_of_the_form_lists_every_competency_before_the_spider_chart(hr
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_russian_and_english_reports_say_they_are_unofficial_translations(hr_client, store, closed, lang, kind):
+def test_russian_and_english_reports_say_they_are_unofficial_translations(head_client, store, closed, lang, kind):
     for employee_id in ("H1", "S1"):
-        text = report_text(hr_client, store, closed, employee_id, lang, kind)
+        text = report_text(head_client, store, closed, employee_id, lang, kind)
         assert UNOFFICIAL[lang] in text, (employee_id, lang)
 
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])
-def test_the_kazakh_report_carries_no_translation_note(hr_client, store, closed, kind):
-    text = report_text(hr_client, store, closed, "S1", "kk", kind)
+def test_the_kazakh_report_carries_no_translation_note(head_client, store, closed, kind):
+    text = report_text(head_client, store, closed, "S1", "kk", kind)
     assert UNOFFICIAL_KK not in text and not any(note in text for note in UNOFFICIAL.values())
 
 
@@ -115,13 +115,13 @@ def test_the_kazakh_questionnaire_carries_no_translation_note(client, store, ope
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-def test_a_paper_blank_says_it_is_a_translation_unless_it_is_kazakh(hr_client, store, open_campaign, lang):
+def test_a_paper_blank_says_it_is_a_translation_unless_it_is_kazakh(head_client, store, open_campaign, lang):
     with store.transaction() as session:  # the blank speaks its rater's language
         invitation = session.scalars(select(Invitation).order_by(Invitation.id)).first()
         invitation_id, campaign_id = invitation.id, invitation.assessment.campaign_id
         session.execute(update(Person).where(Person.id == invitation.rater_id).values(language=lang))
-    response = hr_client.post(f"/hr/campaigns/{campaign_id}/paper/blank",
-                              data={"csrf_token": csrf(hr_client, "/hr/password"), "invitation": str(invitation_id)})
+    response = head_client.post(f"/hr/campaigns/{campaign_id}/paper/blank",
+                              data={"csrf_token": csrf(head_client, "/hr/password"), "invitation": str(invitation_id)})
     assert response.status_code == 200
     blank = visible(response.get_data(as_text=True))
     if lang == "kk":
@@ -131,9 +131,9 @@ def test_a_paper_blank_says_it_is_a_translation_unless_it_is_kazakh(hr_client, s
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_each_advice_line_in_the_report_shows_its_source(hr_client, store, closed, lang):
+def test_each_advice_line_in_the_report_shows_its_source(head_client, store, closed, lang):
     campaign_id, assessment_id = campaign_ids(store, closed)["H1"]
-    page = hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}", query_string={"lang": lang})
+    page = head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}", query_string={"lang": lang})
     sections = re.findall(r'<section class="advice">(.*?)</section>', page.get_data(as_text=True), re.S)
     assert len(sections) == 3
     document = {"kk": "Кентау қалалық мәслихатының", "ru": "Решение Кентауского городского маслихата"}[lang]

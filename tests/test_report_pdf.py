@@ -30,9 +30,9 @@ def closed(app, store, open_campaign, runner):
     return open_campaign
 
 
-def pdf_of(hr_client, store, name, employee_id, **query):
+def pdf_of(head_client, store, name, employee_id, **query):
     campaign_id, assessment_id = campaign_ids(store, name)[employee_id]
-    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", query_string=query)
+    response = head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", query_string=query)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return PdfReader(io.BytesIO(response.data))
 
@@ -41,11 +41,11 @@ def text_of(reader) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_pdf_text_has_the_name_the_exported_averages_and_every_kazakh_letter(hr_client, store, closed, runner, tmp_path):
+def test_pdf_text_has_the_name_the_exported_averages_and_every_kazakh_letter(head_client, store, closed, runner, tmp_path):
     out = tmp_path / "results.csv"
     runner.invoke("results", "export", closed, "--out", str(out))
     exported = read_csv(out)
-    text = text_of(pdf_of(hr_client, store, closed, "S1", lang="kk"))
+    text = text_of(pdf_of(head_client, store, closed, "S1", lang="kk"))
     assert S1_NAME in text and closed in text
 
     def kazakh(average: str) -> str:  # the CSV is for programs and keeps the point; the report is for people
@@ -60,19 +60,19 @@ def test_pdf_text_has_the_name_the_exported_averages_and_every_kazakh_letter(hr_
     assert set(KAZAKH_LETTERS) <= set(text.lower())
 
 
-def test_pdf_is_in_the_assessees_language_by_default(hr_client, store, closed):
-    text = text_of(pdf_of(hr_client, store, closed, "S1"))  # S1's roster language is Russian
+def test_pdf_is_in_the_assessees_language_by_default(head_client, store, closed):
+    text = text_of(pdf_of(head_client, store, closed, "S1"))  # S1's roster language is Russian
     assert "Сотрудничество" in text and "Ынтымақтастық" not in text
 
 
-def test_pdf_pages_are_a4(hr_client, store, closed):
-    reader = pdf_of(hr_client, store, closed, "S1")
+def test_pdf_pages_are_a4(head_client, store, closed):
+    reader = pdf_of(head_client, store, closed, "S1")
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
-def test_pdf_embeds_every_font_it_uses(hr_client, store, closed):
-    reader = pdf_of(hr_client, store, closed, "S1", lang="kk")
+def test_pdf_embeds_every_font_it_uses(head_client, store, closed):
+    reader = pdf_of(head_client, store, closed, "S1", lang="kk")
     fonts = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -83,8 +83,8 @@ def test_pdf_embeds_every_font_it_uses(hr_client, store, closed):
     assert any("DejaVuSans" in name for name in fonts)
 
 
-def test_pdf_has_the_radar_chart_as_an_image(hr_client, store, closed):
-    reader = pdf_of(hr_client, store, closed, "S1")
+def test_pdf_has_the_radar_chart_as_an_image(head_client, store, closed):
+    reader = pdf_of(head_client, store, closed, "S1")
     assert sum(len(page.images) for page in reader.pages) == 1
 
 
@@ -124,17 +124,17 @@ def test_a_pdf_drawn_again_after_others_is_the_same(app, store, closed, monkeypa
         assert pdf.render(built["S1"], "kk") == first
 
 
-def test_withheld_pdf_shows_no_averages(hr_client, store, closed):
-    reader = pdf_of(hr_client, store, closed, "S2", lang="en")
+def test_withheld_pdf_shows_no_averages(head_client, store, closed):
+    reader = pdf_of(head_client, store, closed, "S2", lang="en")
     text = text_of(reader)
     assert "fewer than 3 colleagues answered" in text
     assert not re.search(r"\d\.\d\d", text)
     assert sum(len(page.images) for page in reader.pages) == 0
 
 
-def test_zip_holds_one_pdf_per_assessee(app, hr_client, store, closed):
+def test_zip_holds_one_pdf_per_assessee(app, head_client, store, closed):
     campaign_id = campaign_ids(store, closed)["S1"][0]
-    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
+    response = head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()

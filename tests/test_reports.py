@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from conftest import (S1_RATERS, S1_SELF, answer_about, approve_and_open, built_reports, campaign_ids, close_campaign,
                       csrf, excel_csv, points, read_csv, submit_points)
 from survey.campaigns import lifecycle as campaigns, tokens
+from survey.core.followup import ReportRelease
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
 from survey.reports import advice, insights, links
 
@@ -32,11 +33,11 @@ def page(client, store, name, employee_id, **query):
     return client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}", query_string=query)
 
 
-def publish(hr_client, store, name):
+def publish(head_client, store, name):
     """HR publishes: the personal links CSV, as rows keyed by employee id."""
     campaign_id = next(iter(campaign_ids(store, name).values()))[0]
     path = f"/hr/campaigns/{campaign_id}/reports"
-    response = hr_client.post(f"{path}/links.csv", data={"csrf_token": csrf(hr_client, path)})
+    response = head_client.post(f"{path}/links.csv", data={"csrf_token": csrf(head_client, path)})
     assert response.status_code == 200, response.get_data(as_text=True)
     return {row["employee_id"]: row for row in excel_csv(response.data, ",")}
 
@@ -68,9 +69,9 @@ def test_report_figures_equal_the_results_export(app, store, closed, runner, tmp
     assert compared == 8 + 12  # S1 (8 competencies) and H1 (12)
 
 
-def test_report_page_shows_the_hand_worked_figures(hr_client, store, closed):
+def test_report_page_shows_the_hand_worked_figures(head_client, store, closed):
     """S1's report is in Russian, their language: the figures have a decimal comma."""
-    body = page(hr_client, store, closed, "S1").get_data(as_text=True)
+    body = page(head_client, store, closed, "S1").get_data(as_text=True)
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td class=\"num\">([\d,]+)</td><td class=\"num\">([\d,]+)</td>", body)
     assert [(n, avg, own) for n, _, avg, own in rows] == [
         ("1", "3,00", "5,00"), ("2", "4,00", "3,00"), ("3", "3,50", "4,00"), ("4", "3,00", "3,00"),
@@ -78,8 +79,8 @@ def test_report_page_shows_the_hand_worked_figures(hr_client, store, closed):
     assert "3,53" in body and "3.53" not in body and "Servant 1" in body
 
 
-def test_withheld_report_shows_no_averages_charts_or_advice(hr_client, store, closed):
-    body = page(hr_client, store, closed, "S2", lang="en").get_data(as_text=True)
+def test_withheld_report_shows_no_averages_charts_or_advice(head_client, store, closed):
+    body = page(head_client, store, closed, "S2", lang="en").get_data(as_text=True)
     report = body[body.index('<article class="report"'):body.index("</article>")]
     assert "Servant 2" in report and "fewer than 3 colleagues answered" in report
     assert not re.search(r"\d\.\d\d", report)  # no average, overall or self-assessment figure at all
@@ -172,32 +173,32 @@ def answer_only(app, store, campaign_name, assessee, rater_points):
             submit_points(session, instrument_set[invitation.assessment.instrument], invitation, value)
 
 
-def test_first_campaign_says_there_is_nothing_to_compare(hr_client, store, closed):
-    assert "first closed campaign" in page(hr_client, store, closed, "S1", lang="en").get_data(as_text=True)
+def test_first_campaign_says_there_is_nothing_to_compare(head_client, store, closed):
+    assert "first closed campaign" in page(head_client, store, closed, "S1", lang="en").get_data(as_text=True)
 
 
 # --- HR pages ----------------------------------------------------------------------------------
 
-def test_report_is_in_the_assessees_language_and_hr_can_switch_it(hr_client, store, closed):
-    own = page(hr_client, store, closed, "S1").get_data(as_text=True)  # S1's roster language is Russian
+def test_report_is_in_the_assessees_language_and_hr_can_switch_it(head_client, store, closed):
+    own = page(head_client, store, closed, "S1").get_data(as_text=True)  # S1's roster language is Russian
     assert '<article class="report" lang="ru">' in own and "Сотрудничество" in own
-    switched = page(hr_client, store, closed, "S1", lang="kk").get_data(as_text=True)
+    switched = page(head_client, store, closed, "S1", lang="kk").get_data(as_text=True)
     assert '<article class="report" lang="kk">' in switched and "Ынтымақтастық" in switched
 
 
-def test_campaign_reports_page_lists_every_assessee_with_links(hr_client, store, closed):
+def test_campaign_reports_page_lists_every_assessee_with_links(head_client, store, closed):
     campaign_id = campaign_ids(store, closed)["S1"][0]
-    body = hr_client.get(f"/hr/campaigns/{campaign_id}/reports?lang=en").get_data(as_text=True)
+    body = head_client.get(f"/hr/campaigns/{campaign_id}/reports?lang=en").get_data(as_text=True)
     for employee_id, (cid, aid) in campaign_ids(store, closed).items():
         assert f"/hr/campaigns/{cid}/reports/{aid}\"" in body and f"/hr/campaigns/{cid}/reports/{aid}.pdf" in body
     assert "not enough responses" in body
 
 
-def test_reports_wait_for_the_campaign_to_close(hr_client, store, open_campaign):
+def test_reports_wait_for_the_campaign_to_close(head_client, store, open_campaign):
     campaign_id, assessment_id = campaign_ids(store, open_campaign)["S1"]
     for path in (f"/hr/campaigns/{campaign_id}/reports", f"/hr/campaigns/{campaign_id}/reports/{assessment_id}",
                  f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf", f"/hr/campaigns/{campaign_id}/reports.zip"):
-        assert hr_client.get(path).status_code == 409, path
+        assert head_client.get(path).status_code == 409, path
 
 
 def test_report_pages_are_for_hr_only(staff, client, store, closed):
@@ -211,39 +212,39 @@ def test_report_pages_are_for_hr_only(staff, client, store, closed):
     assert staff("hr-head").get(paths[1]).status_code == 200
 
 
-def test_report_of_an_assessment_of_another_campaign_is_not_found(hr_client, store, closed):
+def test_report_of_an_assessment_of_another_campaign_is_not_found(head_client, store, closed):
     campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
-    assert hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id + 1000}").status_code == 404
+    assert head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id + 1000}").status_code == 404
 
 
-def test_opening_and_downloading_reports_is_audited(hr_client, store, closed):
+def test_opening_and_downloading_reports_is_audited(head_client, store, closed):
     campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
-    hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}")
-    hr_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf")
-    hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
-    publish(hr_client, store, closed)
+    head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}")
+    head_client.get(f"/hr/campaigns/{campaign_id}/reports/{assessment_id}.pdf")
+    head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip")
+    publish(head_client, store, closed)
     with store.transaction() as session:
-        entries = {(e.action, e.detail) for e in session.scalars(select(AuditEntry)) if e.actor == "hr@body.kz"}
+        entries = {(e.action, e.detail) for e in session.scalars(select(AuditEntry)) if e.actor == "hr-head@body.kz"}
     assert ("report-view", f"{closed}: S1") in entries
     assert ("report-download", f"{closed}: S1 (ru)") in entries
     assert ("reports-zip", f"{closed}: all units, 7 reports") in entries
     assert ("reports-publish", f"{closed}: 7 personal links, valid 30 days") in entries
 
 
-def test_unit_zip_holds_only_that_units_reports(hr_client, store, closed):
+def test_unit_zip_holds_only_that_units_reports(head_client, store, closed):
     with store.transaction() as session:
         moved = select(Person.id).where(Person.employee_id.in_(["S3", "S4"])).scalar_subquery()
         session.execute(update(Assessment).where(Assessment.assessee_id.in_(moved)).values(unit="Unit B"))
     campaign_id = campaign_ids(store, closed)["S1"][0]
-    response = hr_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
+    response = head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
 
 
 # --- the assessee's personal link --------------------------------------------------------------
 
-def test_each_personal_link_opens_its_own_report_and_no_other(hr_client, client, store, closed):
-    rows = publish(hr_client, store, closed)
+def test_each_personal_link_opens_its_own_report_and_no_other(head_client, client, store, closed):
+    rows = publish(head_client, store, closed)
     names = {eid: row["full_name"] for eid, row in rows.items()}
     assert len(rows) == 7
     for employee_id, row in rows.items():
@@ -254,23 +255,24 @@ def test_each_personal_link_opens_its_own_report_and_no_other(hr_client, client,
         assert not [n for e, n in names.items() if e != employee_id and n in body], employee_id
 
 
-def test_personal_link_needs_no_login_and_shows_no_staff_menu(hr_client, client, store, closed):
-    row = publish(hr_client, store, closed)["S1"]
+def test_personal_link_needs_no_login_and_shows_no_staff_menu(head_client, client, store, closed):
+    row = publish(head_client, store, closed)["S1"]
     body = client.get(f"/report/{token_of(row['url'])}").get_data(as_text=True)
     assert "3,53" in body and "/hr/" not in body
 
 
-def test_personal_link_downloads_the_same_report_as_pdf(hr_client, client, store, closed):
-    row = publish(hr_client, store, closed)["S1"]
+def test_personal_link_downloads_the_same_report_as_pdf(head_client, client, store, closed):
+    row = publish(head_client, store, closed)["S1"]
     response = client.get(f"/report/{token_of(row['url'])}/pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
-def test_altered_link_pointing_at_another_assessee_is_not_found(app, hr_client, client, store, closed):
-    rows = publish(hr_client, store, closed)
+def test_altered_link_pointing_at_another_assessee_is_not_found(app, head_client, client, store, closed):
+    rows = publish(head_client, store, closed)
     campaign_id, other = campaign_ids(store, closed)["S3"]
     payload, timestamp, signature = token_of(rows["S1"]["url"]).split(".")
-    forged_payload = URLSafeTimedSerializer("anything", salt=links.SALT).dumps([campaign_id, other]).split(".")[0]
+    forged_payload = URLSafeTimedSerializer("anything", salt=links.REPORT.salt).dumps(
+        [campaign_id, other, "0" * 32]).split(".")[0]
     for token in (f"{forged_payload}.{timestamp}.{signature}", f"{payload}.{timestamp}.{signature[:-2]}xx",
                   f"{payload}.{timestamp}", "x" * 300):
         response = client.get(f"/report/{token}")
@@ -278,31 +280,39 @@ def test_altered_link_pointing_at_another_assessee_is_not_found(app, hr_client, 
         assert "Servant 3" not in response.get_data(as_text=True)
 
 
-def test_link_signed_with_another_key_or_purpose_is_not_found(app, client, store, closed):
+def test_link_signed_with_another_key_or_purpose_is_not_found(app, head_client, client, store, closed):
+    publish(head_client, store, closed)
     campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
-    foreign = links.sign("another-installation", campaign_id, assessment_id)
+    with store.transaction() as session:
+        key = session.get(ReportRelease, assessment_id).key
+    foreign = links.sign("another-installation", campaign_id, assessment_id, key)
+    manager = links.ASSESSOR.sign(app.secret_key, campaign_id, assessment_id, key)  # another kind of link
     respondent = tokens.sign(app.secret_key, "0" * 32)  # a questionnaire link's token
-    for token in (foreign, respondent):
+    for token in (foreign, respondent, manager):
         assert client.get(f"/report/{token}").status_code == 404
 
 
-def test_expired_link_is_gone(app, client, store, closed):
+def test_expired_link_is_gone(app, head_client, client, store, closed):
+    publish(head_client, store, closed)
     campaign_id, assessment_id = campaign_ids(store, closed)["S1"]
+    with store.transaction() as session:
+        key = session.get(ReportRelease, assessment_id).key
 
     class MonthAgo(TimestampSigner):
         def get_timestamp(self):
             return int(time.time()) - 31 * 86400
 
-    old = URLSafeTimedSerializer(app.secret_key, salt=links.SALT, signer=MonthAgo).dumps([campaign_id, assessment_id])
+    old = URLSafeTimedSerializer(app.secret_key, salt=links.REPORT.salt, signer=MonthAgo).dumps(
+        [campaign_id, assessment_id, key])
     response = client.get(f"/report/{old}")
     assert response.status_code == 410 and "Servant 1" not in response.get_data(as_text=True)
     app.config["REPORT_LINK_DAYS"] = 60
     assert client.get(f"/report/{old}").status_code == 200
 
 
-def test_publishing_needs_the_page_token(hr_client, store, closed):
+def test_publishing_needs_the_page_token(head_client, store, closed):
     campaign_id = campaign_ids(store, closed)["S1"][0]
-    assert hr_client.post(f"/hr/campaigns/{campaign_id}/reports/links.csv").status_code == 400
+    assert head_client.post(f"/hr/campaigns/{campaign_id}/reports/links.csv").status_code == 400
 
 
 def test_reports_links_command_writes_a_private_file_of_working_links(runner, client, closed, tmp_path):

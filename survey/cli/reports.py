@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.campaigns import lifecycle as campaigns
-from survey.cli.common import config, fail, instruments, language_option, separator, transaction
+from survey.cli.common import config, fail, instruments, language_option, reader_language, separator, transaction
 
 
 @click.group("reports", cls=AppGroup)
@@ -49,14 +49,16 @@ def reports_build(name, out, archive, no_pdf):
 def reports_links(name, out, language):
     """Each assessee's personal link to their own report (keep the file like a password list)."""
     from survey.core import tables
+    from survey.followup import workdays
     from survey.reports import links, publishing
 
     days = int(current_app.config.get("REPORT_LINK_DAYS") or links.DEFAULT_DAYS)
     try:
         with transaction() as session:
-            rows = publishing.publish(session, campaigns.get(session, name), instruments(),
+            rows = publishing.publish(session, campaigns.get(session, name),
+                                      workdays.load(current_app.config.get("HOLIDAYS_FILE")),
                                       secret=current_app.secret_key, base_url=config("BASE_URL"), days=days,
-                                      threshold=config("ANONYMITY_THRESHOLD"), actor="survey reports links")
+                                      actor="survey reports links")
     except campaigns.CampaignError as exc:
         fail(str(exc))
     tables.write_csv(out, links.LINK_COLUMNS, rows, private=True, delimiter=separator(language))
@@ -65,3 +67,68 @@ def reports_links(name, out, language):
 
 
 COMMANDS = [reports_group]
+
+
+@reports_group.command("status")
+@click.argument("name")
+def reports_status(name):
+    """Where each assessee stands: published, opened, read, overdue (para 12); plan; calibration."""
+    from survey.followup import release
+
+    try:
+        with transaction() as session:
+            found = release.familiarisation(session, campaigns.get(session, name))
+    except campaigns.CampaignError as exc:
+        fail(str(exc))
+    for f in found:
+        read = f.acknowledged_at.date().isoformat() if f.acknowledged_at else f"due {f.due_on}" if f.due_on else ""
+        click.echo("\t".join([f.employee_id, f.full_name, f.unit, f.state, read, f.plan or "-", f.calibration or "-"]))
+    late = sum(1 for f in found if f.state == "overdue")
+    click.echo(f"{len(found)} assessees; {sum(1 for f in found if f.state == 'acknowledged')} have read their results, "
+               f"{late} overdue.")
+
+
+@reports_group.command("assessors")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@language_option()
+def reports_assessors(name, out, language):
+    """Each direct manager's personal link to the reports of their direct reports (para 21)."""
+    from survey.core import tables
+    from survey.followup import readers
+
+    try:
+        with transaction() as session:
+            found = readers.assessor_rows(session, campaigns.get(session, name), secret=current_app.secret_key,
+                                          base_url=config("BASE_URL"))
+    except campaigns.CampaignError as exc:
+        fail(str(exc))
+    tables.write_csv(out, ["employee_id", "full_name", "email", "language", "reports", "url"],
+                     [[r.employee_id, r.full_name, r.email, r.language, r.reports, r.url] for r in found],
+                     private=True, delimiter=separator(language))
+    click.echo(f"Wrote {len(found)} managers' links to {out} (readable by you only). Hand each to its manager only.")
+
+
+@reports_group.command("plans")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@language_option()
+def reports_plans(name, out, language):
+    """The development plans of a campaign as .xlsx (paras 19, 37)."""
+    from flask_babel import force_locale, gettext
+
+    from survey.followup import workbook
+    from survey.training import topics
+
+    try:
+        catalogue = topics.load(config("TOPICS_FILE") or topics.DEFAULT_FILE, topics.competencies_of(instruments()))
+    except topics.TopicErrors:
+        catalogue = None
+    try:
+        with transaction() as session, force_locale(reader_language(language)):
+            data = workbook.write(session, campaigns.get(session, name), instruments(), catalogue,
+                                  reader_language(language), gettext)
+    except campaigns.CampaignError as exc:
+        fail(str(exc))
+    Path(out).write_bytes(data)
+    click.echo(f"Wrote the development plans of '{name}' to {out}.")

@@ -80,6 +80,7 @@ class Defaults:
     # itself. A small ZIP uses fewer (survey/reports/bundle.py).
     REPORT_PROCESSES: int | None = None
     TOPICS_FILE: str | None = None  # the training-topics catalogue; None: survey/training/topics/catalogue.yaml
+    HOLIDAYS_FILE: str | None = None  # days off for counting working days; None: survey/followup/holidays.yaml
     PROXY_FIX = 0  # number of reverse proxies in front whose X-Forwarded-* headers are trusted
 
 

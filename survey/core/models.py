@@ -373,3 +373,9 @@ class CompetencyTotal(Base):
     responses: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+
+# The tables of what follows a report live in their own module; importing it here puts them in the
+# one metadata that the migrations and the tests compare.
+from survey.core import followup as _followup  # noqa: E402,F401

@@ -1,58 +1,76 @@
-"""The assessee's personal link to their own report: signed, expiring, for one report only.
+"""Personal links that open results without signing in: the assessee's to their own report, the
+direct manager's to the reports of their direct reports, a calibration member's to the report the
+session is about.
 
-Publishing a campaign's reports is HR downloading these links (``survey reports links`` or the
-button on the reports page) and handing each to its assessee. The link carries the campaign and
-the assessment, signed with the server's secret under a salt of its own, so that a respondent's
-link can never pass for a report link nor the other way round, and nobody can make a link to
-anyone else's report. It expires ``REPORT_LINK_DAYS`` days (default 30) after it was made; making
-the links again gives fresh ones. No state is kept in the database: while a link is valid it
-opens that one report, and only changing the secret key revokes links early.
+Each link carries ids and the random key of a row that grants it (``ReportRelease``,
+``AssessorLink``, ``CalibrationMember``), signed with the server's secret under a salt of its own
+kind, so that no link passes for another kind (nor for a respondent's) and nobody can make one for
+someone else. A link expires ``REPORT_LINK_DAYS`` days (default 30) after it was made; a new key
+(publishing again) or a revocation ends it at once.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-SALT = "bagalau360.report"
 DEFAULT_DAYS = 30
 MAX_TOKEN = 200
 
 
 class LinkInvalid(Exception):
-    """Forged, altered, truncated or for another purpose: 'not found'."""
+    """Forged, altered, truncated, revoked or for another purpose: 'not found'."""
 
 
 class LinkExpired(Exception):
     """Signed by us but older than the validity period: 'gone'."""
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=SALT)
+@dataclass(frozen=True)
+class LinkKind:
+    """A kind of link: what it is for (the salt) and its path on the public site."""
+
+    salt: str
+    path: str
+
+    def sign(self, secret: str, first: int, second: int, key: str) -> str:
+        return URLSafeTimedSerializer(secret, salt=self.salt).dumps([first, second, key])
+
+    def verify(self, secret: str, token: str, *, days: int) -> tuple[int, int, str]:
+        """``(id, id, key)`` of a valid link; raises LinkExpired or LinkInvalid."""
+        if len(token) > MAX_TOKEN:
+            raise LinkInvalid()
+        try:
+            value = URLSafeTimedSerializer(secret, salt=self.salt).loads(token, max_age=int(days) * 86400)
+        except SignatureExpired:
+            raise LinkExpired() from None
+        except (BadSignature, UnicodeError, ValueError):
+            raise LinkInvalid() from None
+        if (not isinstance(value, list) or len(value) != 3 or not isinstance(value[2], str)
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value[:2])):
+            raise LinkInvalid()
+        return value[0], value[1], value[2]
+
+    def url(self, base_url: str, token: str) -> str:
+        return f"{base_url.rstrip('/')}/{self.path}/{token}"
 
 
-def sign(secret: str, campaign_id: int, assessment_id: int) -> str:
-    return _serializer(secret).dumps([campaign_id, assessment_id])
+REPORT = LinkKind("bagalau360.report", "report")  # (campaign id, assessment id, release key)
+ASSESSOR = LinkKind("bagalau360.assessor", "assessor")  # (campaign id, assessor link id, key)
+CALIBRATION = LinkKind("bagalau360.calibration", "calibration")  # (calibration id, member id, key)
 
 
-def verify(secret: str, token: str, *, days: int) -> tuple[int, int]:
-    """``(campaign id, assessment id)`` of a valid link; raises LinkExpired or LinkInvalid."""
-    if len(token) > MAX_TOKEN:
-        raise LinkInvalid()
-    try:
-        value = _serializer(secret).loads(token, max_age=int(days) * 86400)
-    except SignatureExpired:
-        raise LinkExpired() from None
-    except (BadSignature, UnicodeError, ValueError):
-        raise LinkInvalid() from None
-    if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
-        raise LinkInvalid()
-    return value[0], value[1]
+def sign(secret: str, campaign_id: int, assessment_id: int, key: str) -> str:
+    return REPORT.sign(secret, campaign_id, assessment_id, key)
+
+
+def verify(secret: str, token: str, *, days: int) -> tuple[int, int, str]:
+    return REPORT.verify(secret, token, days=days)
 
 
 def url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/report/{token}"
+    return REPORT.url(base_url, token)
 
 
 def expires_on(days: int, today: dt.date | None = None) -> dt.date:
@@ -60,10 +78,3 @@ def expires_on(days: int, today: dt.date | None = None) -> dt.date:
 
 
 LINK_COLUMNS = ["employee_id", "full_name", "unit", "email", "language", "url", "valid_until"]
-
-
-def link_rows(reports, *, secret: str, base_url: str, days: int, today: dt.date | None = None) -> list[list[str]]:
-    """One row per assessee of ``reports`` (anything with campaign_id, assessment_id and the person's fields)."""
-    until = expires_on(days, today).isoformat()
-    return [[r.employee_id, r.full_name, r.unit, r.email, r.language,
-             url(base_url, sign(secret, r.campaign_id, r.assessment_id)), until] for r in reports]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-PUBLIC_PATHS = ("/r/", "/report/", "/thanks", "/healthz", "/static/")
+PUBLIC_PATHS = ("/r/", "/report/", "/assessor/", "/calibration/", "/thanks", "/healthz", "/static/")
 
 
 class ByPath:

@@ -9,6 +9,9 @@ from flask_babel import get_locale
 from survey.core import tables
 
 
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 def no_store(response, status: int | None = None) -> Response:
     response = make_response(response) if status is None else make_response(response, status)
     response.headers["Cache-Control"] = "no-store"

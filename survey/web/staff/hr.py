@@ -21,7 +21,7 @@ from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import csv_download, download
+from survey.web.common.downloads import XLSX, csv_download, download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -390,7 +390,7 @@ def results_file(campaign_id, kind):
     out = io.BytesIO()
     results_workbook.write_xlsx(out, campaign, items, threshold=threshold, gettext=gettext, language=str(get_locale()))
     return download(out.getvalue(), f"results-{campaign.id}.xlsx",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                    XLSX)
 
 
 @bp.get("/audit")

@@ -17,12 +17,11 @@ from survey.quality import charts, figures as quality, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import download, no_store
+from survey.web.common.downloads import XLSX, download, no_store
 from survey.web.staff.hr import _errors, _log
 
 bp = Blueprint("quality", __name__, url_prefix="/hr/quality")
 ROLE = "hr-head"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 
 

@@ -1,11 +1,13 @@
 """Individual reports in the browser and as PDF: HR's pages (the assessee's own link is in
 ``survey.web.public.report_links``).
 
-HR (``hr``, ``hr-head``) sees the reports of a closed campaign: the list, each report as a page
-and as a PDF, and all of a campaign or of one unit as a ZIP; every download and every opened
-report goes to the audit log (order No. 260, para 21: who may know the results). Publishing is HR
-downloading the assessees' personal links: each opens that assessee's report of that campaign and
-nothing else, without signing in, until it expires (``survey.reports.links``).
+Order No. 260, para 21: the results may be known only to the assessee, the assessor, the head of
+the HR service and a calibration session's members. So the HR head (``hr-head``) reads the reports
+of a closed campaign: each as a page and a PDF, all of a campaign or of one unit as a ZIP; every
+opening is recorded. HR (``hr``) runs the campaign: it publishes the reports and sees where each
+assessee stands (published, read, overdue, plan, calibration), never what a report says.
+Publishing releases each report with a personal link that opens that report only, without
+signing in (``survey.followup.release``).
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from survey.staff import audit
 from survey.web.common import database as db
 from survey.operations import jobs
 from survey.core.models import Campaign
+from survey.followup import release
 from survey.reports import archive, bundle, individual, links, model, publishing
-from survey.web.common import instruments, report_pages
+from survey.web.common import followup, instruments, report_pages
 from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
@@ -29,6 +32,7 @@ from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("reports", __name__)
 STAFF = ("hr", "hr-head")
+READERS = ("hr-head",)  # para 21
 SPOOL_BYTES = 32 * 1024 * 1024  # a ZIP larger than this goes to a temporary file, not memory
 
 
@@ -66,16 +70,18 @@ bp.add_url_rule("/hr/assets/report.css", "stylesheet", report_pages.stylesheet)
 @requires(*STAFF)
 @in_campaign("closed", _not_closed)
 def index(campaign):
-    items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold())
+    can_read = g.user.role in READERS
+    items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold()) if can_read else []
     archive_job = next((j for j in jobs.recent(db.session(), campaign, limit=20) if j.kind == archive.KIND), None)
-    return report_pages.private(render_template("reports/campaign.html", campaign=campaign, items=items,
-                                    units=sorted({i.unit for i in items}), action=ActionForm(), days=_link_days(),
-                                    archive_job=archive_job,
-                                    archive_ready=archive.ready(db.session(), current_app.config, campaign) is not None))
+    return report_pages.private(render_template(
+        "reports/campaign.html", campaign=campaign, items=items, can_read=can_read,
+        states=release.familiarisation(db.session(), campaign), units=sorted({i.unit for i in items}),
+        action=ActionForm(), days=_link_days(), archive_job=archive_job,
+        archive_ready=can_read and archive.ready(db.session(), current_app.config, campaign) is not None))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>")
-@requires(*STAFF)
+@requires(*READERS)
 @in_campaign("closed", _not_closed)
 def page(campaign, assessment_id):
     report = _report(campaign, assessment_id)
@@ -85,23 +91,25 @@ def page(campaign, assessment_id):
                                                     lang=language)),
                (gettext("All reports of the campaign"), url_for(".index", campaign_id=campaign.id))]
     _log("report-view", f"{campaign.name}: {report.employee_id}")
+    release.record_opening(db.session(), assessment_id, "hr-head", g.user.email)
     return report_pages.private(render_template("reports/hr_report.html", campaign=campaign,
                                     **individual.context(report, language, chart_src=individual.data_uri(png),
                                                          actions=actions)))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>.pdf")
-@requires(*STAFF)
+@requires(*READERS)
 @in_campaign("closed", _not_closed)
 def pdf_file(campaign, assessment_id):
     report = _report(campaign, assessment_id)
     language = report_pages.language(report)
     _log("report-download", f"{campaign.name}: {report.employee_id} ({language})")
+    release.record_opening(db.session(), assessment_id, "hr-head", g.user.email)
     return report_pages.pdf_response(report, language)
 
 
 @bp.post("/hr/campaigns/<int:campaign_id>/reports/prepare")
-@requires(*STAFF)
+@requires(*READERS)
 @in_campaign("closed", _not_closed)
 def prepare_archive(campaign):
     """Queue the ZIP of every report (or join the one being made) and come back to the list."""
@@ -112,7 +120,7 @@ def prepare_archive(campaign):
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports-all.zip")
-@requires(*STAFF)
+@requires(*READERS)
 @in_campaign("closed", _not_closed)
 def prepared_archive(campaign):
     path = archive.ready(db.session(), current_app.config, campaign)
@@ -124,7 +132,7 @@ def prepared_archive(campaign):
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports.zip")
-@requires(*STAFF)
+@requires(*READERS)
 @in_campaign("closed", _not_closed)
 def unit_archive(campaign):
     """Every report of the campaign, or of one unit (?unit=), as PDFs in one ZIP.
@@ -158,7 +166,6 @@ def publish(campaign):
     """Publish: the personal links of every assessee, as CSV for HR to hand out one by one."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    rows = publishing.publish(db.session(), campaign, instruments(), secret=current_app.secret_key,
-                              base_url=current_app.config["BASE_URL"], days=_link_days(), threshold=_threshold(),
-                              actor=g.user.email)
+    rows = publishing.publish(db.session(), campaign, followup.calendar(), secret=current_app.secret_key,
+                              base_url=current_app.config["BASE_URL"], days=_link_days(), actor=g.user.email)
     return csv_download(links.LINK_COLUMNS, rows, f"report-links-{campaign.id}.csv")

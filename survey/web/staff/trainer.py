@@ -11,17 +11,17 @@ from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from survey.staff import audit
+from survey.followup import plans
 from survey.web.common import database as db
 from survey.training import charts, needs as training, topics, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import download
+from survey.web.common.downloads import XLSX, download
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 VIEWERS = ("trainer", "hr", "hr-head")
 HR = ("hr", "hr-head")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -118,7 +118,10 @@ def home():
     filters = _Filters()
     picture = filters.picture()
     proposals = {s.instrument.id: training.proposals(s, catalogue()) for s in picture.sections} if picture else {}
+    demand = plans.demand(db.session(), filters.campaign, threshold()) if filters.campaign else None
+    titles = {t.id: t.title for t in catalogue().topics} if catalogue() else {}
     return render_template("trainer/home.html", filters=filters, picture=picture, proposals=proposals,
+                           demand=demand, topic_titles=titles,
                            catalogue_errors=catalogue_errors(), lang=language(), training=training,
                            is_hr=g.user.role in HR, hidden_label=_hidden_label, hidden_mark=_hidden_mark,
                            instrument_label=_instrument_label)

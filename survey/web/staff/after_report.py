@@ -1,0 +1,131 @@
+"""After the report, on the staff side (order No. 260, paras 12-13, 21, 37-43): the managers'
+links, who opened which report, the disagreements and calibration sessions (the HR head's), and
+the development plans as a workbook."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+from survey.campaigns.errors import CampaignError
+from survey.core.followup import Calibration
+from survey.core.messages import N_
+from survey.followup import calibration as sessions
+from survey.followup import readers, workbook
+from survey.staff import audit
+from survey.web.common import database as db
+from survey.web.common import followup, instruments, report_pages
+from survey.web.common.downloads import XLSX, csv_download, download
+from survey.web.staff.auth import requires
+from survey.web.staff.hr import ActionForm
+from survey.web.staff.lookup import in_campaign
+
+bp = Blueprint("followup", __name__)
+STAFF = ("hr", "hr-head")
+HEAD = ("hr-head",)
+
+FAMILIAR_LABELS = {"unpublished": _l("Not published"), "published": _l("Published, not opened"),
+                   "opened": _l("Opened, not confirmed"), "acknowledged": _l("Read"),
+                   "overdue": _l("Overdue: not confirmed within two working days")}
+PLAN_LABELS = {"": _l("None yet"), "recorded": _l("Recorded, not confirmed"), "confirmed": _l("Confirmed")}
+CALIBRATION_LABELS = {"": "—", "pending": _l("Disagreement: decision pending"), "granted": _l("Session granted"),
+                      "refused": _l("Session not granted"), "closed": _l("Session concluded")}
+READER_LABELS = {"assessee": _l("The assessee"), "manager": _l("The direct manager"), "hr-head": _l("The HR head"),
+                 "calibration": _l("A calibration session's member")}
+ASSESSOR_COLUMNS = ["employee_id", "full_name", "email", "language", "reports", "url"]
+
+
+@bp.app_context_processor
+def _labels():
+    return {"familiar_labels": FAMILIAR_LABELS, "plan_labels": PLAN_LABELS, "calibration_labels": CALIBRATION_LABELS,
+            "reader_labels": READER_LABELS}
+
+
+def _not_closed(campaign):
+    return report_pages.private(render_template("reports/not_closed.html", campaign=campaign), 409)
+
+
+@bp.post("/hr/campaigns/<int:campaign_id>/reports/assessors.csv")
+@requires(*STAFF)
+@in_campaign("closed", _not_closed)
+def assessor_links(campaign):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    rows = readers.assessor_rows(db.session(), campaign, secret=current_app.secret_key,
+                                 base_url=current_app.config["BASE_URL"])
+    audit.record(db.session(), g.user.email, "assessor-links", f"{campaign.name}: {len(rows)}")
+    return csv_download(ASSESSOR_COLUMNS, [[r.employee_id, r.full_name, r.email, r.language, r.reports, r.url]
+                                           for r in rows], f"manager-links-{campaign.id}.csv")
+
+
+@bp.get("/hr/campaigns/<int:campaign_id>/reports/openings")
+@requires(*HEAD)
+@in_campaign("closed", _not_closed)
+def openings(campaign):
+    return report_pages.private(render_template("reports/openings.html", campaign=campaign,
+                                                openings=readers.openings(db.session(), campaign)))
+
+
+@bp.get("/hr/campaigns/<int:campaign_id>/calibrations")
+@requires(*HEAD)
+@in_campaign("closed", _not_closed)
+def calibrations(campaign):
+    return _calibrations_view(campaign)
+
+
+def _calibrations_view(campaign, errors=None, status=200):
+    """The requests with their deadlines (paras 13, 38) and, while a session runs, its members' links."""
+    found = sessions.requests(db.session(), campaign)
+    member_links = {r.calibration.id: sessions.member_links(r.calibration, secret=current_app.secret_key,
+                                                            base_url=current_app.config["BASE_URL"])
+                    for r in found if r.calibration.members and not r.calibration.closed_at}
+    return report_pages.private(render_template("reports/calibrations.html", campaign=campaign, requests=found,
+                                                member_links=member_links, action=ActionForm(), errors=errors,
+                                                today=dt.date.today()), status)
+
+
+def _date(name: str, required: bool = True) -> dt.date | None:
+    text = (request.form.get(name) or "").strip()
+    if not text and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CampaignError(N_("'%(value)s' is not a date"), value=text) from None
+
+
+@bp.post("/hr/calibrations/<int:calibration_id>/<any(decide, convene, conclude):step>")
+@requires(*HEAD)
+def calibration_step(calibration_id, step):
+    found = db.get_or_404(Calibration, calibration_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    form = request.form
+    try:
+        if step == "decide":
+            sessions.decide(db.session(), found, form.get("decision") == "granted", form.get("by", ""),
+                                _date("on"), followup.calendar())
+        elif step == "convene":
+            sessions.convene(db.session(), found, form.get("members", "").splitlines(), _date("session_on"),
+                                 form.get("justification", ""))
+        else:
+            sessions.conclude(db.session(), found, form.get("outcome", ""), form.get("text", ""),
+                                  _date("followup_on", required=False))
+    except CampaignError as exc:
+        return _calibrations_view(found.assessment.campaign, [exc.translated(gettext)], 422)
+    audit.record(db.session(), g.user.email, f"calibration-{step}",
+                 f"{found.assessment.campaign.name}: {found.assessment.assessee.employee_id}")
+    flash(gettext("Recorded."))
+    return redirect(url_for(".calibrations", campaign_id=found.assessment.campaign_id))
+
+
+@bp.get("/hr/campaigns/<int:campaign_id>/plans.xlsx")
+@requires(*HEAD)
+@in_campaign("closed", _not_closed)
+def plans_xlsx(campaign):
+    language = str(get_locale())
+    data = workbook.write(db.session(), campaign, instruments(), followup.topic_catalogue(), language, gettext)
+    audit.record(db.session(), g.user.email, "plans-export", campaign.name)
+    return download(data, f"plans-{campaign.id}.xlsx", XLSX)
