@@ -276,3 +276,42 @@ def test_the_managers_link_names_a_manager_of_the_snapshot_not_of_the_roster(hr_
     ids = campaign_ids(store, closed)
     assert client.get(f"{managers['D1']}/{ids['S1'][1]}").status_code == 404
     assert client.get(f"{managers['H1']}/{ids['S1'][1]}").status_code == 200
+
+
+# --- e-mail to the assessees ----------------------------------------------------------------------------
+
+@pytest.fixture
+def closed_with_email(app, store, mail_campaign, runner):
+    answer_all(app, store)
+    from conftest import MAIL_CAMPAIGN
+
+    close_campaign(runner, MAIL_CAMPAIGN)
+    return MAIL_CAMPAIGN
+
+
+def test_publishing_e_mails_each_assessee_their_link_in_their_language_and_reminds(app, store, hr_client, client,
+                                                                                  closed_with_email, smtp):
+    from conftest import mail_address, wait_for_jobs
+
+    ids = campaign_ids(store, closed_with_email)
+    page = f"/hr/campaigns/{ids['S1'][0]}/reports"
+    assert hr_client.post(f"{page}/mail", data={"csrf_token": csrf(hr_client, page)}).status_code == 302
+    wait_for_jobs(store)
+    received = smtp.inbox.messages()
+    assert set(received) == {mail_address(e) for e in ("D1", "H1", "S1", "S2", "S3", "S4")}  # S5 has no address
+    s1, s2 = received[mail_address("S1")], received[mail_address("S2")]
+    assert s1["Subject"].startswith("Результаты оценки") and s2["Subject"].startswith("360 әдісімен")
+    link = re.search(r"https?://\S+/report/(\S+)", s1.get_content()).group(0)
+    assert client.get("/report/" + link.rsplit("/report/", 1)[1]).status_code == 200
+    listing = hr_client.get(f"{page}?lang=en").get_data(as_text=True)
+    assert "6 sent, 0 failed, 1 without an e-mail address" in listing and "Servant 5" in listing
+    sheet = hr_client.get(f"{page}/sheets?lang=en").get_data(as_text=True)
+    assert "Servant 5" in sheet and "Servant 1" not in sheet and "<svg" in sheet
+
+    client.post("/report/" + link.rsplit("/report/", 1)[1] + "/read")
+    smtp.inbox.received.clear()
+    assert hr_client.post(f"{page}/remind", data={"csrf_token": csrf(hr_client, page)}).status_code == 302
+    wait_for_jobs(store)
+    reminded = smtp.inbox.messages()
+    assert mail_address("S1") not in reminded and mail_address("S2") in reminded
+    assert reminded[mail_address("S2")]["Subject"].startswith("Еске салу")

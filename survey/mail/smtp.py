@@ -22,9 +22,14 @@ MAX_CONNECTIONS = 4  # one, and up to three more when the server drops the conne
 
 @dataclass
 class Outgoing:
-    rater: Person
+    rater: Person | None
     message: EmailMessage | None
     error: str = ""  # set when the message could not be built or sent
+    address: str = ""  # for someone who is not asked as a rater: an assessee getting their report's link
+
+    @property
+    def recipient(self) -> str:
+        return (self.address or self.rater.email).strip()
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -103,7 +108,7 @@ def deliver(settings: SmtpSettings, batch: Sequence[Outgoing], progress=None) ->
                         return
                 try:
                     connection.send_message(outgoing.message, from_addr=settings.envelope_sender,
-                                            to_addrs=[outgoing.rater.email.strip()])
+                                            to_addrs=[outgoing.recipient])
                 except smtplib.SMTPServerDisconnected as exc:
                     outgoing.error, connection = describe(exc), _closed(connection)
                 except smtplib.SMTPException as exc:  # refused by the server: this message only

@@ -13,11 +13,14 @@ from survey.campaigns.errors import CampaignError
 from survey.core.followup import Calibration
 from survey.core.messages import N_
 from survey.followup import calibration as sessions
-from survey.followup import readers, workbook
+from survey.campaigns import paper
+from survey.followup import notify, readers, release, workbook
+from survey.reports import publishing
 from survey.staff import audit
 from survey.web.common import database as db
 from survey.web.common import followup, instruments, report_pages
 from survey.web.common.downloads import XLSX, csv_download, download
+from survey.web.staff import background
 from survey.web.staff.auth import requires
 from survey.web.staff.hr import ActionForm
 from survey.web.staff.lookup import in_campaign
@@ -129,3 +132,32 @@ def plans_xlsx(campaign):
     data = workbook.write(db.session(), campaign, instruments(), followup.topic_catalogue(), language, gettext)
     audit.record(db.session(), g.user.email, "plans-export", campaign.name)
     return download(data, f"plans-{campaign.id}.xlsx", XLSX)
+
+
+@bp.post("/hr/campaigns/<int:campaign_id>/reports/<any(mail, remind):step>")
+@requires(*STAFF)
+@in_campaign("closed", _not_closed)
+def mail_assessees(campaign, step):
+    """Publish and e-mail each assessee their link, or remind those who have not confirmed; the
+    sending runs as a job."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if step == "mail":
+        publishing.publish(db.session(), campaign, followup.calendar(), secret=current_app.secret_key,
+                           base_url=current_app.config["BASE_URL"], days=followup.link_days(), actor=g.user.email)
+    background.start(notify.KINDS["report-published" if step == "mail" else "report-reminder"], campaign)
+    flash(gettext("The e-mails are being sent in the background; this page shows how it went."))
+    return redirect(url_for("reports.index", campaign_id=campaign.id))
+
+
+@bp.get("/hr/campaigns/<int:campaign_id>/reports/sheets")
+@requires(*STAFF)
+@in_campaign("closed", _not_closed)
+def sheets(campaign):
+    """One printable page per published assessee without an e-mail address: their link and its QR code."""
+    rows = [r for r in release.link_rows(db.session(), campaign, secret=current_app.secret_key,
+                                         base_url=current_app.config["BASE_URL"], days=followup.link_days())
+            if not r.email.strip() or request.args.get("all") == "1"]
+    audit.record(db.session(), g.user.email, "report-sheets", f"{campaign.name}: {len(rows)}")
+    return report_pages.private(render_template("reports/link_sheets.html", campaign=campaign, rows=rows,
+                                                qr=paper.qr_svg))

@@ -21,7 +21,7 @@ from survey.staff import audit
 from survey.web.common import database as db
 from survey.operations import jobs
 from survey.core.models import Campaign
-from survey.followup import release
+from survey.followup import notify, release
 from survey.reports import archive, bundle, individual, links, model, publishing
 from survey.web.common import followup, instruments, report_pages
 from survey.web.staff import background
@@ -72,11 +72,16 @@ bp.add_url_rule("/hr/assets/report.css", "stylesheet", report_pages.stylesheet)
 def index(campaign):
     can_read = g.user.role in READERS
     items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold()) if can_read else []
-    archive_job = next((j for j in jobs.recent(db.session(), campaign, limit=20) if j.kind == archive.KIND), None)
+    recent = jobs.recent(db.session(), campaign, limit=20)
+    archive_job = next((j for j in recent if j.kind == archive.KIND), None)
+    mail_jobs = [next(j for j in recent if j.kind == kind) for kind in notify.KINDS.values()
+                 if any(j.kind == kind for j in recent)]
     return report_pages.private(render_template(
         "reports/campaign.html", campaign=campaign, items=items, can_read=can_read,
         states=release.familiarisation(db.session(), campaign), units=sorted({i.unit for i in items}),
-        action=ActionForm(), days=_link_days(), archive_job=archive_job,
+        action=ActionForm(), days=_link_days(), archive_job=archive_job, mail_jobs=mail_jobs,
+        job_labels={notify.KINDS["report-published"]: gettext("E-mail with the report links"),
+                    notify.KINDS["report-reminder"]: gettext("Reminders to read the results")},
         archive_ready=can_read and archive.ready(db.session(), current_app.config, campaign) is not None))
 
 
