@@ -40,7 +40,9 @@ def record(session: Session, assessment: Assessment, meeting_on: dt.date, items:
     """Store the plan whole or not at all. ``competencies``: those of the assessee's questionnaire;
     ``topics``: topic id -> its competency id, from the catalogue. Recording again asks the
     assessee to confirm again."""
-    chosen = [i for i in items if i.competency_id]
+    # A row left without actions or a date is not part of the plan: the form proposes three
+    # competencies, and the assessor may keep one.
+    chosen = [i for i in items if i.competency_id and (i.actions.strip() or i.due_on is not None)]
     if not 1 <= len(chosen) <= MAX_ITEMS:
         raise CampaignError(N_("a development plan names one to three competencies"))
     if len({i.competency_id for i in chosen}) != len(chosen):
