@@ -315,3 +315,45 @@ def test_publishing_e_mails_each_assessee_their_link_in_their_language_and_remin
     reminded = smtp.inbox.messages()
     assert mail_address("S1") not in reminded and mail_address("S2") in reminded
     assert reminded[mail_address("S2")]["Subject"].startswith("Еске салу")
+
+
+def test_the_hr_head_records_a_plan_and_the_next_report_shows_it_beside_the_change(app, store, head_client, hr_client,
+                                                                                  client, closed, runner):
+    from conftest import approve_and_open
+    from survey.campaigns import lifecycle as campaigns
+    from survey.core.models import Rater
+
+    ids = campaign_ids(store, closed)
+    page = f"/hr/campaigns/{ids['S1'][0]}/reports/{ids['S1'][1]}"
+    shown = head_client.get(page + "?lang=en").get_data(as_text=True)
+    assert 'name="competency_1"' in shown and "Feedback meeting and development plan" in shown
+    form = {"csrf_token": csrf(head_client, page), **plan_form(competency="ethics")}
+    assert head_client.post(page + "/plan", data=form).status_code == 302
+    assert hr_client.post(page + "/plan", data={**form, "csrf_token": csrf(hr_client, "/hr/")}).status_code == 403
+    with store.transaction() as session:
+        plan = session.get(DevelopmentPlan, ids["S1"][1])
+        assert plan.recorded_by == "hr-head hr-head@body.kz" and plan.items[0].competency_id == "ethics"
+        # The next year's campaign, the same raters, answered and closed.
+        later = campaigns.create(session, "Next", TODAY + dt.timedelta(days=400), app.extensions["survey.instruments"],
+                                 repeat_reason="The next round")
+        earlier = campaigns.get(session, closed)
+        for assessment in earlier.assessments:
+            target = next(a for a in later.assessments if a.assessee_id == assessment.assessee_id)
+            for rater in assessment.raters:
+                session.add(Rater(assessment_id=target.id, rater_id=rater.rater_id, relation=rater.relation))
+        session.flush()
+        approve_and_open(session, later)
+    with store.transaction() as session:
+        from conftest import submit_points
+        from survey.core.models import Invitation
+
+        for invitation in session.scalars(select(Invitation).join(Assessment).where(
+                Assessment.campaign_id == later.id)):
+            submit_points(session, app.extensions["survey.instruments"][invitation.assessment.instrument],
+                          invitation, 2)
+    close_campaign(runner, "Next")
+    links = publish(hr_client, store, "Next")
+    own = client.get(links["S1"] + "?lang=en").get_data(as_text=True)
+    section = own[own.index("Your previous plan"):]
+    assert f"Your previous plan ({closed})" in own and "Chair two unit meetings" in section
+    assert re.search(r"then \d,\d\d, now \d,\d\d|then \d\.\d\d, now \d\.\d\d", section)

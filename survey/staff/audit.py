@@ -34,6 +34,7 @@ ACTIONS = {
     "calibration-convene": N_("Calibration session convened"),
     "calibration-conclude": N_("Calibration session concluded"),
     "plans-export": N_("Development plans downloaded"),
+    "plan-record": N_("Development plan recorded"),
     "report-sheets": N_("Report link sheets printed"),
     "email-report-links": N_("Report links e-mailed"),
     "email-report-reminders": N_("Reminders to read the results e-mailed"),

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from survey.campaigns.errors import CampaignError
 from survey.core.followup import Calibration, DevelopmentPlan
-from survey.core.messages import N_
 from survey.core.models import Campaign
 from survey.followup import calibration as calibrations
 from survey.followup import plans, readers, release
@@ -143,14 +142,9 @@ def assessor_report(token, assessment_id):
 
 def _assessor_page(token, link, assessment, errors=(), status=200, form=None):
     report = _built(assessment)
-    plan = db.session().get(DevelopmentPlan, assessment.id)
-    catalogue = followup.topic_catalogue()
-    proposed = plans.least_developed(report.lines) if not report.withheld else []
     response = _page("reports/assessor_report.html", report,
                      [(gettext("All my direct reports"), url_for(".assessor_home", token=token))],
-                     token=token, assessment=assessment, plan=plan, proposed=proposed, errors=list(errors),
-                     competencies=[(line.competency_id, line.name) for line in report.lines],
-                     topics=catalogue, form=form or {}, today=dt.date.today())
+                     token=token, errors=list(errors), **followup.plan_context(db.session(), report, assessment, form))
     response.status_code = status
     return response
 
@@ -160,40 +154,11 @@ def _assessor_page(token, link, assessment, errors=(), status=200, form=None):
 def assessor_plan(token, assessment_id):
     link = _assessor(token)  # the link first, then the form
     assessment = readers.report_of(db.session(), link, assessment_id)
-    form = request.form
     try:
-        items, meeting_on = plan_items(form)
-        plans.record(db.session(), assessment, meeting_on, items,
-                     recorded_by=f"manager {link.person.employee_id}",
-                     competencies={c.id for c in instruments()[assessment.instrument].competencies},
-                     topics=_topic_competencies())
+        followup.record_plan(db.session(), assessment, request.form, f"manager {link.person.employee_id}")
     except CampaignError as exc:
-        return _assessor_page(token, link, assessment, [exc.translated(gettext)], 422, form=form)
+        return _assessor_page(token, link, assessment, [exc.translated(gettext)], 422, form=request.form)
     return redirect(url_for(".assessor_report", token=token, assessment_id=assessment_id, done="plan"))
-
-
-def plan_items(form) -> tuple[list[plans.PlanLine], dt.date]:
-    """The meeting date and up to three rows of a plan form; a date that is not one is refused."""
-    def day(name):
-        text = (form.get(name) or "").strip()
-        if not text:
-            return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise CampaignError(N_("'%(value)s' is not a date"), value=text) from None
-
-    meeting_on = day("meeting_on")
-    if meeting_on is None:
-        raise CampaignError(N_("give the date of the feedback meeting"))
-    items = [plans.PlanLine(form.get(f"competency_{n}", ""), form.get(f"actions_{n}", ""), form.get(f"topic_{n}", ""),
-                        day(f"due_{n}")) for n in range(1, plans.MAX_ITEMS + 1)]
-    return items, meeting_on
-
-
-def _topic_competencies() -> dict[str, str]:
-    catalogue = followup.topic_catalogue()
-    return {t.id: t.competency_id for t in catalogue.topics} if catalogue else {}
 
 
 def _topic_titles() -> dict:

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from survey.campaigns.errors import CampaignError
 from survey.core.followup import Calibration
-from survey.core.messages import N_
 from survey.followup import calibration as sessions
 from survey.campaigns import paper
 from survey.followup import notify, readers, release, workbook
@@ -89,16 +88,6 @@ def _calibrations_view(campaign, errors=None, status=200):
                                                 today=dt.date.today()), status)
 
 
-def _date(name: str, required: bool = True) -> dt.date | None:
-    text = (request.form.get(name) or "").strip()
-    if not text and not required:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CampaignError(N_("'%(value)s' is not a date"), value=text) from None
-
-
 @bp.post("/hr/calibrations/<int:calibration_id>/<any(decide, convene, conclude):step>")
 @requires(*HEAD)
 def calibration_step(calibration_id, step):
@@ -109,13 +98,14 @@ def calibration_step(calibration_id, step):
     try:
         if step == "decide":
             sessions.decide(db.session(), found, form.get("decision") == "granted", form.get("by", ""),
-                                _date("on"), followup.calendar())
+                                followup.day(form, "on", required=True), followup.calendar())
         elif step == "convene":
-            sessions.convene(db.session(), found, form.get("members", "").splitlines(), _date("session_on"),
+            sessions.convene(db.session(), found, form.get("members", "").splitlines(),
+                             followup.day(form, "session_on", required=True),
                                  form.get("justification", ""))
         else:
             sessions.conclude(db.session(), found, form.get("outcome", ""), form.get("text", ""),
-                                  _date("followup_on", required=False))
+                                  followup.day(form, "followup_on"))
     except CampaignError as exc:
         return _calibrations_view(found.assessment.campaign, [exc.translated(gettext)], 422)
     audit.record(db.session(), g.user.email, f"calibration-{step}",
@@ -161,3 +151,24 @@ def sheets(campaign):
     audit.record(db.session(), g.user.email, "report-sheets", f"{campaign.name}: {len(rows)}")
     return report_pages.private(render_template("reports/link_sheets.html", campaign=campaign, rows=rows,
                                                 qr=paper.qr_svg))
+
+
+@bp.post("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>/plan")
+@requires(*HEAD)
+@in_campaign("closed", _not_closed)
+def record_plan(campaign, assessment_id):
+    """The HR head records the meeting and the plan where the manager cannot (para 37: HR organises
+    the feedback)."""
+    from survey.core.models import Assessment
+
+    assessment = db.get_or_404(Assessment, assessment_id)
+    if assessment.campaign_id != campaign.id or not ActionForm().validate_on_submit():
+        abort(404 if assessment.campaign_id != campaign.id else 400)
+    try:
+        followup.record_plan(db.session(), assessment, request.form, f"hr-head {g.user.email}")
+    except CampaignError as exc:
+        flash(exc.translated(gettext), "error")
+        return redirect(url_for("reports.page", campaign_id=campaign.id, assessment_id=assessment_id))
+    audit.record(db.session(), g.user.email, "plan-record", f"{campaign.name}: {assessment.assessee.employee_id}")
+    flash(gettext("The development plan is recorded; the assessee confirms it on their page."))
+    return redirect(url_for("reports.page", campaign_id=campaign.id, assessment_id=assessment_id))

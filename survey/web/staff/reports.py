@@ -20,7 +20,7 @@ from flask_babel import gettext
 from survey.staff import audit
 from survey.web.common import database as db
 from survey.operations import jobs
-from survey.core.models import Campaign
+from survey.core.models import Assessment, Campaign
 from survey.followup import notify, release
 from survey.reports import archive, bundle, individual, links, model, publishing
 from survey.web.common import followup, instruments, report_pages
@@ -97,9 +97,12 @@ def page(campaign, assessment_id):
                (gettext("All reports of the campaign"), url_for(".index", campaign_id=campaign.id))]
     _log("report-view", f"{campaign.name}: {report.employee_id}")
     release.record_opening(db.session(), assessment_id, "hr-head", g.user.email)
-    return report_pages.private(render_template("reports/hr_report.html", campaign=campaign,
-                                    **individual.context(report, language, chart_src=individual.data_uri(png),
-                                                         actions=actions)))
+    assessment = db.session().get(Assessment, assessment_id)
+    return report_pages.private(render_template(
+        "reports/hr_report.html", campaign=campaign, action=ActionForm(),
+        plan_action=url_for("followup.record_plan", campaign_id=campaign.id, assessment_id=assessment_id),
+        **followup.plan_context(db.session(), report, assessment),
+        **individual.context(report, language, chart_src=individual.data_uri(png), actions=actions)))
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports/<int:assessment_id>.pdf")
