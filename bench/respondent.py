@@ -133,18 +133,20 @@ class Wrk:
         good = figures["requests"] - figures["status"]
         return {"rps": good / (figures["duration_us"] / 1e6), "p50_ms": figures["p50_us"] / 1000,
                 "p99_ms": figures["p99_us"] / 1000, "errors": figures["status"] + figures["timeout"] + figures["read"]
-                + figures["connect"] + figures["write"], "requests": figures["requests"], "ran_out": figures["ran_out"]}
+                + figures["connect"] + figures["write"], "requests": figures["requests"], "ran_out": figures["ran_out"],
+                "next": figures["next"]}
 
     def get(self, port: int, paths: list[str]) -> dict:
         self.run(port, paths, seconds=WARM_UP)
         return self.run(port, paths, seconds=self.seconds)
 
     def post(self, port: int, links: list[str], body: str) -> tuple[dict, int]:
-        """Warm up on the first links, measure on the following ones; returns how many were used."""
+        """Warm up on the first links, measure on the following ones; returns how many were used
+        (the furthest line a wrk thread reached: the threads do not go at the same pace)."""
         warm = self.run(port, links, seconds=WARM_UP, body=body, once=True)
-        used = warm["requests"] + CONNECTIONS
+        used = warm["next"]
         result = self.run(port, links[used:], seconds=self.seconds, body=body, once=True)
-        return result, used + result["requests"] + CONNECTIONS
+        return result, used + result["next"]
 
 
 def measure(wrk: Wrk, base_port: int, port: int, links: dict, answers: dict) -> dict:

@@ -47,12 +47,13 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local out = 0
+  local out, next = 0, 0
   for _, thread in ipairs(threads) do
     out = out + (thread:get("ran_out") or 0)
+    next = math.max(next, thread:get("position") or 0)
   end
   io.write(string.format("WRK requests=%d duration_us=%d connect=%d read=%d write=%d status=%d timeout=%d "
-    .. "p50_us=%d p99_us=%d max_us=%d ran_out=%d\n",
+    .. "p50_us=%d p99_us=%d max_us=%d ran_out=%d next=%d\n",
     summary.requests, summary.duration, summary.errors.connect, summary.errors.read, summary.errors.write,
-    summary.errors.status, summary.errors.timeout, latency:percentile(50), latency:percentile(99), latency.max, out))
+    summary.errors.status, summary.errors.timeout, latency:percentile(50), latency:percentile(99), latency.max, out, next))
 end
