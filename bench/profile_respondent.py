@@ -33,6 +33,7 @@ import cProfile
 import functools
 import io
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -143,6 +144,9 @@ def main() -> None:
     args = parser.parse_args()
 
     links, answers, _largest = respondent.prepare(args.url, args.assessees)
+    n = args.requests
+    if len(links["submit"]) < 2 * n:
+        sys.exit(f"only {len(links['submit'])} links to submit: use more --assessees or fewer --requests")
     tmp = Path(tempfile.mkdtemp(prefix="bench-profile."))
     from survey.web.public import create_app
 
@@ -153,9 +157,6 @@ def main() -> None:
     base = hello.app.test_client()
     submit_body = dict(answers, action="submit")
     page_body = {**{q: "4" for q in hello.QUESTIONS}, "action": "submit"}
-    n = args.requests
-    if len(links["submit"]) < 2 * n:
-        sys.exit(f"only {len(links['submit'])} links to submit: use more --assessees or fewer --requests")
     kinds = {
         "bare Flask GET /hello": (lambda p: base.get(p).status_code, ["/hello"] * n, 200),
         "comparable Flask page GET /page": (lambda p: base.get(p).status_code, ["/page"] * n, 200),
@@ -168,6 +169,13 @@ def main() -> None:
         "respondent submit": (lambda p: client.post(p, data=submit_body).status_code,
                               [f"/r/{t}" for t in links["submit"]], 302),
     }
+    try:
+        run(kinds, n, links, args.cprofile)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the limiter's counters
+
+
+def run(kinds: dict, n: int, links: dict, cprofile_too: bool) -> None:
     spans = Spans()
     # Warm up: first renders fill the page cache, the pool opens its connections.
     for title, (call, paths, expect) in kinds.items():
@@ -178,7 +186,7 @@ def main() -> None:
         paths = paths[:n]
         walls, parts = measure(spans, call, paths, expect=expect)
         show(title, walls, parts if title.startswith("respondent") else None)
-        if args.cprofile and title.startswith("respondent"):
+        if cprofile_too and title.startswith("respondent"):
             more = [f"/r/{t}" for t in links["submit"][n + 50:2 * n]] if title == "respondent submit" else paths
             profile = cProfile.Profile()
             profile.enable()

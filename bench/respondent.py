@@ -90,7 +90,8 @@ def prepare(url: str, assessees: int) -> tuple[dict[str, list[str]], dict[str, s
     plain = [tokens.sign(SECRET, key) for key, draft in servant if not draft]
     head = next(key for key, instrument, draft in rows if instrument == "head" and not draft)
     questions = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)["servant"].questions
-    links = {"fresh": plain[:POOL], "draft": drafted, "submit": plain[POOL:]}
+    pool = min(POOL, len(plain) // 4)  # a small body keeps most of its links for submits
+    links = {"fresh": plain[:pool], "draft": drafted, "submit": plain[pool:]}
     return links, {q.id: "4" for q in questions}, tokens.sign(SECRET, head)
 
 
