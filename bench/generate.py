@@ -4,6 +4,12 @@ Rows are written in bulk (executemany; COPY on PostgreSQL), not through the resp
 this measures aggregation, not submission.
 
     python bench/generate.py --url sqlite:////tmp/bench.sqlite --assessees 20000
+
+With ``--invitations`` the body is what the staff pages see during a round (bench/staff.py): the
+closed campaign keeps its raters and its invitations (all done), and a second, open campaign
+(id 2) asks the same five raters and the self-assessment about every assessee, with ``--done`` of
+the invitations answered (their responses stored) and, given the server's ``--secret``, a saved
+draft on a tenth of the others.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from survey.campaigns import drafts  # noqa: E402
 from survey.core import instruments as instrument_files  # noqa: E402
 from survey.results import scoring  # noqa: E402
 from survey.core.config import Defaults  # noqa: E402
@@ -27,9 +34,45 @@ RATERS = 5
 PEOPLE_COLUMNS = "id, employee_id, full_name, position, unit, role, manager_id, email, language"
 # The assessee as the campaign keeps them (``campaigns.snapshot``).
 ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, position, unit"
+RATER_COLUMNS = "id, assessment_id, rater_id, relation"
+INVITATION_COLUMNS = "id, key, assessment_id, rater_id, relation, done, draft"
+OPEN_CAMPAIGN = 2
 
 
-def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
+def _raters(i: int, assessees: int, role: str) -> list[tuple[int, str]]:
+    """Five colleagues of assessee ``i`` (the next five on the roster) with a relation each."""
+    relations = ("manager", "subordinate", "subordinate", "peer", "peer") if role == "head" else \
+        ("manager", "peer", "peer", "peer", "peer")
+    return [((i + k - 1) % assessees + 1, relations[k - 1]) for k in range(1, RATERS + 1)]
+
+
+def _round(rng: random.Random, assessees: int, questions: dict, *, done: float, secret: str | None):
+    """Raters, invitations and responses of both campaigns: the closed one (assessments 1..N, every
+    invitation done) and the open one (assessments N+1..2N, ``done`` of them answered)."""
+    raters, invitations, responses = [], [], []
+    for i in range(1, assessees + 1):
+        role = "head" if i % 2 == 0 else "servant"
+        chosen = _raters(i, assessees, role) + [(i, "self")]
+        for campaign, assessment in ((1, i), (OPEN_CAMPAIGN, assessees + i)):
+            level = rng.uniform(2.5, 4.5)
+            for rater, relation in chosen:
+                if relation != "self":
+                    raters.append((len(raters) + 1, assessment, rater, relation))
+                key = secrets.token_hex(16)
+                answered = campaign == 1 or rng.random() < done
+                draft = None
+                if not answered and secret and rng.random() < 0.1:
+                    partial = {q: rng.randint(1, 5) for q in sorted(questions[role])[:len(questions[role]) // 2]}
+                    draft = drafts.seal(secret, key, partial)
+                invitations.append((len(invitations) + 1, key, assessment, rater, relation, answered, draft))
+                if answered and campaign == OPEN_CAMPAIGN:
+                    points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in sorted(questions[role])}
+                    responses.append((secrets.token_hex(16), assessment, relation == "self", json.dumps(points)))
+    return raters, invitations, responses
+
+
+def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = False, done: float = 0.6,
+             secret: str | None = None) -> dict:
     rng = random.Random(seed)
     database = Database(url)
     database.drop_all()
@@ -52,6 +95,12 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
             given.append(scoring.ScoredResponse(r == RATERS, points))
         totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
                       for t in scoring.totals(given, scoring.competency_of))
+    round_rows = ([], [], [])
+    if invitations:
+        round_rows = _round(rng, assessees, questions, done=done, secret=secret)
+        assessments.extend((assessees + i, OPEN_CAMPAIGN, *rest) for i, _campaign, *rest in assessments[:assessees])
+        responses.extend(round_rows[2])
+    raters, invited, _ = round_rows
     raw = database.engine.raw_connection()
     started = time.perf_counter()
     try:
@@ -59,12 +108,17 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
         mark = "%s" if database.engine.dialect.name == "postgresql" else "?"
         cur.execute(f"INSERT INTO campaigns (id, name, status, closes_on, period) VALUES (1, 'Bench', 'closed', {mark}, {mark})",
                     (dt.date.today(), dt.date.today().year))
+        if invitations:
+            cur.execute(f"INSERT INTO campaigns (id, name, status, closes_on, period) VALUES ({OPEN_CAMPAIGN}, 'Bench open', "
+                        f"'open', {mark}, {mark})", (dt.date.today() + dt.timedelta(days=30), dt.date.today().year + 1))
         if database.engine.dialect.name == "postgresql":
             for table, columns, rows in (
                 ("people", PEOPLE_COLUMNS, people),
                 ("assessments", ASSESSMENT_COLUMNS, assessments),
                 ("responses", "id, assessment_id, is_self, answers", sorted(responses)),
                 ("competency_totals", "assessment_id, is_self, competency_id, points, answers, responses", sorted(totals)),
+                ("raters", RATER_COLUMNS, raters),
+                ("invitations", INVITATION_COLUMNS, invited),
             ):
                 with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
@@ -75,19 +129,34 @@ def generate(url: str, assessees: int, *, seed: int = 1) -> dict:
             cur.executemany("INSERT INTO responses (id, assessment_id, is_self, answers) VALUES (?,?,?,?)",
                             sorted(responses))
             cur.executemany("INSERT INTO competency_totals VALUES (?,?,?,?,?,?)", sorted(totals))
+            cur.executemany(f"INSERT INTO raters ({RATER_COLUMNS}) VALUES (?,?,?,?)", raters)
+            cur.executemany(f"INSERT INTO invitations ({INVITATION_COLUMNS}) VALUES (?,?,?,?,?,?,?)", invited)
         raw.commit()
     finally:
         raw.close()
     with database.engine.connect() as conn:
         if database.engine.dialect.name == "postgresql":
+            if invitations:  # the ids were given, so the sequences still stand at 1
+                for table in ("campaigns", "assessments", "raters", "invitations", "people"):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                         f"(SELECT max(id) FROM {table}))")
+                conn.commit()
             conn.exec_driver_sql("ANALYZE")
-    return {"assessees": assessees, "responses": len(responses), "answers": answers,
-            "seconds": time.perf_counter() - started}
+    result = {"assessees": assessees, "responses": len(responses), "answers": answers,
+              "seconds": time.perf_counter() - started}
+    if invitations:
+        result.update(invitations=len(invited), open_done=sum(1 for row in invited if row[2] > assessees and row[5]),
+                      drafts=sum(1 for row in invited if row[6]))
+    return result
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--assessees", type=int, default=20000)
+    parser.add_argument("--invitations", action="store_true",
+                        help="raters and invitations for the closed campaign, and an open campaign (id 2) in progress")
+    parser.add_argument("--done", type=float, default=0.6, help="share of the open campaign's invitations answered")
+    parser.add_argument("--secret", help="the server's SURVEY_SECRET_KEY: saved drafts on some open invitations")
     args = parser.parse_args()
-    print(generate(args.url, args.assessees))
+    print(generate(args.url, args.assessees, invitations=args.invitations, done=args.done, secret=args.secret))
