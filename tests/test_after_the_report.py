@@ -357,3 +357,20 @@ def test_the_hr_head_records_a_plan_and_the_next_report_shows_it_beside_the_chan
     section = own[own.index("Your previous plan"):]
     assert f"Your previous plan ({closed})" in own and "Chair two unit meetings" in section
     assert re.search(r"then \d,\d\d, now \d,\d\d|then \d\.\d\d, now \d\.\d\d", section)
+
+
+def test_long_lists_come_a_page_at_a_time_with_a_search(monkeypatch, hr_client, store, closed):
+    from survey.web.common import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
+    campaign_id = campaign_ids(store, closed)["S1"][0]
+    for path in (f"/hr/campaigns/{campaign_id}", f"/hr/campaigns/{campaign_id}/reports"):
+        first = hr_client.get(path + "?lang=en").get_data(as_text=True)
+        assert "Page 1 of 3 (7 in all)" in first and 'rel="next"' in first
+        last = hr_client.get(path + "?lang=en&page=3").get_data(as_text=True)
+        assert "Page 3 of 3 (7 in all)" in last and 'rel="next"' not in last
+        names = {n for n in ("Director", "Head One", *(f"Servant {i}" for i in range(1, 6)))}
+        seen = [n for n in names if n in first] + [n for n in names if n in last]
+        assert len(seen) == 4  # three on the first page, one on the last
+        found = hr_client.get(path + "?lang=en&q=servant+4").get_data(as_text=True)
+        assert "Servant 4" in found and "Servant 3" not in found

@@ -39,3 +39,9 @@ def assessed_in_period(session: Session, period: int, person_ids: list[int]) -> 
         .order_by(Person.employee_id, Campaign.name)).all()
     wanted = set(person_ids)
     return [(person, name) for person, name in rows if person.id in wanted]
+
+
+def campaign_units(session: Session, campaign: Campaign) -> list[str]:
+    """The units a campaign's assessees were in when it was created (its snapshot, not the roster)."""
+    return list(session.scalars(select(Assessment.unit).where(Assessment.campaign_id == campaign.id)
+                                .distinct().order_by(Assessment.unit)))

@@ -195,18 +195,16 @@ def build_reports(session: Session, campaign: Campaign, instruments: Mapping[str
 
     Raises ``CampaignError`` for a campaign that is not closed, as the results export does.
     """
-    items = results.campaign_results(session, campaign, instruments, threshold=threshold)
-    if assessment_ids is not None:
-        wanted = set(assessment_ids)
-        items = [i for i in items if i.assessment_id in wanted]
-    if unit is not None:
-        items = [i for i in items if (i.person.unit or "") == unit]
+    items = results.campaign_results(session, campaign, instruments, threshold=threshold,
+                                     assessment_ids=None if assessment_ids is None else list(assessment_ids), unit=unit)
     responses = non_self_responses(session, [i.assessment_id for i in items if not i.result.withheld])
     earlier = previous_campaigns(session, campaign, [i.person.id for i in items])
     earlier_results: dict[int, dict[int, results.AssesseeResult]] = {}
     for previous_campaign in {c.id: c for c in earlier.values()}.values():
         earlier_results[previous_campaign.id] = {
-            r.person.id: r for r in results.campaign_results(session, previous_campaign, instruments, threshold=threshold)}
+            r.person.id: r for r in results.campaign_results(
+                session, previous_campaign, instruments, threshold=threshold,
+                person_ids=[p for p, c in earlier.items() if c.id == previous_campaign.id])}
     out = []
     for item in items:
         previous = None
@@ -240,9 +238,10 @@ class ReportSummary:
 
 
 def summaries(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
-              threshold: int) -> list[ReportSummary]:
-    """The list of a closed campaign's reports, from the results alone (no spread, no comparison)."""
+              threshold: int, assessment_ids: Iterable[int] | None = None) -> list[ReportSummary]:
+    """The list of a closed campaign's reports (or some of them: a page), from the results alone."""
     return [ReportSummary(campaign.id, i.assessment_id, i.person.employee_id, i.person.full_name, i.person.unit or "",
                     i.person.email or "", i.person.language, i.result.respondents, i.result.withheld,
                     _rounded(i.result.overall), i.result.band)
-            for i in results.campaign_results(session, campaign, instruments, threshold=threshold)]
+            for i in results.campaign_results(session, campaign, instruments, threshold=threshold,
+                                              assessment_ids=None if assessment_ids is None else list(assessment_ids))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,8 +45,11 @@ class AssesseeResult:
 
 
 def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
-                     *, threshold: int = 3) -> list[AssesseeResult]:
-    """Every assessee's result. Answers are grouped by response, never by rater: there is no rater.
+                     *, threshold: int = 3, assessment_ids: Collection[int] | None = None, unit: str | None = None,
+                     person_ids: Collection[int] | None = None) -> list[AssesseeResult]:
+    """Every assessee's result, or those of some assessments, one unit (as the campaign recorded
+    it) or some people, chosen in the query: one report must not read a whole body's totals.
+    Answers are grouped by response, never by rater: there is no rater.
 
     Only for a closed campaign: two exports taken before and after one more rater submits would
     differ by exactly that rater's answers.
@@ -55,12 +58,19 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
         raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
                                "comparing results taken while answers still arrive would reveal individual answers"),
                             name=campaign.name, status=campaign.status)
+    chosen = [Assessment.campaign_id == campaign.id]
+    if assessment_ids is not None:
+        chosen.append(Assessment.id.in_(list(assessment_ids)))
+    if unit is not None:
+        chosen.append(Assessment.unit == unit)
+    if person_ids is not None:
+        chosen.append(Assessment.assessee_id.in_(list(person_ids)))
     per_assessment: dict[int, list[scoring.Total]] = defaultdict(list)
     rows = session.execute(
         select(CompetencyTotal.assessment_id, CompetencyTotal.is_self, CompetencyTotal.competency_id,
                CompetencyTotal.points, CompetencyTotal.answers, CompetencyTotal.responses)
         .join(Assessment, Assessment.id == CompetencyTotal.assessment_id)
-        .where(Assessment.campaign_id == campaign.id)
+        .where(*chosen)
     )
     for assessment_id, is_self, competency_id, points, answers, responses in rows:
         per_assessment[assessment_id].append(scoring.Total(is_self, competency_id, points, answers, responses))
@@ -71,7 +81,7 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
         select(Assessment.id, Assessment.instrument, Person.id, Person.employee_id, Assessment.full_name,
                Assessment.position, Assessment.unit, Assessment.instrument, Person.language, Person.email)
         .join(Person, Person.id == Assessment.assessee_id)
-        .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)
+        .where(*chosen).order_by(Person.employee_id)
     )
     for assessment_id, instrument_id, *person in assessments:
         instrument = instruments[instrument_id]

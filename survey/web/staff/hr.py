@@ -19,7 +19,7 @@ from survey.web.common import database as db
 from survey.results import export as results, workbook as results_workbook
 from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
-from survey.web.common import instruments
+from survey.web.common import instruments, paging
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import XLSX, csv_download, download
 
@@ -169,8 +169,11 @@ def campaign_page(campaign_id):
 def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
     """The campaign page: progress, actions and, before opening, who breaks the 3-7 rule."""
     items = campaigns.assessee_progress(db.session(), campaign)
+    q = paging.query().casefold()
+    shown = [i for i in items if (i.missing or not only_missing)
+             and (not q or q in i.full_name.casefold() or q in i.unit.casefold())]
     return render_template(
-        "hr/campaign.html", campaign=campaign, items=[i for i in items if i.missing or not only_missing],
+        "hr/campaign.html", campaign=campaign, items=paging.page_of(shown), q=paging.query(),
         units=campaigns.unit_progress(items), done=sum(i.done for i in items), total=sum(i.total for i in items),
         only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
         scope_lines=exclusions.listing(campaign), **(_draft_context(campaign) if campaign.status == "draft" else {}),

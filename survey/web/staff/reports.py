@@ -21,9 +21,10 @@ from survey.staff import audit
 from survey.web.common import database as db
 from survey.operations import jobs
 from survey.core.models import Assessment, Campaign
+from survey.campaigns import scope
 from survey.followup import notify, release
 from survey.reports import archive, bundle, individual, links, model, publishing
-from survey.web.common import followup, instruments, report_pages
+from survey.web.common import followup, instruments, paging, report_pages
 from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
@@ -71,14 +72,18 @@ bp.add_url_rule("/hr/assets/report.css", "stylesheet", report_pages.stylesheet)
 @in_campaign("closed", _not_closed)
 def index(campaign):
     can_read = g.user.role in READERS
-    items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold()) if can_read else []
+    q = paging.query().casefold()
+    states = paging.page_of([f for f in release.familiarisation(db.session(), campaign)
+                             if not q or q in f.full_name.casefold() or q in f.unit.casefold()])
+    items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold(),
+                            assessment_ids=[f.assessment_id for f in states.items]) if can_read else []
     recent = jobs.recent(db.session(), campaign, limit=20)
     archive_job = next((j for j in recent if j.kind == archive.KIND), None)
     mail_jobs = [next(j for j in recent if j.kind == kind) for kind in notify.KINDS.values()
                  if any(j.kind == kind for j in recent)]
     return report_pages.private(render_template(
         "reports/campaign.html", campaign=campaign, items=items, can_read=can_read,
-        states=release.familiarisation(db.session(), campaign), units=sorted({i.unit for i in items}),
+        states=states, q=paging.query(), units=scope.campaign_units(db.session(), campaign) if can_read else [],
         action=ActionForm(), days=_link_days(), archive_job=archive_job, mail_jobs=mail_jobs,
         job_labels={notify.KINDS["report-published"]: gettext("E-mail with the report links"),
                     notify.KINDS["report-reminder"]: gettext("Reminders to read the results")},
