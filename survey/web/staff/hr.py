@@ -264,8 +264,12 @@ def extend_campaign(campaign_id):
 def raters_page(campaign_id, errors=None, status=200):
     campaign = db.get_or_404(Campaign, campaign_id)
     minimum, maximum = _limits()
-    return render_template("hr/raters.html", campaign=campaign, assessments=raters.assessments(db.session(), campaign), minimum=minimum,
-                           maximum=maximum, action=ActionForm(), upload=UploadForm(), errors=errors), status
+    q = paging.query().casefold()
+    found = [c for c in raters.counts(db.session(), campaign)
+             if not q or q in c.full_name.casefold() or q in c.unit.casefold()]
+    return render_template("hr/raters.html", campaign=campaign, assessments=paging.page_of(found), q=paging.query(),
+                           minimum=minimum, maximum=maximum, action=ActionForm(), upload=UploadForm(),
+                           errors=errors), status
 
 
 @bp.post("/campaigns/<int:campaign_id>/raters/suggest")
