@@ -8,7 +8,7 @@ import pytest
 import segno
 from sqlalchemy import select
 
-from conftest import ROOT, csrf, staff_and_open
+from conftest import ROOT, campaign_ids, csrf, staff_and_open
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Response
 
@@ -384,3 +384,17 @@ def test_the_audit_names_the_assessee_never_the_rater(hr_client, store, open_cam
     assert detail == f"Test 2026: {assessee} {assessee_name}"  # no relation, no invitation number, no answer
     audit_page = hr_client.get("/hr/audit").get_data(as_text=True)
     assert "Paper questionnaire entered" in audit_page and rater_name not in audit_page
+
+
+def test_a_large_body_prints_its_link_sheets_a_unit_at_a_time(monkeypatch, hr_client, store, open_campaign):
+    from survey.web.staff import paper as paper_pages
+
+    campaign_id = campaign_ids(store, open_campaign)["S1"][0]
+    monkeypatch.setattr(paper_pages, "SHEETS_AT_ONCE", 3)
+    choice = hr_client.get(f"/hr/campaigns/{campaign_id}/sheets?lang=en").get_data(as_text=True)
+    assert "print their sheets a unit at a time" in choice and "?unit=Unit+A" in choice
+    assert "/r/" not in choice  # no link is on the page that only lists the units
+    sheets = hr_client.get(f"/hr/campaigns/{campaign_id}/sheets?unit=Unit+A&lang=en").get_data(as_text=True)
+    assert sheets.count('class="sheet"') == 7
+    assert hr_client.get(f"/hr/campaigns/{campaign_id}/sheets?unit=Unit+Z&lang=en").get_data(as_text=True).count(
+        'class="sheet"') == 0

@@ -274,14 +274,18 @@ def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
     return [(unit, d, t) for unit, (d, t) in sorted(units.items())]
 
 
-def invitations_by_rater(session: Session, campaign: Campaign, *, pending_only: bool = False) -> dict[Person, list[Invitation]]:
-    """Each rater's invitations (or only those still to answer, for reminders) — never what anyone answered."""
+def invitations_by_rater(session: Session, campaign: Campaign, *, pending_only: bool = False,
+                         rater_unit: str | None = None) -> dict[Person, list[Invitation]]:
+    """Each rater's invitations (or only those still to answer, for reminders; or of the raters of
+    one unit, for printing) — never what anyone answered."""
     require_status(campaign, "open")
     query = (select(Invitation).join(Assessment).where(Assessment.campaign_id == campaign.id)
              .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
              .order_by(Invitation.id))
     if pending_only:
         query = query.where(Invitation.done.is_(False))
+    if rater_unit is not None:
+        query = query.where(Invitation.rater_id.in_(select(Person.id).where(Person.unit == rater_unit)))
     out: dict[Person, list[Invitation]] = {}
     for invitation in session.scalars(query):
         out.setdefault(invitation.rater, []).append(invitation)
@@ -292,5 +296,16 @@ def pending_raters(session: Session, campaign: Campaign) -> dict[Person, list[In
     return invitations_by_rater(session, campaign, pending_only=True)
 
 
-def all_invitations_by_rater(session: Session, campaign: Campaign) -> dict[Person, list[Invitation]]:
-    return invitations_by_rater(session, campaign)
+def all_invitations_by_rater(session: Session, campaign: Campaign,
+                             rater_unit: str | None = None) -> dict[Person, list[Invitation]]:
+    return invitations_by_rater(session, campaign, rater_unit=rater_unit)
+
+
+def rater_units(session: Session, campaign: Campaign) -> list[tuple[str, int]]:
+    """The units of a campaign's raters and how many raters each has, for printing a unit at a time."""
+    require_status(campaign, "open")
+    rows = session.execute(
+        select(Person.unit, func.count(func.distinct(Person.id))).join(Invitation, Invitation.rater_id == Person.id)
+        .join(Assessment, Assessment.id == Invitation.assessment_id)
+        .where(Assessment.campaign_id == campaign.id).group_by(Person.unit).order_by(Person.unit)).all()
+    return [(unit or "", count) for unit, count in rows]

@@ -54,10 +54,10 @@ class UnknownRater(LookupError):
 
 
 def sheets(session: Session, campaign: Campaign, url_of: Callable[[str], str],
-           rater_employee_id: str | None = None) -> list[Sheet]:
+           rater_employee_id: str | None = None, unit: str | None = None) -> list[Sheet]:
     """One sheet per rater with every questionnaire they are asked to answer. Answered ones stay on
     (their links say so when opened): a sheet that left them out would tell HR who has answered."""
-    by_rater = all_invitations_by_rater(session, campaign)  # requires an open campaign
+    by_rater = all_invitations_by_rater(session, campaign, rater_unit=unit)  # requires an open campaign
     if rater_employee_id is not None:
         by_rater = {r: i for r, i in by_rater.items() if r.employee_id == rater_employee_id}
         if not by_rater:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from survey.staff import audit
 from survey.web.common import database as db
-from survey.campaigns import paper, respond, tokens
+from survey.campaigns import lifecycle as campaigns, paper, respond, tokens
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.models import SELF
 from survey.web.common import instruments
@@ -28,6 +28,7 @@ from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("paper", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
+SHEETS_AT_ONCE = 300  # more raters than this are printed a unit at a time: one page must stay a page
 
 
 def _not_open(campaign):
@@ -64,22 +65,29 @@ def _chosen(campaign, field: str = "invitation"):
 @requires(*STAFF)
 @in_campaign("open", _not_open)
 def sheets(campaign):
-    """Every rater's sheet; one rater's when a POST names them."""
+    """Every rater's sheet, or a unit's (a large body is printed a unit at a time); one rater's when
+    a POST names them."""
     only = None
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         only = request.form.get("rater", "").strip() or None
+    unit = request.args.get("unit")
+    if only is None and unit is None:
+        units = campaigns.rater_units(db.session(), campaign)
+        if sum(n for _u, n in units) > SHEETS_AT_ONCE:
+            return no_store(render_template("paper/sheet_units.html", campaign=campaign, units=units))
     base, secret = current_app.config["BASE_URL"], current_app.secret_key
     try:
-        found = paper.sheets(db.session(), campaign, lambda key: tokens.url(base, secret, key), only)
+        found = paper.sheets(db.session(), campaign, lambda key: tokens.url(base, secret, key), only, unit=unit)
     except paper.UnknownRater:
         abort(404)
     except CampaignError:  # closed between the check and now
         abort(404)
     blocks = [(sheet, _in_language(_language(sheet.rater), "paper/_sheet.html", campaign=campaign, sheet=sheet))
               for sheet in found]
-    _log("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else ""))
+    _log("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else "")
+         + (f", {unit}" if unit else ""))
     # The page holds working links: no copy in a browser or proxy cache.
     return no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
 
