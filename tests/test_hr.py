@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf, excel_csv, first_token, sign_in
+from conftest import PASSWORD, csrf, excel_csv, first_token, sign_in, wait_for_jobs
 from survey.staff import accounts, signin
 from survey.campaigns import respond
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
@@ -282,6 +282,11 @@ def test_the_whole_campaign_runs_from_the_browser(hr_client, store, app):
     closed = hr_client.post(f"/hr/campaigns/{campaign_id}/close",
                             data={"csrf_token": csrf(hr_client, f"/hr/campaigns/{campaign_id}")})
     assert closed.status_code == 302
+    # Answering ends at once; the totals are written by a job, and the results wait for it.
+    with store.transaction() as session:
+        assert session.get(Campaign, campaign_id).status in ("closing", "closed")
+    wait_for_jobs(store)
+    assert "Closed" in text(hr_client.get(f"/hr/campaigns/{campaign_id}?lang=en"))
     xlsx = hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx")
     assert xlsx.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
@@ -397,3 +402,31 @@ def test_the_3_to_7_check_is_shown_in_russian_on_a_russian_page(hr_client):
     create_campaign(hr_client)
     page = text(hr_client.get("/hr/campaigns/1?lang=ru"))
     assert "D1 Директор: оценивающих — 0" in page and "rater(s)" not in page
+
+
+def test_closing_ends_answering_at_once_and_a_job_writes_the_totals(app, store, hr_client, client, open_campaign):
+    from conftest import answer_about, first_token
+    from survey.campaigns import lifecycle as campaigns
+    from survey.core.models import CompetencyTotal
+
+    answer_about(app, store, "S1", [4, 4, 3])
+    token = first_token(store, assessee="S2")
+    with store.transaction() as session:
+        campaign = campaigns.get(session, open_campaign)
+        campaigns.begin_close(session, campaign)
+        campaign_id = campaign.id
+    assert client.get(f"/r/{token}").status_code == 410  # the link no longer works: answering has ended
+    page = text(hr_client.get(f"/hr/campaigns/{campaign_id}?lang=en"))
+    assert "Closed; the answers are being tallied" in page and "Download results" not in page
+    refused = hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx?lang=en")
+    assert refused.status_code == 422 and "available once it is closed" in text(refused)
+    from survey.campaigns import closing
+    from survey.operations import jobs
+
+    with store.transaction() as session:
+        jobs.start(session, closing.KIND, campaigns.get(session, open_campaign), "hr@body.kz")
+    jobs.run_pending(store, app.config)
+    with store.transaction() as session:
+        assert campaigns.get(session, open_campaign).status == "closed"
+        assert session.scalars(select(CompetencyTotal)).first() is not None
+    assert hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx").status_code == 200

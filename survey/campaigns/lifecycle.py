@@ -153,9 +153,16 @@ def open_(session: Session, campaign: Campaign, *, minimum: int = 3, maximum: in
     return created
 
 
+def begin_close(session: Session, campaign: Campaign) -> None:
+    """No more answers from now on; the totals are written by the closing job (``closing``)."""
+    require_status(campaign, "open")
+    campaign.status = "closing"
+    session.flush()
+
+
 def close(session: Session, campaign: Campaign) -> None:
     """No more answers; the competency totals that results are read from are written now."""
-    require_status(campaign, "open")
+    require_status(campaign, "open", "closing")
     campaign.status = "closed"
     session.flush()
     tally.write(session, campaign)

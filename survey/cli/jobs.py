@@ -21,7 +21,8 @@ def jobs_work(once, interval):
     """Run queued jobs in this process (for a separate worker service)."""
     import time
 
-    from survey.followup import notify  # noqa: F401 - importing them registers their job kinds
+    from survey.campaigns import closing  # noqa: F401 - importing them registers their job kinds
+    from survey.followup import notify  # noqa: F401
     from survey.mail import sending  # noqa: F401
     from survey.operations import jobs
     from survey.reports import archive  # noqa: F401

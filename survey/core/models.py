@@ -39,7 +39,8 @@ NAMING_CONVENTION = {
 ROLES = ("head", "servant")
 RELATIONS = ("manager", "subordinate", "peer")
 SELF = "self"
-CAMPAIGN_STATUSES = ("draft", "open", "closed")
+# "closing": answering has ended and the totals are being written by a job; results wait for "closed".
+CAMPAIGN_STATUSES = ("draft", "open", "closing", "closed")
 # Where a person stands on the roster (order No. 260, paras 6-7): at work, away (leave of any kind,
 # sick leave, a business trip, training) or gone.
 PERSON_STATUSES = ("active", "leave", "sick", "trip", "training", "dismissed")

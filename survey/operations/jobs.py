@@ -34,6 +34,8 @@ class Kind:
 
     run: Callable[[Session, Campaign, Mapping, ProgressReport], str]
     audit_action: str
+    # Work that must follow the job's commit, outside any transaction (compacting the storage).
+    after: Callable[[object], None] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -113,6 +115,11 @@ def run_one(database, config: Mapping) -> int | None:
     with database.transaction() as session:
         session.execute(update(Job).where(Job.id == job_id).values(status="done", outcome=outcome[:2000],
                                                                    finished_at=now()))
+    if kind.after is not None:
+        try:
+            kind.after(database)
+        except Exception:  # the job's work is stored; what follows may be done another time
+            log.exception("what follows job %s failed", job_id)
     return job_id
 
 

@@ -14,12 +14,14 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.staff import audit
+from survey.campaigns import closing
 from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, raters, roster, scope, tokens
 from survey.web.common import database as db
 from survey.results import export as results, workbook as results_workbook
 from survey.core.messages import DomainError
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import instruments, paging
+from survey.web.staff import background
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import XLSX, csv_download, download
 
@@ -71,7 +73,8 @@ class AddRaterForm(FlaskForm):
 
 RELATION_LABELS = {"manager": _l("Direct manager"), "subordinate": _l("Subordinate"), "peer": _l("Peer"),
                    "self": _l("Self-assessment")}
-STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open for answers"), "closed": _l("Closed")}
+STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open for answers"),
+                 "closing": _l("Closed; the answers are being tallied"), "closed": _l("Closed")}
 
 
 @bp.app_context_processor
@@ -235,11 +238,12 @@ def open_campaign(campaign_id):
 @bp.post("/campaigns/<int:campaign_id>/close")
 @requires(*STAFF)
 def close_campaign(campaign_id):
-    failed = _campaign_action(campaign_id, lambda c: campaigns.close(db.session(), c), "campaign-close")
+    failed = _campaign_action(campaign_id, lambda c: campaigns.begin_close(db.session(), c), "campaign-close")
     if failed:
         return failed
-    db.after_commit(db.get_db().reorder_responses)  # the storage rewrite runs outside the transaction
-    flash(gettext("Answering is closed: the links no longer work, and the results can be read."))
+    background.start(closing.KIND, db.get_or_404(Campaign, campaign_id))  # the totals, then the compaction
+    flash(gettext("Answering is closed: the links no longer work. The results can be read as soon as the answers "
+                  "are tallied, which this page shows."))
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
 
