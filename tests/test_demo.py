@@ -20,6 +20,8 @@ def test_demo_builds_a_body_a_campaign_answers_and_reports(runner, store, tmp_pa
     out = tmp_path / "demo"
     result = runner.invoke("demo", "--no-serve", "--out", str(out))
     assert result.exit_code == 0, result.output
+    # Someone who may read the reports (order No. 260, para 21) besides the one who runs the campaigns.
+    assert "head@demo.local (hr-head)" in result.output and "hr@demo.local (hr)" in result.output
     with store.transaction() as session:
         assert 35 <= session.query(Person).count() <= 45
         assert session.query(Response).count() > 200

@@ -430,3 +430,12 @@ def test_closing_ends_answering_at_once_and_a_job_writes_the_totals(app, store, 
         assert campaigns.get(session, open_campaign).status == "closed"
         assert session.scalars(select(CompetencyTotal)).first() is not None
     assert hr_client.get(f"/hr/campaigns/{campaign_id}/results.xlsx").status_code == 200
+
+
+def test_the_menu_marks_the_section_of_the_page(hr_client):
+    people = text(hr_client.get("/hr/people?lang=en"))
+    assert re.search(r'<a href="/hr/people" aria-current="page">People</a>', people)
+    assert people.count('aria-current="page"') == 1
+    audit = text(hr_client.get("/hr/audit?lang=en"))
+    assert re.search(r'<a href="/hr/audit" aria-current="page">Audit log</a>', audit)
+    assert re.search(r'<a href="/hr/" aria-current="page">Campaigns</a>', text(hr_client.get("/hr/?lang=en")))

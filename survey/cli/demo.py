@@ -115,7 +115,9 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     instruments = app.extensions["survey.instruments"]
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))
-        for email, role in (("hr@demo.local", "hr"), ("trainer@demo.local", "trainer"), ("admin@demo.local", "admin")):
+        # hr runs the campaigns; hr-head reads the reports (order No. 260, para 21).
+        for email, role in (("hr@demo.local", "hr"), ("head@demo.local", "hr-head"), ("trainer@demo.local", "trainer"),
+                            ("admin@demo.local", "admin")):
             password = secrets.token_urlsafe(9)
             accounts.create(session, email, password, role)
             summary.accounts.append((email, role, password))

@@ -112,14 +112,14 @@ def run_one(database, config: Mapping) -> int | None:
             session.execute(update(Job).where(Job.id == job_id).values(status="failed", outcome=reason[:2000],
                                                                        finished_at=now()))
         return job_id
-    with database.transaction() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(status="done", outcome=outcome[:2000],
-                                                                   finished_at=now()))
-    if kind.after is not None:
+    if kind.after is not None:  # before "done": whoever waits for the job waits for this too
         try:
             kind.after(database)
         except Exception:  # the job's work is stored; what follows may be done another time
             log.exception("what follows job %s failed", job_id)
+    with database.transaction() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(status="done", outcome=outcome[:2000],
+                                                                   finished_at=now()))
     return job_id
 
 
