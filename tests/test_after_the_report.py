@@ -301,6 +301,7 @@ def test_publishing_e_mails_each_assessee_their_link_in_their_language_and_remin
     assert set(received) == {mail_address(e) for e in ("D1", "H1", "S1", "S2", "S3", "S4")}  # S5 has no address
     s1, s2 = received[mail_address("S1")], received[mail_address("S2")]
     assert s1["Subject"].startswith("Результаты оценки") and s2["Subject"].startswith("360 әдісімен")
+    assert (s1["Content-Language"], s2["Content-Language"]) == ("ru", "kk")
     link = re.search(r"https?://\S+/report/(\S+)", s1.get_content()).group(0)
     assert client.get("/report/" + link.rsplit("/report/", 1)[1]).status_code == 200
     listing = hr_client.get(f"{page}?lang=en").get_data(as_text=True)

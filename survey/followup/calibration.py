@@ -19,7 +19,7 @@ from survey.campaigns.errors import CampaignError
 from survey.core.followup import Calibration, CalibrationMember, ReportRelease
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign
-from survey.followup.release import now
+from survey.core.clock import now
 from survey.followup.workdays import Calendar
 from survey.reports import links
 

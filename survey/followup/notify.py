@@ -9,17 +9,17 @@ import datetime as dt
 import email.errors
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.orm import Session
 
+from survey.core.clock import now
 from survey.core.followup import ReportRelease
 from survey.core.models import Campaign
 from survey.followup import release
 from survey.mail import smtp
-from survey.mail.compose import DEFAULT_LANGUAGE, LANGUAGES, TEMPLATES, format_date
+from survey.mail.compose import DEFAULT_LANGUAGE, LANGUAGES, TEMPLATES, envelope, format_date
 from survey.mail.settings import SmtpSettings
 from survey.operations import jobs
 
@@ -36,16 +36,8 @@ def compose(settings: SmtpSettings, kind: str, row: release.LinkRow, *, campaign
         name=row.full_name, campaign_name=campaign.name, url=row.url, due_on=format_date(due_on, language),
         valid_until=format_date(row.valid_until, language))
     subject, _, body = text.lstrip().partition("\n")
-    message = EmailMessage()
-    message["Subject"] = subject.strip()
-    message["From"] = settings.sender
-    message["To"] = Address(display_name=row.full_name, addr_spec=row.email.strip())
-    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    message["Message-ID"] = make_msgid(domain=settings.envelope_sender.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = language
-    message.set_content(body.strip("\n") + "\n", charset="utf-8")
-    return message
+    return envelope(settings, subject.strip(), body.strip("\n") + "\n",
+                    Address(display_name=row.full_name, addr_spec=row.email.strip()), language)
 
 
 def send(session: Session, campaign: Campaign, kind: str, config: Mapping, progress=None) -> str:
@@ -78,7 +70,7 @@ def send(session: Session, campaign: Campaign, kind: str, config: Mapping, progr
         else:
             sent += 1
             if kind == "report-reminder":
-                released[row.employee_id].reminded_at = release.now()
+                released[row.employee_id].reminded_at = now()
     session.flush()
     text = f"{campaign.name}: {sent} sent, {len(failed)} failed, {len(without)} without an e-mail address"
     if without:

@@ -17,7 +17,7 @@ from survey.campaigns.errors import CampaignError
 from survey.core.followup import DevelopmentPlan, PlanItem
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign
-from survey.followup.release import now
+from survey.core.clock import now
 
 MAX_ITEMS = 3
 

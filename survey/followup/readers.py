@@ -79,7 +79,7 @@ def report_of(session: Session, link: AssessorLink, assessment_id: int) -> Asses
     return assessment
 
 
-def member(session: Session, secret: str, token: str, *, days: int, today: dt.date | None = None) -> CalibrationMember:
+def member(session: Session, secret: str, token: str, *, days: int) -> CalibrationMember:
     """A session member's way in: only while the session is granted and not closed."""
     calibration_id, member_id, key = links.CALIBRATION.verify(secret, token, days=days)
     found = session.get(CalibrationMember, member_id)

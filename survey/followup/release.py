@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
+from survey.core.clock import now
 from survey.core.followup import Calibration, DevelopmentPlan, ReportOpening, ReportRelease
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign, Person, random_key
@@ -21,10 +22,6 @@ from survey.followup.workdays import Calendar
 from survey.reports import links
 
 FAMILIARISATION_DAYS = 2  # para 12
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def publish(session: Session, campaign: Campaign, calendar: Calendar, *, at: dt.datetime | None = None) -> int:

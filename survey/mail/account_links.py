@@ -6,14 +6,12 @@ manager is working in, or the one asked for on the command line.
 """
 from __future__ import annotations
 
-import datetime as dt
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from survey.mail import smtp
-from survey.mail.compose import DEFAULT_LANGUAGE, LANGUAGES, TEMPLATES
+from survey.mail.compose import DEFAULT_LANGUAGE, LANGUAGES, TEMPLATES, envelope
 from survey.mail.settings import SmtpSettings
 
 KINDS = ("account-new", "account-reset")
@@ -28,16 +26,7 @@ def compose(settings: SmtpSettings, kind: str, to: str, url: str, *, language: s
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     text = _ENV.get_template(f"{kind}.{language}.txt").render(email=to, url=url, hours=int(hours))
     subject, _, body = text.lstrip().partition("\n")
-    message = EmailMessage()
-    message["Subject"] = subject.strip()
-    message["From"] = settings.sender
-    message["To"] = to
-    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    message["Message-ID"] = make_msgid(domain=settings.envelope_sender.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body.strip("\n") + "\n", charset="utf-8")
-    message["Content-Language"] = language
-    return message
+    return envelope(settings, subject.strip(), body.strip("\n") + "\n", to, language)
 
 
 def send(settings: SmtpSettings, kind: str, to: str, url: str, *, language: str, hours: float) -> None:

@@ -82,14 +82,20 @@ def compose(kind: str, settings: SmtpSettings, campaign: Campaign, rater: Person
     language = language_of(rater)
     letter = render(kind, language, rater_name=rater.full_name, campaign_name=campaign.name,
                     closes_on=campaign.closes_on, items=items_for(invitations, url_of), threshold=threshold)
+    return envelope(settings, letter.subject, letter.body, Address(display_name=rater.full_name,
+                                                                  addr_spec=rater.email.strip()), language)
+
+
+def envelope(settings: SmtpSettings, subject: str, body: str, to, language: str) -> EmailMessage:
+    """A message of the platform's: its headers, the same for every kind."""
     message = EmailMessage()
-    message["Subject"] = letter.subject
+    message["Subject"] = subject
     message["From"] = settings.sender
-    message["To"] = Address(display_name=rater.full_name, addr_spec=rater.email.strip())
+    message["To"] = to
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain=settings.envelope_sender.rpartition("@")[2] or None)
     # Out-of-office replies are not wanted; a mailbox that answers one to many would flood HR.
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(letter.body, charset="utf-8")
+    message.set_content(body, charset="utf-8")
     message["Content-Language"] = language  # after set_content, which replaces the Content-* headers
     return message

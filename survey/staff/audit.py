@@ -1,7 +1,6 @@
 """The staff audit log: who did what to which campaign or account, and when. Never what a rater answered."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 from typing import Callable
@@ -9,6 +8,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.core.clock import now  # noqa: F401 - staff modules take it from here
 from survey.core.messages import N_
 from survey.core.models import AuditEntry
 
@@ -126,11 +126,6 @@ def described(detail: str, gettext: Callable[..., str]) -> str:
 def _reason(value: str, gettext: Callable[..., str]) -> str:
     """A refusal recorded in English is itself a catalogue message: the reader's words, if it has them."""
     return gettext(value) if value.endswith(".") else value
-
-
-def now() -> dt.datetime:
-    """UTC without a zone, as every time in the database is stored."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def record(session: Session, actor: str, action: str, detail: str = "") -> None:
