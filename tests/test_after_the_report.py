@@ -126,6 +126,8 @@ def test_acknowledgement_and_overdue(app, hr_client, client, store, closed, runn
     ids = campaign_ids(store, closed)
     assert client.post(links["S1"] + "/read").status_code == 302
     assert "You confirmed on" in client.get(links["S1"] + "?lang=en").get_data(as_text=True)
+    russian = client.get(links["S1"] + "?lang=ru").get_data(as_text=True)
+    assert "Вы подтвердили ознакомление с результатами" in russian and "г.." not in russian  # the date's own stop
     with store.transaction() as session:  # two working days later, S2 has not read theirs
         for eid in ("S2", "S3"):
             session.get(ReportRelease, ids[eid][1]).due_on = TODAY - dt.timedelta(days=1)
