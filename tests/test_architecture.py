@@ -16,6 +16,7 @@ DOMAIN = ("survey.core", "survey.campaigns", "survey.results", "survey.quality",
 # Pure modules: rules and figures on values, with neither the database nor the web.
 PURE = ("survey.results.scoring", "survey.quality.psychometrics", "survey.campaigns.tokens",
         "survey.campaigns.drafts", "survey.campaigns.eligibility", "survey.campaigns.categories",
+        "survey.campaigns.guidance",
         "survey.followup.workdays",
         "survey.core.instruments", "survey.core.messages", "survey.reports.insights",
         "survey.reports.radar")

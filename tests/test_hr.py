@@ -374,10 +374,10 @@ def test_dashboard_counts_per_assessee_and_unit_without_naming_raters(hr_client,
         respond.submit(session, invitation, respond.read_answers(instrument, {q.id: "4" for q in instrument.questions}))
         assessee = invitation.assessment.assessee.full_name
     page = text(hr_client.get("/hr/campaigns/1"))
-    assert re.search(rf"{assessee}</td><td>[^<]*</td><td class=\"num\">1 / \d", page)
+    assert re.search(rf"{assessee}</td><td[^>]*>[^<]*</td><td class=\"num\"[^>]*>1 / \d", page)
     assert "1 of " in page
     missing = text(hr_client.get("/hr/campaigns/1?missing=1"))
-    assert missing.count("<tr><td>") >= 7  # everyone still has something open
+    assert len(re.findall(r"<tr><td[^>]*>", missing.split("By assessee")[1])) >= 7  # everyone still has something open
     rows = re.findall(r"<tr>(.*?)</tr>", page.split("By assessee")[1], re.S)
     assert all(row.count("<td") == 3 for row in rows[1:])  # name, unit, count: nothing about who answered
     for label in ("Direct manager", "Subordinate", "Peer", rater_name + " ("):

@@ -1,6 +1,7 @@
 """Kazakh and Russian are complete: every string in the code and templates is translated."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -45,6 +46,25 @@ def test_compiled_catalogue_matches_the_po_file(language):
     with open(folder / "messages.mo", "rb") as fh:
         mo = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert mo == po, "run: pybabel compile -d survey/translations"
+
+
+# Words the Russian text writes with «ё»: one spelling throughout, so that «приём» on one page and
+# «прием» on the next does not read as two things.
+WITH_YO = {"отчет": "отчёт", "прием": "приём", "еще": "ещё", "учет": "учёт", "трех": "трёх", "прошел": "прошёл"}
+
+
+def _without_yo(word: str) -> bool:
+    if word == "еще":
+        return True
+    return any(word.startswith(plain) for plain in WITH_YO if plain != "еще") and not word.startswith("приемл")
+
+
+def test_russian_writes_yo_the_same_way_everywhere():
+    with open(TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        texts = [s for m in read_po(fh) if m.id for s in ((m.string,) if isinstance(m.string, str) else m.string)]
+    found = sorted({word for text in texts for word in re.findall(r"[а-яё]+", text.lower()) if _without_yo(word)})
+    assert not found, f"write these with «ё»: {found}"
+    assert _without_yo("отчеты") and _without_yo("еще") and not _without_yo("приемлемый") and not _without_yo("отчёт")
 
 
 def _key(value):

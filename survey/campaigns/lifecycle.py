@@ -180,6 +180,7 @@ class CampaignProgress:
     closes_on: dt.date
     done: int
     total: int
+    id: int = 0
 
 
 def progress(session: Session) -> list[CampaignProgress]:
@@ -192,7 +193,7 @@ def progress(session: Session) -> list[CampaignProgress]:
         ).all()
     }
     return [
-        CampaignProgress(c.name, c.status, c.closes_on, *counts.get(c.id, (0, 0)))
+        CampaignProgress(c.name, c.status, c.closes_on, *counts.get(c.id, (0, 0)), id=c.id)
         for c in session.scalars(select(Campaign).order_by(Campaign.closes_on, Campaign.name))
     ]
 

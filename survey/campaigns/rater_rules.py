@@ -52,6 +52,14 @@ class Structure:
     def member(self, person_id: int) -> Member:
         return self.members[person_id]
 
+    def relation_of(self, assessment: Assessment, rater_id: int) -> str:
+        """The one relation the structure allows: what the picker proposes and the checks expect."""
+        if rater_id == assessment.manager_id:
+            return "manager"
+        if self.members[rater_id].manager_id == assessment.assessee_id:
+            return "subordinate"
+        return "peer"
+
     def relation_error(self, assessment: Assessment, rater_id: int, relation: str) -> DomainError | None:
         """Why ``rater_id`` cannot rate ``assessment``'s assessee in ``relation``; ``None`` when they can."""
         rater = self.members[rater_id]
@@ -59,8 +67,8 @@ class Structure:
         if not rater.can_answer:
             return DomainError(N_("%(rater)s is away or has left and rates no one in this campaign "
                                   "(order No. 260, paras 6-7)"), **names)
-        is_manager = rater_id == assessment.manager_id
-        is_subordinate = rater.manager_id == assessment.assessee_id
+        expected = self.relation_of(assessment, rater_id)
+        is_manager, is_subordinate = expected == "manager", expected == "subordinate"
         if relation == "manager" and not is_manager:
             return DomainError(N_("%(rater)s is not the direct manager of %(assessee)s"), **names)
         if relation == "subordinate" and not is_subordinate:

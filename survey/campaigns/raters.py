@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from survey.campaigns import rater_rules
 from survey.campaigns.lifecycle import CampaignError, require_status
 from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
+from survey.core.collation import collation_key
 from survey.core.messages import N_
 from survey.core.tables import Row, TableError, read
 
@@ -149,11 +150,17 @@ def apply(session: Session, campaign: Campaign, rows: list[Row], shown: str) -> 
     return sum(len(c) for c in planned.values())
 
 
-def add(session: Session, campaign: Campaign, assessment: Assessment, person: Person, relation: str) -> Rater:
-    """One rater added by hand on the page; the same rules as the file import."""
+def add(session: Session, campaign: Campaign, assessment: Assessment, person: Person, relation: str,
+        *, maximum: int | None = None) -> Rater:
+    """One rater added by hand on the page; the same rules as the file import. One more than the
+    most para 36 allows is refused at once: the page adds one rater at a time, so the 3–7 rule can
+    be held as they are given rather than discovered at opening (a file is judged whole, there)."""
     require_status(campaign, "draft")
     if assessment.campaign_id != campaign.id:
         raise CampaignError(N_("this assessee is not in the campaign"))
+    if maximum is not None and len(assessment.raters) >= maximum:
+        raise CampaignError(N_("%(name)s already has %(count)d raters, the most order No. 260, para 36 allows: "
+                               "remove one before adding another"), name=assessment.full_name, count=maximum)
     if person.id == assessment.assessee_id:
         raise CampaignError(N_("nobody rates themself here: the self-assessment is added when the campaign opens"))
     if relation not in RELATIONS:
@@ -170,13 +177,40 @@ def add(session: Session, campaign: Campaign, assessment: Assessment, person: Pe
 
 
 def add_by_employee_id(session: Session, campaign: Campaign, assessment: Assessment, employee_id: str,
-                       relation: str) -> Rater:
-    """HR names the rater by employee id on the assessee's page."""
+                       relation: str, *, maximum: int | None = None) -> Rater:
+    """HR names the rater by employee id on the assessee's page, typed or picked from a search."""
     employee_id = employee_id.strip()
     person = session.scalar(select(Person).where(Person.employee_id == employee_id))
     if person is None:
         raise CampaignError(N_("no one with employee id '%(id)s' in the roster"), id=employee_id)
-    return add(session, campaign, assessment, person, relation)
+    return add(session, campaign, assessment, person, relation, maximum=maximum)
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A colleague the search found, with the relation the structure gives them to the assessee."""
+    employee_id: str
+    full_name: str
+    position: str
+    unit: str
+    relation: str
+    rates_already: bool
+
+
+def candidates(session: Session, campaign: Campaign, assessment: Assessment, query: str, *,
+               limit: int = 25) -> list[Colleague]:
+    """Whoever in the whole body can rate, whose name, employee id or unit contains ``query`` in any
+    letter case (Kazakh and Russian included, which the databases' LIKE does not fold), in the
+    reader's alphabetical order. Nobody away or gone is offered (paras 6-7), nor the assessee."""
+    structure = rater_rules.structure(session, campaign)
+    needle = query.casefold()
+    chosen = {r.rater_id for r in assessment.raters}
+    found = [p for p in session.scalars(select(Person))
+             if p.id != assessment.assessee_id and structure.member(p.id).can_answer
+             and any(needle in (value or "").casefold() for value in (p.full_name, p.employee_id, p.unit))]
+    found.sort(key=lambda p: (collation_key(p.full_name), p.employee_id))
+    return [Colleague(p.employee_id, p.full_name, p.position or "", p.unit or "", structure.relation_of(assessment, p.id),
+                      p.id in chosen) for p in found[:limit]]
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ def test_staff_pages(app, store, staff, campaigns_in_every_state, live_server, n
     visit(f"/hr/campaigns/{ids['draft']}/raters", "hr-raters-draft")
     visit(f"/hr/campaigns/{ids['open']}/raters", "hr-raters-open")
     visit(f"/hr/campaigns/{ids['draft']}/assessments/{ids['director']}", "hr-assessment")
+    page.locator("details:has(input[name=employee_id]) > summary").click()
     page.locator("input[name=employee_id]").fill("X-404")
     follow(page.locator("form.stack:has(input[name=employee_id]) button[type=submit]"))
     page.get_by_role("alert").wait_for()

@@ -11,7 +11,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
+from flask_babel import Babel, format_date, format_datetime, format_number, format_percent, get_locale, gettext
 
 from survey.core import messages, numbers
 from survey.core.instruments import is_translation
@@ -51,7 +51,8 @@ def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, language_names=LANGUAGE_NAMES, language_url=language_url,
                                  translation_note=translation_note)
     app.jinja_env.filters.update(local_date=local_date, local_time=local_time, decimal=decimal,
-                               signed=signed)
+                               signed=signed, number=number)
+    app.jinja_env.globals.update(percent=percent)
 
 
 def translation_note(language: str) -> str:
@@ -78,6 +79,16 @@ def language_url(code: str) -> str:
 def decimal(value: float, digits: int = 2) -> str:
     """A figure with the reader's decimal sign: «3,70» on a Kazakh or Russian page."""
     return numbers.decimal(value, get_locale(), digits)
+
+
+def number(value: int) -> str:
+    """A count grouped as the reader groups thousands: «20 000» in Kazakh and Russian."""
+    return format_number(value)
+
+
+def percent(part: int, whole: int) -> str:
+    """A share as the reader writes it («45 %»), rounded down so that 99.6 % never reads as done."""
+    return format_percent(part * 100 // whole / 100 if whole else 0)
 
 
 def signed(value: float, digits: int = 2) -> str:

@@ -13,8 +13,8 @@ from flask_wtf.csrf import CSRFProtect
 from survey.core.config import ConfigurationError
 from survey.staff import directory
 from survey.web.common import bodies, factory, i18n
-from survey.web.staff import (accounts, after_report, auth, hr, mail, paper, quality, reports, scope, second_factor,
-                               trainer)
+from survey.web.staff import (accounts, after_report, auth, choosing, hr, mail, paper, quality, reports, scope,
+                               second_factor, trainer)
 from survey.web.staff.limits import limiter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = factory.build(__name__, config, templates=TEMPLATES, locale_selector=i18n.staff_locale)
     app.request_class = bodies.Request
     app.add_url_rule("/", "index", auth.home)
-    for blueprint in (auth.bp, hr.bp, scope.bp, after_report.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp,
+    for blueprint in (auth.bp, hr.bp, choosing.bp, scope.bp, after_report.bp, trainer.bp, mail.bp, paper.bp, reports.bp, quality.bp, accounts.bp,
                       second_factor.bp):
         app.register_blueprint(blueprint)
     try:  # a wrong directory setting stops the start, not a colleague's sign-in

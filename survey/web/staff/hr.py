@@ -5,21 +5,21 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.staff import audit
-from survey.campaigns import closing
-from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, raters, roster, scope, tokens
+from survey.campaigns import closing, guidance
+from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, roster, scope, tokens
 from survey.web.common import database as db
 from survey.results import export as results, workbook as results_workbook
+from survey.core import clock
 from survey.core.messages import DomainError
-from survey.core.models import RELATIONS, Assessment, Campaign, Rater
+from survey.core.models import Campaign
 from survey.web.common import instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
@@ -66,20 +66,17 @@ class ExtendForm(FlaskForm):
     closes = DateField(_l("New last day of answering"), validators=[DataRequired()])
 
 
-class AddRaterForm(FlaskForm):
-    employee_id = StringField(_l("Employee id of the rater"), validators=[DataRequired()])
-    relation = SelectField(_l("Relation"), choices=[])
-
-
 RELATION_LABELS = {"manager": _l("Direct manager"), "subordinate": _l("Subordinate"), "peer": _l("Peer"),
                    "self": _l("Self-assessment")}
 STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open for answers"),
                  "closing": _l("Closed; the answers are being tallied"), "closed": _l("Closed")}
 
+STATUS_CLASSES = {"draft": "", "open": "info", "closing": "warn", "closed": "ok"}  # the badge of each status
+
 
 @bp.app_context_processor
 def _labels():
-    return {"relation_labels": RELATION_LABELS, "status_labels": STATUS_LABELS,
+    return {"relation_labels": RELATION_LABELS, "status_labels": STATUS_LABELS, "status_classes": STATUS_CLASSES,
             "view_endpoints": current_app.view_functions}
 
 
@@ -107,8 +104,7 @@ def _in_words(message: str, **params) -> str:
 @bp.get("/")
 @requires(*STAFF)
 def home():
-    return render_template("hr/home.html", progress=campaigns.progress(db.session()),
-                           campaigns_by_name={c.name: c for c in db.session().scalars(select(Campaign))},
+    return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
                            form=_campaign_form(), done=request.args.get("done"))
 
 
@@ -123,14 +119,14 @@ def _campaign_form() -> CampaignForm:
 def create_campaign():
     form = _campaign_form()
     if not form.validate_on_submit():
-        return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
+        return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
                                form=form), 422
     try:
         campaign = campaigns.create(db.session(), form.name.data.strip(), form.closes.data, instruments(),
                                     period=form.period.data, units=form.units.data or None,
                                     repeat_reason=form.repeat_reason.data or "")
     except campaigns.CampaignError as exc:
-        return render_template("hr/home.html", progress=campaigns.progress(db.session()), campaigns_by_name={},
+        return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
                                form=form, errors=_errors(exc)), 422
     _log("campaign-create", f"{campaign.name}: {campaign.period}")
     flash(gettext("Campaign “%(name)s” is created for %(period)d. Check who is assessed, then choose who rates whom.",
@@ -170,16 +166,22 @@ def campaign_page(campaign_id):
 
 
 def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
-    """The campaign page: progress, actions and, before opening, who breaks the 3-7 rule."""
+    """The campaign page: where it stands, the next step, progress, and before opening who breaks
+    the 3-7 rule."""
     items = campaigns.assessee_progress(db.session(), campaign)
     q = paging.query().casefold()
     shown = [i for i in items if (i.missing or not only_missing)
              and (not q or q in i.full_name.casefold() or q in i.unit.casefold())]
+    draft = _draft_context(campaign) if campaign.status == "draft" else {}
+    done, total = sum(i.done for i in items), sum(i.total for i in items)
+    step = guidance.next_step(campaign.status, today=_today(), closes_on=campaign.closes_on,
+                              approved=campaign.approved_on is not None, short_of_raters=len(draft.get("problems", [])),
+                              rule_breaks=len(draft.get("rule_problems", [])), done=done, total=total)
     return render_template(
-        "hr/campaign.html", campaign=campaign, items=paging.page_of(shown), q=paging.query(),
-        units=campaigns.unit_progress(items), done=sum(i.done for i in items), total=sum(i.total for i in items),
+        "hr/campaign.html", campaign=campaign, items=paging.page_of(shown), q=paging.query(), step=step,
+        today=_today(), units=campaigns.unit_progress(items), done=done, total=total, assessees=len(items),
         only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
-        scope_lines=exclusions.listing(campaign), **(_draft_context(campaign) if campaign.status == "draft" else {}),
+        scope_lines=exclusions.listing(campaign), **draft,
     ), status
 
 
@@ -190,6 +192,10 @@ def _draft_context(campaign) -> dict:
     return dict(withheld=ready.withheld, problems=_translated(ready.counts), rule_problems=_translated(ready.rules),
                 approve=ApproveForm(), person_reason=PersonReasonForm(),
                 late=warning.translated(gettext) if warning else None)
+
+
+def _today():
+    return clock.today(current_app.config["TIMEZONE"])
 
 
 def _limits():
@@ -261,112 +267,6 @@ def extend_campaign(campaign_id):
     _log("campaign-extend", f"{campaign.name}: {form.closes.data}")
     flash(gettext("The last day of answering is now %(date)s.", date=format_date(form.closes.data, "medium")))
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
-
-
-@bp.get("/campaigns/<int:campaign_id>/raters")
-@requires(*STAFF)
-def raters_page(campaign_id, errors=None, status=200):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    minimum, maximum = _limits()
-    q = paging.query().casefold()
-    found = [c for c in raters.counts(db.session(), campaign)
-             if not q or q in c.full_name.casefold() or q in c.unit.casefold()]
-    return render_template("hr/raters.html", campaign=campaign, assessments=paging.page_of(found), q=paging.query(),
-                           minimum=minimum, maximum=maximum, action=ActionForm(), upload=UploadForm(),
-                           errors=errors), status
-
-
-@bp.post("/campaigns/<int:campaign_id>/raters/suggest")
-@requires(*STAFF)
-def suggest_raters(campaign_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        n = raters.apply_suggestion(db.session(), campaign, _limits()[1])
-    except (campaigns.CampaignError, raters.RaterErrors) as exc:
-        return raters_page(campaign_id, errors=_errors(exc), status=422)
-    _log("raters-suggest", f"{campaign.name}: {n} raters")
-    flash(ngettext("%(num)d rater suggested from the structure.", "%(num)d raters suggested from the structure.", n))
-    return redirect(url_for(".raters_page", campaign_id=campaign_id))
-
-
-@bp.post("/campaigns/<int:campaign_id>/raters/import")
-@requires(*STAFF)
-def import_raters(campaign_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        return raters_page(campaign_id, errors=[gettext("Choose a file to upload.")], status=422)
-    upload = form.file.data
-    try:
-        n = raters.import_raters(db.session(), campaign, upload.filename, name=upload.filename, data=upload.read())
-    except (campaigns.CampaignError, raters.RaterErrors) as exc:
-        return raters_page(campaign_id, errors=_errors(exc), status=422)
-    _log("raters-import", f"{campaign.name}: {upload.filename}, {n} raters")
-    return redirect(url_for(".raters_page", campaign_id=campaign_id))
-
-
-@bp.get("/campaigns/<int:campaign_id>/raters.csv")
-@requires(*STAFF)
-def raters_csv(campaign_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    rows = [[r.assessment.assessee.employee_id, r.assessment.assessee.full_name, r.rater.employee_id,
-             r.rater.full_name, r.relation]
-            for a in campaign.assessments for r in a.raters]
-    if not rows:
-        rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
-                for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
-    return csv_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows,
-                        f"raters-{campaign.id}.csv")
-
-
-@bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
-@requires(*STAFF)
-def assessment_page(campaign_id, assessment_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    assessment = db.session().get(Assessment, assessment_id)
-    if assessment is None or assessment.campaign_id != campaign.id:
-        abort(404)
-    form = AddRaterForm()
-    form.relation.choices = [(r, RELATION_LABELS[r]) for r in RELATIONS]
-    errors, status = None, 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                rater = raters.add_by_employee_id(db.session(), campaign, assessment, form.employee_id.data,
-                                                  form.relation.data)
-            except campaigns.CampaignError as exc:
-                errors, status = _errors(exc), 422
-            else:
-                _log("rater-add", f"{campaign.name}: {assessment.assessee.employee_id} <- {rater.rater.employee_id}")
-                flash(gettext("%(name)s is added as a rater.", name=rater.rater.full_name))
-                return redirect(request.path)
-        else:
-            errors, status = [gettext("Give the rater's employee id and relation.")], 422
-    minimum, maximum = _limits()
-    colleagues = people.in_unit(db.session(), assessment.unit)
-    return render_template("hr/assessment.html", campaign=campaign, assessment=assessment, form=form,
-                           action=ActionForm(), errors=errors, minimum=minimum, maximum=maximum,
-                           colleagues=colleagues, rule_reason=RuleReasonForm(reason=assessment.rater_rule_reason)), status
-
-
-@bp.post("/campaigns/<int:campaign_id>/raters/<int:rater_id>/remove")
-@requires(*STAFF)
-def remove_rater(campaign_id, rater_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    rater = db.session().get(Rater, rater_id)
-    if rater is None or not ActionForm().validate_on_submit():
-        abort(404 if rater is None else 400)
-    assessment_id = rater.assessment_id
-    detail = f"{campaign.name}: {rater.assessment.assessee.employee_id} <- {rater.rater.employee_id}"
-    try:
-        raters.remove(db.session(), campaign, rater)
-    except campaigns.CampaignError as exc:
-        return raters_page(campaign_id, errors=_errors(exc), status=422)
-    _log("rater-remove", detail)
-    flash(gettext("The rater is removed."))
-    return redirect(url_for(".assessment_page", campaign_id=campaign_id, assessment_id=assessment_id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/links.csv")

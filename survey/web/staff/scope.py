@@ -105,7 +105,7 @@ def rule_reason(campaign_id, assessment_id):
         return _campaign_with_errors(campaign, _errors(exc))
     _log("rater-rule-reason", f"{campaign.name}: {assessment.assessee.employee_id}: {assessment.rater_rule_reason}")
     flash(gettext("The reason is recorded.") if assessment.rater_rule_reason else gettext("The reason is withdrawn."))
-    return redirect(url_for("hr.assessment_page", campaign_id=campaign_id, assessment_id=assessment_id))
+    return redirect(url_for("raters.assessment", campaign_id=campaign_id, assessment_id=assessment_id))
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
