@@ -52,6 +52,7 @@ PAGE_TARGET = (1.0, 300_000)
 EXPORT_TARGET = 1.0
 MEMORY_TARGET_MB = 500
 CLOSE_TARGET = 20.0
+READY_TARGET = 15.0  # a file a job prepares: the results workbook at 20,000 assessees
 # Routes a signed-in client cannot simply GET: the sign-in steps themselves, a one-time link.
 SKIP = {
     "auth.login": "the sign-in form (used to sign in)",
@@ -182,6 +183,7 @@ class Result:
     kind: str = ""  # the response's content type, without parameters
     location: str = ""
     rss: int = 0  # kB: the largest worker while the request ran
+    ready: float = 0.0  # a file prepared by a job (HTTP 202 until then): seconds until it came down
 
 
 class Browser:
@@ -235,6 +237,15 @@ class Browser:
         if result.status == "302" and "/hr/login" in result.location:  # the session ended: once more
             self.sign_in()
             result = self.time(path)
+        if result.status == "202":  # a job prepares the file: ask again, as the waiting page does
+            started, first = time.perf_counter() - result.seconds, result
+            while result.status == "202" and time.perf_counter() - started < self.timeout:
+                time.sleep(0.25)
+                result = self.time(path)
+            first.ready, first.size, first.kind = time.perf_counter() - started, result.size, result.kind
+            if result.status != "200":
+                first.status = f"202/{result.status}"
+            result = first
         return result
 
 
@@ -354,12 +365,33 @@ def report(page: Page, role: str, results: list[Result], setup: str) -> None:
     html = last.kind == "text/html"
     ok = all(r.status.isdigit() and int(r.status) < 400 for r in results)
     is_page = html or not ok
-    target = "<= 1 s, <= 300 KB" if is_page else "returns <= 1 s (else a job)"
-    met = ok and median <= (PAGE_TARGET[0] if is_page else EXPORT_TARGET) and (not html or last.size <= PAGE_TARGET[1])
-    measured = (f"{median:.2f} s{f' ({spread})' if spread else ''}, {_size(last.size)}, "
+    ready = max(r.ready for r in results)
+    target = "<= 1 s, <= 300 KB" if is_page else f"returns <= 1 s (else a job of <= {READY_TARGET:.0f} s)"
+    met = ok and median <= (PAGE_TARGET[0] if is_page else EXPORT_TARGET) and (not html or last.size <= PAGE_TARGET[1]) \
+        and ready <= READY_TARGET
+    measured = (f"{median:.2f} s{f' ({spread})' if spread else ''}{f', ready in {ready:.1f} s' if ready else ''}, "
+                f"{_size(last.size)}, "
                 f"HTTP {'/'.join(statuses)}{f' {last.kind}' if last.kind and not html else ''}"
                 f"{' -> ' + last.location if last.location else ''}, worker {_mb(max(r.rss for r in results))}")
     table.row(f"staff {page.path} ({role}, {setup})", target, measured, met)
+
+
+def closed_after(url: str, already: float, limit: float) -> float:
+    """Seconds from the click until the closing job marked the campaign closed (its tally, its
+    compaction and whatever it keeps for the staff pages all run before that)."""
+    from survey.core.database import Database
+    from survey.core.models import Campaign
+    database = Database(url)
+    started = time.perf_counter() - already
+    try:
+        while time.perf_counter() - started < limit:
+            with database.transaction() as session:
+                if session.get(Campaign, generate.OPEN_CAMPAIGN).status == "closed":
+                    break
+            time.sleep(0.25)
+        return time.perf_counter() - started
+    finally:
+        database.engine.dispose()
 
 
 def main() -> None:
@@ -418,8 +450,10 @@ def main() -> None:
             token = browser.csrf(path)
             memory.start_window()
             closing = browser.time(path, {"csrf_token": token})
+            closing.ready = closed_after(url, closing.seconds, args.timeout * 5)
             closing.rss = memory.window
-            print(f"closing the open campaign: {closing.seconds:.2f} s, HTTP {closing.status}", flush=True)
+            print(f"closing the open campaign: {closing.seconds:.2f} s, HTTP {closing.status}, "
+                  f"its job done after {closing.ready:.1f} s", flush=True)
     finally:
         memory.stop()
         os.killpg(process.pid, signal.SIGTERM)
@@ -437,8 +471,9 @@ def main() -> None:
     if closing is not None:
         table.row(f"closing campaign 2 from the staff page ({setup})",
                   f"returns <= 1 s, a job of <= {CLOSE_TARGET:.0f} s",
-                  f"{closing.seconds:.1f} s inside the request, HTTP {closing.status}, worker {_mb(closing.rss)}",
-                  closing.status == "302" and closing.seconds <= EXPORT_TARGET)
+                  f"returns in {closing.seconds:.1f} s, HTTP {closing.status}, closed after {closing.ready:.1f} s, "
+                  f"worker {_mb(closing.rss)}",
+                  closing.status == "302" and closing.seconds <= EXPORT_TARGET and closing.ready <= CLOSE_TARGET)
     peaks = memory.peaks
     killed = log.read_text(errors="replace").count("WORKER TIMEOUT")
     table.row(f"staff gunicorn workers, peak resident memory ({setup})", f"<= {MEMORY_TARGET_MB} MB each",

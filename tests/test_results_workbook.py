@@ -8,7 +8,11 @@ import io
 import openpyxl
 import pytest
 
-from conftest import answer_about
+from sqlalchemy import select
+
+from conftest import answer_about, wait_for_jobs
+from survey.core.models import Campaign, Job
+from survey.results import files
 
 SHEETS = {
     "en": ["About the figures", "Heads of units", "Corps-B servants", "Self-assessment, heads",
@@ -136,3 +140,30 @@ def test_hr_downloads_the_workbook_in_the_page_language_and_the_csv_for_systems(
 
 def test_the_results_csv_is_refused_while_open(hr_client, open_campaign):
     assert hr_client.get("/hr/campaigns/1/results.csv").status_code == 422
+
+
+def test_a_large_campaign_s_files_are_prepared_by_a_job_and_then_downloaded(hr_client, app, store, closed):
+    """Above RESULTS_IN_REQUEST assessees the download page starts a job and reloads itself until
+    the file is there; the same file is then served again without being made anew."""
+    app.config["RESULTS_IN_REQUEST"] = 0
+    waiting = hr_client.get("/hr/campaigns/1/results.xlsx?lang=ru")
+    assert waiting.status_code == 202 and 'http-equiv="refresh"' in waiting.get_data(as_text=True)
+    assert hr_client.get("/hr/campaigns/1/results.xlsx?lang=ru").status_code in (200, 202)  # joins, never twice
+    wait_for_jobs(store)
+    with store.transaction() as session:
+        kinds = session.scalars(select(Job.kind).where(Job.kind.like("results-%"))).all()
+    assert kinds == ["results-xlsx-ru"]
+    workbook = hr_client.get("/hr/campaigns/1/results.xlsx?lang=ru")
+    assert workbook.status_code == 200 and workbook.headers["Cache-Control"].startswith("no-store")
+    assert openpyxl.load_workbook(io.BytesIO(workbook.data)).sheetnames == SHEETS["ru"]
+    in_kazakh = hr_client.get("/hr/campaigns/1/results.xlsx?lang=kk")  # another language, another file
+    assert in_kazakh.status_code == 202
+    assert hr_client.get("/hr/campaigns/1/results.csv").status_code == 202
+    wait_for_jobs(store)
+    assert openpyxl.load_workbook(io.BytesIO(hr_client.get("/hr/campaigns/1/results.xlsx?lang=kk").data)).sheetnames \
+        == SHEETS["kk"]
+    machine = hr_client.get("/hr/campaigns/1/results.csv").data.decode("utf-8-sig")
+    with app.app_context(), store.transaction() as session:
+        inline = io.BytesIO()
+        files.write_csv(inline, session, session.get(Campaign, 1), app.config)
+    assert inline.getvalue().decode("utf-8-sig") == machine  # the job writes what the request would

@@ -8,7 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.cli.common import fail
-from survey.reports import archive
+from survey.operations import prepared
+from survey.reports import archive  # noqa: F401 - archive registers its prepared files
+from survey.results import files  # noqa: F401 - and so do the results
 from survey.operations import backup as backups
 from survey.web.common import database as db
 
@@ -38,7 +40,7 @@ def restore_command(file, yes):
     except backups.BackupError as exc:
         fail(str(exc))
     with db.get_db().transaction() as session:
-        archive.sweep(session, current_app.config)  # files prepared from the database that was replaced
+        prepared.sweep(session, current_app.config)  # files prepared from the database that was replaced
     click.echo(f"Database restored from {file}.")
 
 

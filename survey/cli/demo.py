@@ -23,7 +23,9 @@ from survey.campaigns import lifecycle as campaigns, raters, respond, roster, to
 from survey.web.common import database as db
 from survey.core.models import Assessment, Invitation, Person
 from survey.campaigns.people import apply_rows
-from survey.reports import archive, individual
+from survey.operations import prepared
+from survey.reports import archive, individual  # noqa: F401 - archive registers its prepared files
+from survey.results import files  # noqa: F401 - and so do the results
 from survey.core.tables import Row
 
 CLOSED = "Demo 2025"  # answered and closed: results and reports
@@ -111,7 +113,7 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     summary.results.unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     with database.transaction() as session:
-        archive.sweep(session, app.config)
+        prepared.sweep(session, app.config)
     instruments = app.extensions["survey.instruments"]
     with database.transaction() as session:
         apply_rows(session, roster.validate(roster_rows(rng), "demo", {}))

@@ -26,6 +26,7 @@ def jobs_work(once, interval):
     from survey.mail import sending  # noqa: F401
     from survey.operations import jobs
     from survey.reports import archive  # noqa: F401
+    from survey.results import files  # noqa: F401
 
     while True:
         ran = jobs.run_pending(db.get_db(), current_app.config)

@@ -6,7 +6,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.cli.common import fail, transaction
-from survey.reports import archive
+from survey.operations import prepared
+from survey.reports import archive  # noqa: F401 - archive registers its prepared files
+from survey.results import files  # noqa: F401 - and so do the results
 from survey.web.common import database as db
 
 
@@ -29,7 +31,7 @@ def retention_purge(period, dry_run):
         with transaction() as session:
             purged = retention.purge(session, before, dry_run=dry_run)
             if purged and not dry_run:
-                archive.sweep(session, current_app.config)  # the purged campaigns' prepared ZIPs
+                prepared.sweep(session, current_app.config)  # the purged campaigns' prepared ZIPs
                 audit.record(session, "survey retention purge", "retention-purge",
                              "; ".join(f"{p.campaign} ({p.responses} responses)" for p in purged))
     except retention.RetentionError as exc:

@@ -30,6 +30,9 @@ class Defaults:
     ANONYMITY_THRESHOLD = 3
     MIN_RATERS = 3  # order No. 260, para 36
     MAX_RATERS = 7
+    # Up to this many assessees the results files are made while HR waits (about a second);
+    # above it a job prepares them and the page shows its progress (``results.files``).
+    RESULTS_IN_REQUEST = 400
     BABEL_DEFAULT_LOCALE = "kk"
     # Times are stored in UTC and shown in the body's zone: all of Kazakhstan is on UTC+5 since 2024.
     TIMEZONE = "Asia/Almaty"

@@ -12,6 +12,7 @@ first row and there is no going back to a row once written.
 """
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -43,6 +44,7 @@ class Book:
         import openpyxl  # only the pages and commands that write a workbook pay for it
 
         self._book = openpyxl.Workbook(write_only=True)
+        self._styles: dict[tuple, object] = {}  # one style per look, shared by the book's sheets
 
     def sheet(self, title: str, header: Sequence[str] = (), *, widths: Sequence[float | None] = (),
               formats: Sequence[str | None] = (), default_width: float | None = None,
@@ -52,7 +54,7 @@ class Book:
 
         A column's width is the one in ``widths``, else ``default_width``, else one that fits its header.
         """
-        sheet = SheetWriter(self._book.create_sheet(_sheet_title(title)), formats)
+        sheet = SheetWriter(self._book.create_sheet(_sheet_title(title)), formats, self._styles)
         for i in range(max(len(header), len(widths))):
             width = widths[i] if i < len(widths) else None
             if width is None:
@@ -82,8 +84,9 @@ class Book:
 class SheetWriter:
     """A sheet being written: rows go down one after another, each cell through :func:`_cell`."""
 
-    def __init__(self, sheet, formats: Sequence[str | None] = ()):
+    def __init__(self, sheet, formats: Sequence[str | None] = (), styles: dict | None = None):
         self._sheet = sheet
+        self._styles = {} if styles is None else styles
         self.formats = tuple(formats)
         self.columns: tuple[Column, ...] = ()
         self.rows = 0
@@ -95,30 +98,45 @@ class SheetWriter:
         self._sheet.column_dimensions[get_column_letter(column)].width = width
 
     def _header(self, words: Sequence[str], frozen_columns: int = 0) -> None:
-        from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
         # Written with the sheet's top, before the first row.
         self._sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
-        self._append([_cell(self._sheet, w, None, Font(bold=True), Alignment(wrap_text=True, vertical="top"))
-                      for w in words])
+        self._append([self._cell(w, (None, "bold", True, None)) for w in words])
 
     def row(self, values: Iterable[object], formats: Sequence[str | None] | None = None, *,
             bold_first: bool = False, italic: bool = False, fills: Sequence[str | None] = (),
             wrap: bool = False) -> None:
         """One row; a number gets the format of its column (``formats``, else the sheet's), a cell
         the background colour in ``fills`` (RGB hex, ``None`` for none); ``wrap``: long texts wrap."""
-        from openpyxl.styles import Alignment, Font, PatternFill
-
         formats = self.formats if formats is None else formats
-        alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
         cells = []
         for i, value in enumerate(values):
-            font = Font(bold=True) if bold_first and i == 0 else Font(italic=True) if italic else None
-            colour = fills[i] if i < len(fills) else None
-            fill = PatternFill("solid", start_color=colour, end_color=colour) if colour else None
-            cells.append(_cell(self._sheet, value, formats[i] if i < len(formats) else None, font, alignment, fill))
+            number_format = formats[i] if i < len(formats) else None
+            if not _is_number(value):
+                number_format = None
+            look = (number_format, "bold" if bold_first and i == 0 else "italic" if italic else None, wrap,
+                    fills[i] if i < len(fills) else None)
+            cells.append(self._cell(value, look))
         self._append(cells)
+
+    def _cell(self, value, look: tuple):
+        """A cell that is exactly its value: text as text (never a formula), numbers as numbers,
+        in one of the book's styles. A style is built once per look and copied to each cell that
+        has it: building one per cell (a font, a fill, their hashes) cost more than the XML."""
+        from openpyxl.cell import WriteOnlyCell
+
+        if value is None and look[1] is None and look[3] is None:
+            return None
+        cell = WriteOnlyCell(self._sheet, value=inert(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        if any(look):
+            style = self._styles.get(look)
+            if style is None:
+                style = self._styles[look] = _style(cell, *look)
+            cell._style = copy.copy(style)
+        return cell
 
     def add(self, item) -> None:
         """The row of one item, read through the sheet's columns (see :meth:`Book.table`)."""
@@ -149,24 +167,23 @@ class SheetWriter:
         self._last_column = max(self._last_column, len(cells))
 
 
-def _cell(sheet, value, number_format: str | None, font=None, alignment=None, fill=None):
-    """A cell that is exactly its value: text as text (never a formula), numbers as numbers."""
-    from openpyxl.cell import WriteOnlyCell
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
-    if value is None and font is None and fill is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=inert(value))
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-    elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+
+def _style(cell, number_format: str | None, emphasis: str | None, wrap: bool, colour: str | None):
+    """The style array of a look, registered with the cell's workbook."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    if number_format:
         cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    if fill is not None:
-        cell.fill = fill
-    return cell
+    if emphasis:
+        cell.font = Font(bold=emphasis == "bold", italic=emphasis == "italic")
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if colour:
+        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+    return copy.copy(cell._style)
 
 
 def _fit(header: str) -> float:

@@ -67,6 +67,12 @@ def active(session: Session, kind: str, campaign: Campaign) -> Job | None:
                                             Job.status.in_(("queued", "running"))))
 
 
+def latest(session: Session, kind: str, campaign: Campaign) -> Job | None:
+    """The newest job of this kind for the campaign, whatever became of it."""
+    return session.scalar(select(Job).where(Job.kind == kind, Job.campaign_id == campaign.id)
+                          .order_by(Job.id.desc()).limit(1))
+
+
 def recent(session: Session, campaign: Campaign, limit: int = 10) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.campaign_id == campaign.id)
                                 .order_by(Job.id.desc()).limit(limit)))

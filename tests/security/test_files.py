@@ -9,8 +9,9 @@ from sqlalchemy import select
 from conftest import answer_all, small_body, staff_and_open
 from survey.campaigns import lifecycle, people, roster
 from survey.core.models import Campaign
-from survey.operations import jobs
+from survey.operations import jobs, prepared
 from survey.reports import archive
+from survey.results import files  # noqa: F401 - its prepared files are swept too
 
 
 def _closed_campaign(app, store, name="Test 2026") -> None:
@@ -56,9 +57,13 @@ def test_sweeping_leaves_only_the_newest_zip_of_each_campaign_of_this_database(a
     assert older != newer and newer.exists() and not older.exists()
     stray = newer.parent / "reports-9-9-20200101000000000000.zip"
     stray.write_bytes(b"PK")
+    workbook = newer.parent / "results-ru-9-9-20200101000000000000.xlsx"  # a results file no job owns
+    workbook.write_bytes(b"PK")
+    other = newer.parent / "kept.txt"  # not the platform's: left alone
+    other.write_text("x")
     with store.transaction() as session:
-        assert archive.sweep(session, app.config) == 1
-    assert not stray.exists() and newer.exists()
+        assert prepared.sweep(session, app.config) == 2
+    assert not stray.exists() and not workbook.exists() and newer.exists() and other.exists()
 
 
 def test_a_restore_leaves_no_zip_of_the_replaced_database(app, store, open_campaign, runner, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,14 +16,15 @@ from survey.staff import audit
 from survey.campaigns import closing, guidance
 from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, roster, scope, tokens
 from survey.web.common import database as db
-from survey.results import export as results, workbook as results_workbook
+from survey.operations import jobs
+from survey.results import files
 from survey.core import clock
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
 from survey.web.common import instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, csv_download, download
+from survey.web.common.downloads import XLSX, csv_download, download, no_store
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -287,21 +288,31 @@ def links_csv(campaign_id):
 @requires(*STAFF)
 def results_file(campaign_id, kind):
     """The workbook for HR to read, in the HR officer's language; the CSV for other systems, with
-    English column codes and decimal points whoever downloads it."""
+    English column codes and decimal points whoever downloads it. A large campaign's file is
+    prepared by a job while this page waits for it (``results.files``)."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
-        items = results.campaign_results(db.session(), campaign, instruments(), threshold=threshold)
+        files.require_closed(campaign)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("results-export", campaign.name)
-    if kind == "csv":
-        return csv_download(results.EXPORT_COLUMNS, results.csv_rows(items), f"results-{campaign.id}.csv",
-                            for_systems=True)
-    out = io.BytesIO()
-    results_workbook.write_xlsx(out, campaign, items, threshold=threshold, gettext=gettext, language=str(get_locale()))
-    return download(out.getvalue(), f"results-{campaign.id}.xlsx",
-                    XLSX)
+    product = files.CSV if kind == "csv" else files.WORKBOOKS[str(get_locale())]
+    name, mimetype = f"results-{campaign.id}.{kind}", XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+    ready = product.ready(db.session(), current_app.config, campaign)
+    if ready is not None:
+        _log("results-export", campaign.name)
+        return no_store(send_file(ready, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0))
+    if files.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
+        out = io.BytesIO()
+        if kind == "csv":
+            files.write_csv(out, db.session(), campaign, current_app.config, instruments())
+        else:
+            files.write_workbook(out, db.session(), campaign, current_app.config, str(get_locale()), instruments())
+        _log("results-export", campaign.name)
+        return download(out.getvalue(), name, mimetype)
+    job = jobs.latest(db.session(), product.kind, campaign)
+    if job is None or job.status == "done" or (job.status == "failed" and request.args.get("again")):
+        job, _ = background.start(product.kind, campaign)
+    return render_template("hr/preparing.html", campaign=campaign, job=job, kind=kind), 202
 
 
 @bp.get("/audit")
