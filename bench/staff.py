@@ -100,16 +100,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, tmp: Path, *, workers: int, timeout: int) -> tuple[subprocess.Popen, int, Path]:
+def serve(url: str, tmp: Path, *, workers: int, timeout: int,
+          entry: str = "survey.wsgi:staff()") -> tuple[subprocess.Popen, int, Path]:
     port = free_port()
-    log = tmp / "gunicorn.log"
+    log = tmp / f"gunicorn-{entry.split(':')[-1].rstrip('()')}.log"
     env = {**os.environ, "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET,
            "SURVEY_RATELIMIT_STORAGE_URI": f"sqlite:///{tmp / 'ratelimits.sqlite'}",
            "SURVEY_JOBS_DIR": str(tmp / "jobs"), "SURVEY_SESSION_IDLE_MINUTES": "720",
            "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--timeout", str(timeout),
-         "--bind", f"127.0.0.1:{port}", "survey.wsgi:staff()"],
+         "--bind", f"127.0.0.1:{port}", entry],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(600):
         if process.poll() is not None:

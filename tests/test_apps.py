@@ -81,3 +81,16 @@ def test_each_application_has_its_own_error_page(config):
     staff_page = staff.create_app(config).test_client().get("/hr/missing?lang=en").get_data(as_text=True)
     assert "Page not found" in public_page and "Page not found" in staff_page
     assert 'href="/hr/"' in staff_page and "/hr/" not in public_page
+
+
+def test_no_page_makes_the_browser_ask_for_a_missing_icon(config, token):
+    """Without an icon named in the page, a browser requests /favicon.ico, gets a 404 and logs it
+    as an error in its console (Lighthouse's best practices count it)."""
+    public_client = public.create_app(config).test_client()
+    staff_client = staff.create_app(config).test_client()
+    pages = [public_client.get("/"), public_client.get(f"/r/{token}"), public_client.get("/missing"),
+             staff_client.get("/hr/login"), staff_client.get("/hr/missing")]
+    for page in pages:
+        assert '<link rel="icon" href="data:,">' in page.get_data(as_text=True), page.request.path
+        assert "img-src 'self' data:" in page.headers["Content-Security-Policy"]
+    assert public_client.get("/favicon.ico").status_code == 404  # so the page must name its icon
