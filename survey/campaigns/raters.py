@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from survey.campaigns import rater_rules
 from survey.campaigns.lifecycle import CampaignError, require_status
@@ -231,6 +231,20 @@ def counts(session: Session, campaign: Campaign) -> list[RaterCount]:
         .group_by(Assessment.id, Assessment.full_name, Assessment.unit)
         .order_by(Assessment.unit, Assessment.full_name, Assessment.id)).all()
     return [RaterCount(*row) for row in rows]
+
+
+def listing(session: Session, campaign: Campaign) -> list[list[str]]:
+    """Every (assessee, rater, relation) of the campaign for the CSV HR edits in Excel, in one
+    query: read through each assessment's raters it took half a minute at 20,000 assessees."""
+    assessee, rater = aliased(Person), aliased(Person)
+    rows = session.execute(
+        select(assessee.employee_id, Assessment.full_name, rater.employee_id, rater.full_name, Rater.relation)
+        .join(Assessment, Assessment.id == Rater.assessment_id)
+        .join(assessee, assessee.id == Assessment.assessee_id)
+        .join(rater, rater.id == Rater.rater_id)
+        .where(Assessment.campaign_id == campaign.id)
+        .order_by(Assessment.unit, Assessment.full_name, Assessment.id, Rater.id))
+    return [list(row) for row in rows]
 
 
 def remove(session: Session, campaign: Campaign, rater: Rater) -> None:

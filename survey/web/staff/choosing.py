@@ -82,9 +82,7 @@ def _changed(campaign, change, action: str, detail, notice):
 @requires(*STAFF)
 def as_csv(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
-    rows = [[r.assessment.assessee.employee_id, r.assessment.assessee.full_name, r.rater.employee_id,
-             r.rater.full_name, r.relation]
-            for a in campaign.assessments for r in a.raters]
+    rows = raters.listing(db.session(), campaign)
     if not rows:
         rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
                 for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
