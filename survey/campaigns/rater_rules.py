@@ -32,8 +32,9 @@ class Member:
 
 
 class Structure:
-    def __init__(self, campaign: Campaign, people: Iterable[Person], today: dt.date):
-        snapshot = {a.assessee_id: a for a in campaign.assessments}
+    def __init__(self, campaign: Campaign, people: Iterable[Person], today: dt.date,
+                 assessments: Iterable[Assessment] | None = None):
+        snapshot = {a.assessee_id: a for a in (campaign.assessments if assessments is None else assessments)}
         self.members: dict[int, Member] = {}
         for p in people:
             # Away or gone now, or so when the campaign was created: they neither answer nor rate.
@@ -98,3 +99,14 @@ class Structure:
 
 def structure(session: Session, campaign: Campaign, today: dt.date | None = None) -> Structure:
     return Structure(campaign, session.scalars(select(Person)), today or dt.date.today())
+
+
+def around(session: Session, campaign: Campaign, people: Iterable[Person], today: dt.date | None = None) -> Structure:
+    """The structure as far as ``people`` go, with their own snapshots: enough to judge them as raters
+    (``relation_of``, ``relation_error``), not an assessee's whole set (``missing``). One rater added
+    by hand reads one person and one assessment, not a body of twenty thousand."""
+    people = list(people)
+    ids = [p.id for p in people]
+    assessments = session.scalars(select(Assessment).where(Assessment.campaign_id == campaign.id,
+                                                           Assessment.assessee_id.in_(ids))) if ids else []
+    return Structure(campaign, people, today or dt.date.today(), assessments)

@@ -167,7 +167,7 @@ def add(session: Session, campaign: Campaign, assessment: Assessment, person: Pe
         raise CampaignError(N_("unknown relation"))
     if any(r.rater_id == person.id for r in assessment.raters):
         raise CampaignError(N_("%(name)s already rates this assessee"), name=person.full_name)
-    problem = rater_rules.structure(session, campaign).relation_error(assessment, person.id, relation)
+    problem = rater_rules.around(session, campaign, [person]).relation_error(assessment, person.id, relation)
     if problem is not None:
         raise CampaignError(problem.message, **problem.params)
     rater = Rater(assessment=assessment, rater=person, relation=relation)
@@ -202,12 +202,14 @@ def candidates(session: Session, campaign: Campaign, assessment: Assessment, que
     """Whoever in the whole body can rate, whose name, employee id or unit contains ``query`` in any
     letter case (Kazakh and Russian included, which the databases' LIKE does not fold), in the
     reader's alphabetical order. Nobody away or gone is offered (paras 6-7), nor the assessee."""
-    structure = rater_rules.structure(session, campaign)
     needle = query.casefold()
     chosen = {r.rater_id for r in assessment.raters}
-    found = [p for p in session.scalars(select(Person))
-             if p.id != assessment.assessee_id and structure.member(p.id).can_answer
-             and any(needle in (value or "").casefold() for value in (p.full_name, p.employee_id, p.unit))]
+    ids = [person_id for person_id, *values in session.execute(select(Person.id, Person.full_name, Person.employee_id,
+                                                                      Person.unit))
+           if person_id != assessment.assessee_id and any(needle in (v or "").casefold() for v in values)]
+    matching = list(session.scalars(select(Person).where(Person.id.in_(ids[:limit * 20])))) if ids else []
+    structure = rater_rules.around(session, campaign, matching)
+    found = [p for p in matching if structure.member(p.id).can_answer]
     found.sort(key=lambda p: (collation_key(p.full_name), p.employee_id))
     return [Colleague(p.employee_id, p.full_name, p.position or "", p.unit or "", structure.relation_of(assessment, p.id),
                       p.id in chosen) for p in found[:limit]]
