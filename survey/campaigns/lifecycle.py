@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from survey.campaigns import eligibility, opening, scope, snapshot
 from survey.campaigns.errors import CampaignError
@@ -219,20 +219,19 @@ def link_rows(links_: list[RaterLink], url_of) -> list[list[str]]:
 
 
 def links(session: Session, campaign: Campaign) -> list[RaterLink]:
-    """Every invitation of an open campaign, for HR to hand out (never shows what was answered)."""
+    """Every invitation of an open campaign, for HR to hand out (never shows what was answered).
+    Plain rows, not objects: a body of 20,000 has 120,000 of them."""
     require_status(campaign, "open", "closed")
-    invitations = session.scalars(
-        select(Invitation)
-        .join(Assessment)
-        .where(Assessment.campaign_id == campaign.id)
-        .options(selectinload(Invitation.rater), selectinload(Invitation.assessment).selectinload(Assessment.assessee))
-    ).all()
-    rows = [
-        RaterLink(i.assessment.assessee.employee_id, i.assessment.full_name, i.relation,
-             i.rater.employee_id, i.rater.full_name, i.rater.email, i.rater.language, i.key)
-        for i in invitations
-    ]
-    return sorted(rows, key=lambda r: (r.assessee_id, r.relation != SELF, r.relation, r.rater_id))
+    assessee, rater = aliased(Person), aliased(Person)
+    rows = session.execute(
+        select(assessee.employee_id, Assessment.full_name, Invitation.relation, rater.employee_id, rater.full_name,
+               rater.email, rater.language, Invitation.key)
+        .join(Assessment, Assessment.id == Invitation.assessment_id)
+        .join(assessee, assessee.id == Assessment.assessee_id)
+        .join(rater, rater.id == Invitation.rater_id)
+        .where(Assessment.campaign_id == campaign.id))
+    return sorted((RaterLink(*row) for row in rows),
+                  key=lambda r: (r.assessee_id, r.relation != SELF, r.relation, r.rater_id))
 
 
 def extend(session: Session, campaign: Campaign, closes_on: dt.date, today: dt.date | None = None) -> None:
