@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns import eligibility, snapshot
@@ -32,11 +32,21 @@ class ScopeLine:
         return f"{labels[self.kind]}: {self.employee_id} {self.full_name}" + (f" ({self.detail})" if self.detail else "")
 
 
-def listing(campaign: Campaign) -> list[ScopeLine]:
-    out = [ScopeLine(a.assessee.employee_id, a.full_name, a.unit, "without", a.absence)
-           for a in campaign.assessments if a.participation == "without"]
-    out += [ScopeLine(a.assessee.employee_id, a.full_name, a.unit, "included", a.inclusion_reason)
-            for a in campaign.assessments if a.inclusion_reason]
+def listing(session: Session, campaign: Campaign) -> list[ScopeLine]:
+    """Who is assessed otherwise than in full, and who is not assessed, with why. Only those rows
+    are read: the campaign page shows this for a body of any size."""
+    special = session.execute(
+        select(Person.employee_id, Assessment.full_name, Assessment.unit, Assessment.participation,
+               Assessment.absence, Assessment.inclusion_reason)
+        .join(Person, Person.id == Assessment.assessee_id)
+        .where(Assessment.campaign_id == campaign.id,
+               or_(Assessment.participation == "without", Assessment.inclusion_reason != "")))
+    out = []
+    for employee_id, full_name, unit, participation, absence, inclusion_reason in special:
+        if participation == "without":
+            out.append(ScopeLine(employee_id, full_name, unit, "without", absence))
+        if inclusion_reason:
+            out.append(ScopeLine(employee_id, full_name, unit, "included", inclusion_reason))
     out += [ScopeLine(e.person.employee_id, e.person.full_name, e.person.unit, e.rule, e.reason)
             for e in campaign.exclusions]
     return sorted(out, key=lambda item: (item.kind, item.unit, item.full_name, item.employee_id))

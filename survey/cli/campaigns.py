@@ -72,7 +72,7 @@ def campaign_show(name):
             approved = (f"{campaign.approved_by}, {campaign.approved_on}" if campaign.approved_on
                         else "not recorded (survey campaign approve)")
             click.echo(f"Schedule approved: {approved}")
-            for line in exclusions.listing(campaign):
+            for line in exclusions.listing(session, campaign):
                 click.echo(str(line))
             if campaign.status == "draft":
                 ready = opening.readiness(session, campaign, config("MIN_RATERS"), config("MAX_RATERS"))

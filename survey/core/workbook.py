@@ -128,6 +128,8 @@ class SheetWriter:
 
         if value is None and look[1] is None and look[3] is None:
             return None
+        if not any(look):  # a plain value: openpyxl writes it through one cell of its own, text as text
+            return inert(value)
         cell = WriteOnlyCell(self._sheet, value=inert(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -182,7 +182,7 @@ def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
         "hr/campaign.html", campaign=campaign, items=paging.page_of(shown), q=paging.query(), step=step,
         today=_today(), units=campaigns.unit_progress(items), done=done, total=total, assessees=len(items),
         only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
-        scope_lines=exclusions.listing(campaign), **draft,
+        scope_lines=exclusions.listing(db.session(), campaign), **draft,
     ), status
 
 
