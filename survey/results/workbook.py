@@ -8,6 +8,7 @@ an average (para 36). Other systems read the CSV of ``export`` instead, whose co
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Iterable, Sequence
 
 from babel.dates import format_date
@@ -35,7 +36,9 @@ FIGURE_WIDTH, BAND_WIDTH = 14, 28
 
 def write_xlsx(target, campaign: Campaign, results: Sequence[AssesseeResult], *, threshold: int, gettext: Gettext,
                language: str) -> None:
-    """``target``: a path or a binary file. ``results`` as ``export.campaign_results`` gives them."""
+    """``target``: a path or a binary file. ``results`` as ``export.campaign_results`` gives them.
+    The same few band words fill hundreds of thousands of cells: each is translated once."""
+    gettext = functools.lru_cache(maxsize=None)(gettext)
     groups = _groups(results)
     book = Book()
     _about_sheet(book, campaign, [instrument for instrument, _ in groups], threshold, gettext, language)
