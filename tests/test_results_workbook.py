@@ -167,3 +167,14 @@ def test_a_large_campaign_s_files_are_prepared_by_a_job_and_then_downloaded(hr_c
         inline = io.BytesIO()
         files.write_csv(inline, session, session.get(Campaign, 1), app.config)
     assert inline.getvalue().decode("utf-8-sig") == machine  # the job writes what the request would
+
+
+def test_results_read_in_parts_are_the_whole_in_the_same_order(app, store, closed):
+    from survey.results import export
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        campaign = session.get(Campaign, 1)
+        whole = export.campaign_results(session, campaign, instruments)
+        parts = list(export.in_parts(session, campaign, instruments, size=2))
+    assert len(parts) > 2 and all(len(part) <= 2 for part in parts)
+    assert [(i.assessment_id, i.result) for part in parts for i in part] == [(i.assessment_id, i.result) for i in whole]

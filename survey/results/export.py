@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Mapping
+from typing import Collection, Iterator, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -92,6 +92,23 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
         result = scoring.from_totals(order[instrument.id], per_assessment.get(assessment_id, ()), threshold=threshold)
         out.append(AssesseeResult(assessment_id, AssesseeRow(*person), instrument, result))
     return out
+
+
+def in_parts(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int = 3,
+             size: int = 2000) -> Iterator[list[AssesseeResult]]:
+    """Every assessee's result, in the order of :func:`campaign_results`, ``size`` assessees at a
+    time: a file of 100,000 assessees is written in the memory of 2,000."""
+    require_closed(campaign)
+    ids = session.scalars(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+                          .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)).all()
+    for start in range(0, len(ids), size):
+        yield campaign_results(session, campaign, instruments, threshold=threshold, assessment_ids=ids[start:start + size])
+
+
+def instruments_in(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument]) -> list[Instrument]:
+    """The questionnaires the campaign's assessees were assessed with."""
+    used = session.scalars(select(Assessment.instrument).where(Assessment.campaign_id == campaign.id).distinct())
+    return [instruments[i] for i in sorted(used)]
 
 
 def export_rows(results: list[AssesseeResult]) -> list[list[object]]:

@@ -36,22 +36,37 @@ def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
 
 def write_workbook(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, language: str,
                    instruments: Mapping | None = None) -> int:
-    """The workbook HR reads, in ``language``; the number of assessees in it."""
+    """The workbook HR reads, in ``language``, written a part of the campaign at a time; the
+    number of assessees in it."""
     threshold = config["ANONYMITY_THRESHOLD"]
-    items = export.campaign_results(session, campaign, instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"]),
-                                    threshold=threshold)
+    instruments = instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"])
+    counted = _Counted(export.in_parts(session, campaign, instruments, threshold=threshold))
     with force_locale(language):
-        workbook.write_xlsx(out, campaign, items, threshold=threshold, gettext=gettext, language=language)
-    return len(items)
+        workbook.write_xlsx(out, campaign, (item for part in counted for item in part), threshold=threshold,
+                            gettext=gettext, language=language,
+                            instruments=export.instruments_in(session, campaign, instruments))
+    return counted.count
 
 
 def write_csv(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping,
               instruments: Mapping | None = None) -> int:
     """The CSV for other systems: English codes and decimal points, whoever asks for it."""
-    items = export.campaign_results(session, campaign, instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"]),
-                                    threshold=config["ANONYMITY_THRESHOLD"])
-    out.write(tables.csv_bytes(export.EXPORT_COLUMNS, export.csv_rows(items), delimiter=","))
-    return len(items)
+    instruments = instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"])
+    counted = _Counted(export.in_parts(session, campaign, instruments, threshold=config["ANONYMITY_THRESHOLD"]))
+    tables.write_csv_stream(out, export.EXPORT_COLUMNS, (export.csv_rows(part) for part in counted))
+    return counted.count
+
+
+class _Counted:
+    """The parts of a campaign's results, counting the assessees as they pass."""
+
+    def __init__(self, parts):
+        self.parts, self.count = parts, 0
+
+    def __iter__(self):
+        for part in self.parts:
+            self.count += len(part)
+            yield part
 
 
 def _job(product: prepared.Product, write: Callable[..., int]):

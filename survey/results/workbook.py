@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from survey.core.instruments import SCALE_SIZE, Instrument
 from survey.core.messages import N_
 from survey.core.models import Campaign
-from survey.core.workbook import TWO_DECIMALS, Book
+from survey.core.workbook import TWO_DECIMALS, Book, SheetWriter
 from survey.results import scoring
 from survey.results.export import AssesseeResult
 
@@ -34,28 +34,33 @@ PERSON_WIDTHS = [14, 30, 26, 26]
 FIGURE_WIDTH, BAND_WIDTH = 14, 28
 
 
-def write_xlsx(target, campaign: Campaign, results: Sequence[AssesseeResult], *, threshold: int, gettext: Gettext,
-               language: str) -> None:
-    """``target``: a path or a binary file. ``results`` as ``export.campaign_results`` gives them.
+def write_xlsx(target, campaign: Campaign, results: Iterable[AssesseeResult], *, threshold: int, gettext: Gettext,
+               language: str, instruments: Sequence[Instrument] | None = None) -> None:
+    """``target``: a path or a binary file. ``results`` as ``export.campaign_results`` gives them,
+    or given a part at a time (``export.in_parts``) with the ``instruments`` they use: each sheet
+    is written as its rows come, so the whole campaign is never held at once.
     The same few band words fill hundreds of thousands of cells: each is translated once."""
     gettext = functools.lru_cache(maxsize=None)(gettext)
-    groups = _groups(results)
+    if instruments is None:
+        results = list(results)
+        instruments = list({item.instrument.id: item.instrument for item in results}.values())
+    instruments = sorted(instruments, key=_order)
     book = Book()
-    _about_sheet(book, campaign, [instrument for instrument, _ in groups], threshold, gettext, language)
-    for instrument, items in groups:
-        _result_sheet(book, instrument, items, gettext, language)
-    for instrument, items in groups:
-        _self_sheet(book, instrument, items, gettext, language)
+    _about_sheet(book, campaign, instruments, threshold, gettext, language)
+    sheets = {i.id: _result_sheet(book, i, gettext, language) for i in instruments}
+    own = {i.id: _self_sheet(book, i, gettext, language) for i in instruments}
+    for item in results:
+        _result_row(sheets[item.instrument.id], item, gettext)
+        _self_row(own[item.instrument.id], item)
+    for sheet in (*sheets.values(), *own.values()):
+        sheet.filter()
     book.save(target)
 
 
-def _groups(results: Iterable[AssesseeResult]) -> list[tuple[Instrument, list[AssesseeResult]]]:
-    """Results by questionnaire: unit heads first, as in the order."""
-    groups: dict[str, tuple[Instrument, list[AssesseeResult]]] = {}
-    for item in results:
-        groups.setdefault(item.instrument.id, (item.instrument, []))[1].append(item)
+def _order(instrument: Instrument) -> tuple:
+    """Unit heads first, as in the order; a body's own questionnaires after."""
     known = list(SHEETS)
-    return sorted(groups.values(), key=lambda g: (known.index(g[0].id) if g[0].id in known else len(known), g[0].id))
+    return (known.index(instrument.id) if instrument.id in known else len(known), instrument.id)
 
 
 def _title(titles: dict[str, str], instrument: Instrument, gettext: Gettext, language: str) -> str:
@@ -81,8 +86,7 @@ def _figure(value: float | None, withheld: bool, gettext: Gettext) -> tuple[list
     return [shown, gettext(scoring.BAND_LABELS[band])], [FILLS[band]] * 2
 
 
-def _result_sheet(book: Book, instrument: Instrument, items: list[AssesseeResult], gettext: Gettext,
-                  language: str) -> None:
+def _result_sheet(book: Book, instrument: Instrument, gettext: Gettext, language: str) -> SheetWriter:
     names = [c.name(language) for c in instrument.competencies] + [gettext("Overall result")]
     header = _person_header(gettext) + [gettext("Respondents (without the self-assessment)")]
     widths: list[float | None] = PERSON_WIDTHS + [FIGURE_WIDTH]
@@ -90,29 +94,29 @@ def _result_sheet(book: Book, instrument: Instrument, items: list[AssesseeResult
         header += [name, gettext("%(name)s: band", name=name)]
         widths += [FIGURE_WIDTH, BAND_WIDTH]
     formats = [None] * 5 + [TWO_DECIMALS, None] * len(names)
-    sheet = book.sheet(_title(SHEETS, instrument, gettext, language), header, widths=widths, formats=formats,
-                       frozen_columns=2)
-    for item in items:
-        values, fills = _person(item) + [item.result.respondents], [None] * 5
-        averages = [c.average for c in item.result.competencies] + [item.result.overall]
-        for average in averages:
-            cells, colours = _figure(average, item.result.withheld, gettext)
-            values += cells
-            fills += colours
-        sheet.row(values, fills=fills)
-    sheet.filter()
+    return book.sheet(_title(SHEETS, instrument, gettext, language), header, widths=widths, formats=formats,
+                      frozen_columns=2)
 
 
-def _self_sheet(book: Book, instrument: Instrument, items: list[AssesseeResult], gettext: Gettext,
-                language: str) -> None:
+def _result_row(sheet: SheetWriter, item: AssesseeResult, gettext: Gettext) -> None:
+    values, fills = _person(item) + [item.result.respondents], [None] * 5
+    for average in [c.average for c in item.result.competencies] + [item.result.overall]:
+        cells, colours = _figure(average, item.result.withheld, gettext)
+        values += cells
+        fills += colours
+    sheet.row(values, fills=fills)
+
+
+def _self_sheet(book: Book, instrument: Instrument, gettext: Gettext, language: str) -> SheetWriter:
     names = [c.name(language) for c in instrument.competencies] + [gettext("Overall result")]
-    sheet = book.sheet(_title(SELF_SHEETS, instrument, gettext, language), _person_header(gettext) + names,
-                       widths=PERSON_WIDTHS + [FIGURE_WIDTH] * len(names),
-                       formats=[None] * 4 + [TWO_DECIMALS] * len(names), frozen_columns=2)
-    for item in items:
-        own = [c.self_average for c in item.result.competencies] + [item.result.self_overall]
-        sheet.row(_person(item) + [scoring.rounded(v) for v in own])
-    sheet.filter()
+    return book.sheet(_title(SELF_SHEETS, instrument, gettext, language), _person_header(gettext) + names,
+                      widths=PERSON_WIDTHS + [FIGURE_WIDTH] * len(names),
+                      formats=[None] * 4 + [TWO_DECIMALS] * len(names), frozen_columns=2)
+
+
+def _self_row(sheet: SheetWriter, item: AssesseeResult) -> None:
+    own = [c.self_average for c in item.result.competencies] + [item.result.self_overall]
+    sheet.row(_person(item) + [scoring.rounded(v) for v in own])
 
 
 def _about_sheet(book: Book, campaign: Campaign, instruments: list[Instrument], threshold: int, gettext: Gettext,
