@@ -320,6 +320,26 @@ def approve_and_open(session, campaign, **limits) -> int:
     return campaigns.open_(session, campaign, **limits)
 
 
+def followed_up(session, campaign):
+    """``campaign`` (closed, answered) published; its first assessee has read the report, has a plan
+    and a disagreement in session with three members. Returns (that release, the calibration)."""
+    from survey.core.followup import ReportRelease
+    from survey.followup import calibration, plans, release, workdays
+
+    calendar = workdays.load()
+    release.publish(session, campaign, calendar)
+    first = sorted(campaign.assessments, key=lambda a: a.id)[0]
+    own = session.get(ReportRelease, first.id)
+    release.acknowledge(session, own)
+    plans.record(session, first, dt.date.today(), [plans.PlanLine("communication", "Бөлім жиналыстарын өткізу", "",
+                                                                 dt.date.today() + dt.timedelta(days=60))],
+                 recorded_by="test", competencies={"communication"}, topics={})
+    disagreement = calibration.request(session, own, "Келіспеймін", calendar)
+    calibration.decide(session, disagreement, True, "Аппарат басшысы", dt.date.today(), calendar)
+    calibration.convene(session, disagreement, ["Бір", "Екі", "Үш"], dt.date.today(), "Негіздеме")
+    return own, disagreement
+
+
 # --- answers ---------------------------------------------------------------------------------------
 
 def answer_all(app, store, *, step: int = 1) -> None:

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from conftest import PASSWORD, SECRET, sign_in, staff_and_open
+from conftest import PASSWORD, SECRET, followed_up, sign_in, staff_and_open
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core import charts
 from survey.core.followup import ReportRelease
@@ -110,19 +110,9 @@ def world(app, store, staff):
 def after_the_report(session, closed) -> list[str]:
     """Published reports, one read with a plan and a disagreement in session: the links of the
     assessees, the managers and the session's members."""
-    from survey.followup import calibration, plans, readers, release, workdays
+    from survey.followup import readers
 
-    calendar = workdays.load()
-    release.publish(session, closed, calendar)
-    first = sorted(closed.assessments, key=lambda a: a.id)[0]
-    own = session.get(ReportRelease, first.id)
-    release.acknowledge(session, own)
-    plans.record(session, first, dt.date.today(), [plans.PlanLine("communication", "Бөлім жиналыстарын өткізу", "",
-                                                                 dt.date.today() + dt.timedelta(days=60))],
-                 recorded_by="test", competencies={"communication"}, topics={})
-    session_ = calibration.request(session, own, "Келіспеймін", calendar)
-    calibration.decide(session, session_, True, "Аппарат басшысы", dt.date.today(), calendar)
-    calibration.convene(session, session_, ["Бір", "Екі", "Үш"], dt.date.today(), "Негіздеме")
+    _own, session_ = followed_up(session, closed)
     tokens_ = [links.sign(SECRET, closed.id, r.assessment_id, r.key)
                for r in session.scalars(select(ReportRelease).order_by(ReportRelease.assessment_id)).all()[:2]]
     tokens_ += [links.ASSESSOR.sign(SECRET, closed.id, link.id, link.key) for link in readers.assessors(session, closed)]

@@ -38,6 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
+LOCALES = {"kk": "kk-KZ", "ru": "ru-RU"}
 
 
 def _missing() -> list[str]:
@@ -161,9 +162,32 @@ def check(page, label: str) -> None:
     screenshot(page, label)
 
 
+# What sticks out past the right edge of the screen, innermost first: the culprit, not its parents.
+# Inside a scrolling region (overflow-x auto) nothing counts: the region scrolls, not the page.
+WIDER_THAN = """screen => {
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.getBoundingClientRect().right <= screen + 1) continue;
+    let scrolled = false;
+    for (let p = el.parentElement; p; p = p.parentElement)
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) { scrolled = true; break; }
+    if (!scrolled && ![...el.children].some(c => c.getBoundingClientRect().right > screen + 1))
+      found.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '')
+                 + ' ' + Math.round(el.getBoundingClientRect().right) + ' px: ' + (el.textContent || '').trim().slice(0, 40));
+  }
+  return found.slice(0, 5);
+}"""
+
+
 def no_sideways_scrolling(page) -> None:
+    """The page is no wider than the screen. A phone's browser widens its layout viewport to fit a
+    page wider than the screen (window.innerWidth grows with it), so the width is compared with the
+    screen's as well."""
+    screen = page.viewport_size["width"]
     width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= window, f"{_redact(page.url)} is {width} px wide in a {window} px window"
+    if width > min(window, screen):
+        wide = page.evaluate(WIDER_THAN, screen)
+        raise AssertionError(f"{_redact(page.url)} is {width} px wide on a {screen} px screen: " + "; ".join(wide))
 
 
 FORM_SEMANTICS = """() => {
@@ -267,6 +291,20 @@ def add_campaign(app, store, name: str, *, status: str, roster_loaded: bool = Tr
         with store.transaction() as session:
             campaigns.close(session, session.get(Campaign, campaign_id))
     return campaign_id
+
+
+@pytest.fixture
+def campaigns_in_every_state(app, store, open_campaign):
+    """'Test 2026' open (from tests/conftest.py), 'Answered 2025' answered and closed, 'Draft 2027'
+    with suggested raters only (the director has too few)."""
+    with store.transaction() as session:
+        open_id = session.scalar(select(Campaign.id).where(Campaign.name == open_campaign))
+    closed_id = add_campaign(app, store, "Answered 2025", status="closed", answer=True)
+    draft_id = add_campaign(app, store, "Draft 2027", status="draft")
+    with store.transaction() as session:
+        director = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+                                  .where(Assessment.campaign_id == draft_id, Person.employee_id == "D1"))
+    return {"open": open_id, "closed": closed_id, "draft": draft_id, "director": director}
 
 
 def sign_in(page, email: str, password: str) -> None:

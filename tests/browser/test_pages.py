@@ -3,28 +3,10 @@ or critical violation, every field has a label, and a screenshot goes to test-ar
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from conftest import PASSWORD
-from survey.core.models import Assessment, Campaign, Person
 
-from .conftest import PHONE, add_campaign, check, follow, invitation_key, no_sideways_scrolling, sign_in, translate
-
-LOCALES = {"kk": "kk-KZ", "ru": "ru-RU"}
-
-
-@pytest.fixture
-def campaigns_in_every_state(app, store, open_campaign):
-    """'Test 2026' open (from tests/conftest.py), 'Answered 2025' answered and closed, 'Draft 2027'
-    with suggested raters only (the director has too few)."""
-    with store.transaction() as session:
-        open_id = session.scalar(select(Campaign.id).where(Campaign.name == open_campaign))
-    closed_id = add_campaign(app, store, "Answered 2025", status="closed", answer=True)
-    draft_id = add_campaign(app, store, "Draft 2027", status="draft")
-    with store.transaction() as session:
-        director = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
-                                  .where(Assessment.campaign_id == draft_id, Person.employee_id == "D1"))
-    return {"open": open_id, "closed": closed_id, "draft": draft_id, "director": director}
+from .conftest import LOCALES, PHONE, check, follow, invitation_key, no_sideways_scrolling, sign_in, translate
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
