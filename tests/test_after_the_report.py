@@ -133,7 +133,7 @@ def test_acknowledgement_and_overdue(app, hr_client, client, store, closed, runn
             session.get(ReportRelease, ids[eid][1]).due_on = TODAY - dt.timedelta(days=1)
     client.get(links["S3"])
     listing = hr_client.get(f"/hr/campaigns/{ids['S1'][0]}/reports?lang=en").get_data(as_text=True)
-    rows = {eid: re.search(rf"\({eid}\)</span></td><td>[^<]*</td>\s*<td>([^<]+)</td>", listing).group(1)
+    rows = {eid: re.search(rf"\({eid}\)</span></td><td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]+)</td>", listing).group(1)
             for eid in ("S1", "S2", "S3", "S4")}
     assert rows == {"S1": "Read", "S2": "Overdue: not confirmed within two working days",
                     "S3": "Overdue: not confirmed within two working days", "S4": "Published, not opened"}
@@ -236,7 +236,7 @@ def test_a_plan_confirmed_by_the_assessee_reaches_the_trainers_without_names(app
     after = trainer.get(f"/trainer/?campaign={ids['S1'][0]}&lang=en").get_data(as_text=True)
     section = after[after.index('id="h-demand"'):]
     title = catalogue.for_competency("communication")[0].title("en")
-    assert re.search(rf"{re.escape(title)}</td><td class=\"num\">3</td>", section)
+    assert re.search(rf"{re.escape(title)}</td><td class=\"num\"[^>]*>3</td>", section)
     assert "Servant" not in section
     listing = hr_client.get(f"/hr/campaigns/{ids['S1'][0]}/reports?lang=en").get_data(as_text=True)
     assert listing.count(">Confirmed<") == 3

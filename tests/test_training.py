@@ -472,7 +472,7 @@ def test_export_figures_are_those_of_the_page(staff, closed, runner, tmp_path):
     assert (first["Mean"], first["Among the three least developed"], first["Averages under 3.0"],
             first["Assessees"]) == (2.74, 7, 4, 9)
     page = text(staff("trainer").get("/trainer/?lang=en&instrument=servant"))
-    ranking = page[page.index('<table class="needs">'):]
+    ranking = page[page.index('<table class="stack needs">'):]
     body = ranking[ranking.index("<tbody>"):]
     first_row = re.sub(r"<[^>]+>", " ", body[:body.index("</tr>")])
     assert first_row.split() == ["1", "Building", "effective", "communication", "7", "(78%)", "4", "2.74"]

@@ -21,12 +21,13 @@ from flask_babel import gettext
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
 from survey.mail import record, sending
-from survey.web.common import database as db
+from survey.web.common import database as db, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
 from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("mail", __name__, url_prefix="/hr")
+SHOWN_AT_MOST = 100  # raters without an address listed by name; the rest are counted
 STAFF = ("hr", "hr-head")
 
 
@@ -35,7 +36,9 @@ def _render(campaign: Campaign, errors=None, status: int = 200):
     return render_template(
         "mail/page.html", campaign=campaign, configured=shown.configured, sender=shown.sender,
         with_email=shown.with_email, without_email=shown.without_email, open_with_email=shown.open_with_email,
-        history=shown.history, reminders=shown.reminders, jobs=shown.jobs, action=ActionForm(), errors=errors,
+        history=paging.page_of(shown.history), shown_at_most=SHOWN_AT_MOST,
+        last_invitation=next((m for m in shown.history if m.kind == "invitation" and m.ok), None),
+        reminders=shown.reminders, jobs=shown.jobs, action=ActionForm(), errors=errors,
         joined=request.args.get("joined") == "1",
     ), status
 
