@@ -31,7 +31,7 @@ def create_app(config: dict | None = None, *, shared: Flask | None = None) -> Fl
     @app.after_request
     def _no_cookie(response):
         # Nothing here may tie a browser's visits together, whatever an extension tried to set.
-        response.headers.pop("Set-Cookie", None)
+        response.headers.remove("Set-Cookie")
         return response
 
     return app
