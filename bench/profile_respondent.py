@@ -10,9 +10,9 @@ because none of them runs inside it; a commit's time excludes the connection's r
 
 - connection: taking a connection from SQLAlchemy's pool and giving it back (with its reset, a
   rollback), and opening one with its pragmas when the pool has none;
-- limiter: Flask-Limiter's check of the limits (``_check_request_limit``, run twice a request:
-  before the request and in the view's decorator), counting in its SQLite file; the decorator's
-  own work around it falls under "other";
+- limiter: Flask-Limiter's check of the limits (``_check_request_limit``, in the view's decorator;
+  before 2026-11-30 also before every request), counting in its SQLite file; the decorator's own
+  work around it falls under "other";
 - link signature: checking the token's HMAC (itsdangerous);
 - templates: Jinja rendering (the page shell and the questions are cached per process, so this is
   the assessee's part, or the questions again when a draft fills them in);

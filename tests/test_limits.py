@@ -36,6 +36,16 @@ def test_respondent_links_are_limited_per_address(database_url, tmp_path):
     assert other.status_code == 404
 
 
+def test_the_public_application_checks_a_request_against_its_limits_once(database_url, tmp_path):
+    """Flask-Limiter checks before every request and again in the view's decorator; the public
+    application's limits are all on its views, so the first check only cost time."""
+    from survey.web.public.limits import limiter
+
+    public = limited_app(database_url, tmp_path).extensions["survey.public"]
+    assert limiter in public.extensions["limiter"]
+    assert limiter._check_request_limit not in public.before_request_funcs.get(None, [])
+
+
 def test_the_counters_live_in_the_instance_folder_unless_configured(database_url, tmp_path):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "limits"})
     assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite:///{Path(app.instance_path).resolve() / 'ratelimits.sqlite'}"

@@ -5,6 +5,7 @@ a typo or a guessed link is refused before the database is asked anything.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -17,7 +18,10 @@ class InvalidToken(Exception):
     """Forged, altered or truncated: to the respondent it is simply 'not found'."""
 
 
+@functools.lru_cache(maxsize=4)
 def _serializer(secret: str) -> URLSafeSerializer:
+    """One per secret: building a serializer encodes a sample payload to learn its kind, which cost
+    as much again as checking the link on the busiest page."""
     return URLSafeSerializer(secret, salt=_SALT)
 
 

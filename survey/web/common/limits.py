@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -22,6 +22,17 @@ DEFAULT_RETRY_AFTER = 60
 
 def make_limiter() -> Limiter:
     return Limiter(key_func=get_remote_address)
+
+
+def check_in_views_only(app: Flask, limiter: Limiter) -> None:
+    """For an application whose every limit is on its views (the public one). Flask-Limiter checks
+    each request twice: before it, for the limits of every view, and in the view's decorator. With
+    no application-wide limit configured the first check counts nothing, yet it cost a tenth of a
+    respondent's GET; default limits are counted by the decorator's check as well. (A limiter
+    switched off registers no check: nothing to remove.)"""
+    checks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in checks and not limiter.limit_manager.application_limits:
+        checks.remove(limiter._check_request_limit)
 
 
 def respondent() -> str:

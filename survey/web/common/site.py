@@ -13,6 +13,11 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
        "frame-ancestors 'none'; base-uri 'none'")
 
 
+_FILE_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                 ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"))
+_PAGE_HEADERS = (("Cache-Control", "no-store"), *_FILE_HEADERS)
+
+
 def healthz():
     """For load balancers: does this instance reach its database? It says nothing else."""
     try:
@@ -30,13 +35,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         # Every page of either application shows answers, names, results or a working link; only
-        # files that are the same for everyone (style sheets) say otherwise themselves.
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        # files that are the same for everyone (style sheets) say otherwise themselves. A header
+        # the view set stays; the others are added after one look at what is there (setdefault
+        # searched the headers three times for each and raised an exception for each one absent).
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in (_FILE_HEADERS if request.endpoint == "static" else _PAGE_HEADERS):
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
 
     for code in (400, 403, 404, 405, 413, 429, 500):

@@ -39,31 +39,65 @@ def _gone(error):
 def _signed(view):
     """A forged or mistyped link is refused before the request's body is read: checking the
     signature costs microseconds, parsing a form of a million fields takes seconds. It goes under
-    the rate limit, which must count the refused guesses too."""
+    the rate limit, which must count the refused guesses too. The view gets the key the signature
+    vouches for, so the signature is checked once a request."""
     @functools.wraps(view)
     def checked(token):
         try:
-            tokens.verify(current_app.secret_key, token)
+            key = tokens.verify(current_app.secret_key, token)
         except tokens.InvalidToken:
             raise respond.NotFound() from None
-        return view(token)
+        return view(token, key)
 
     return checked
 
 
-def _open(token: str, *, lock: bool = False):
-    invitation = respond.open_invitation(db.session(), current_app.secret_key, token, lock=lock)
+def _open(connection, key: str, *, lock: bool = False):
+    invitation = respond.open_invitation(connection, key, lock=lock)
     g.language = invitation.rater_language
     return invitation
 
 
+_PLACE = "\x00"  # where a radio button's " checked" goes, in the body rendered to be filled in
+
+
+def _render_questions(instrument, is_self: bool, answers, missing, lang: str, slot: str = "") -> str:
+    return render_template("respond/_questions.html", instrument=instrument, is_self=is_self, answers=answers,
+                           missing=set(missing), lang=lang, slot=slot)
+
+
 def _questions(instrument, is_self: bool, answers, missing) -> Markup:
-    context = {"instrument": instrument, "is_self": is_self, "answers": answers, "missing": set(missing),
-               "lang": str(get_locale())}
-    if answers or missing:
-        return Markup(render_template("respond/_questions.html", **context))
-    return _cached(("questions", instrument.id, context["lang"], is_self),
-                   lambda: Markup(render_template("respond/_questions.html", **context)))
+    """The questionnaire's body. It is the same for every rater of one questionnaire, language and
+    kind but for the answers a draft marks, so it is rendered once with a mark at every radio
+    button, and a draft's answers are filled in at their marks: rendering the 120-180 buttons
+    again took half of the draft's page. Only the page that lists unanswered questions is rendered
+    in full."""
+    lang = str(get_locale())
+    if missing:
+        return Markup(_render_questions(instrument, is_self, answers, missing, lang))
+    plain, pieces, places = _cached(("questions", instrument.id, lang, is_self),
+                                    lambda: _split_questions(instrument, is_self, lang))
+    if not answers:
+        return plain
+    parts = pieces.copy()
+    for choice in answers.items():
+        place = places.get(choice)
+        if place is not None:
+            parts[place] = " checked"
+    return Markup("".join(parts))
+
+
+def _split_questions(instrument, is_self: bool, lang: str) -> tuple[Markup, list[str], dict[tuple[str, int], int]]:
+    """The body without answers; the same split at each button (text, place, text, ..., text, a
+    place empty until an answer fills it); and the place of each (question, points)."""
+    texts = _render_questions(instrument, is_self, {}, (), lang, slot=Markup(_PLACE)).split(_PLACE)
+    choices = [(question.id, option.points) for competency in instrument.competencies
+               for question in competency.questions for option in instrument.scale]
+    if len(texts) != len(choices) + 1:
+        raise RuntimeError("respond/_questions.html must mark each radio button once with {{ slot }}")
+    pieces = [""] * (2 * len(texts) - 1)
+    pieces[0::2] = texts
+    return Markup("".join(texts)), pieces, {choice: 2 * n + 1 for n, choice in enumerate(choices)}
 
 
 def _cached(key, make):
@@ -104,8 +138,8 @@ def _page(invitation, answers, *, status=200, missing=(), message=None):
 @bp.get("/r/<token>")
 @limiter.limit(limits.respondent)
 @_signed
-def form(token):
-    invitation = _open(token)
+def form(_token, key):
+    invitation = _open(db.reading(), key)  # a GET writes nothing (docs/anonymity.md)
     saved = request.args.get("saved") == "1"
     return _page(invitation, respond.draft(current_app.secret_key, invitation),
                  message="saved" if saved else None)
@@ -114,8 +148,8 @@ def form(token):
 @bp.post("/r/<token>")
 @limiter.limit(limits.respondent)
 @_signed
-def post(token):
-    invitation = _open(token, lock=request.form.get("action") == "submit")
+def post(token, key):
+    invitation = _open(db.session().connection(), key, lock=request.form.get("action") == "submit")
     instrument = instruments()[invitation.instrument]
     answers = respond.read_answers(instrument, request.form)
     action = request.form.get("action") or ""
