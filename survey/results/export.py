@@ -44,6 +44,13 @@ class AssesseeResult:
     result: scoring.Result
 
 
+def require_closed(campaign: Campaign) -> None:
+    if campaign.status != "closed":
+        raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
+                               "comparing results taken while answers still arrive would reveal individual answers"),
+                            name=campaign.name, status=campaign.status)
+
+
 def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
                      *, threshold: int = 3, assessment_ids: Collection[int] | None = None, unit: str | None = None,
                      person_ids: Collection[int] | None = None) -> list[AssesseeResult]:
@@ -54,10 +61,7 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
     Only for a closed campaign: two exports taken before and after one more rater submits would
     differ by exactly that rater's answers.
     """
-    if campaign.status != "closed":
-        raise CampaignError(N_("results of '%(name)s' are available once it is closed (it is %(status)s): "
-                               "comparing results taken while answers still arrive would reveal individual answers"),
-                            name=campaign.name, status=campaign.status)
+    require_closed(campaign)
     chosen = [Assessment.campaign_id == campaign.id]
     if assessment_ids is not None:
         chosen.append(Assessment.id.in_(list(assessment_ids)))
