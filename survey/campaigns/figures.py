@@ -41,10 +41,9 @@ VERSIONS = {QUALITY: 1, TRAINING: training_kept.VERSION}
 
 def close(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int) -> None:
     """Close the campaign: its totals and, from the same pass over its responses, its figures."""
-    collector = quality.ResponseCollector(quality.instruments_of(session, campaign))
+    collector = quality.ResponseCollector(quality.instruments_of(session, campaign), instruments, threshold=threshold)
     lifecycle.close(session, campaign, collector)
-    _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign, instruments,
-                                                                                    threshold=threshold)))
+    _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign)))
     del collector  # the answers: the training figures below need only the totals just written
     _keep(session, campaign, TRAINING, threshold, training_kept.payload(_training(session, campaign, instruments,
                                                                                   threshold)))

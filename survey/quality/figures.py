@@ -179,12 +179,16 @@ def percent(value: float) -> str:
 # --- the analysis: plain values in, figures out ---------------------------------------------------
 
 def analyse_group(instrument: Instrument, assessees: Sequence[Sequence[scoring.ScoredResponse]], *,
-                  threshold: int) -> GroupQuality:
+                  threshold: int, results: Sequence[scoring.Result] | None = None) -> GroupQuality:
     """The figures of one instrument over its assessees; each item of ``assessees`` is every
-    response about one assessee (self-assessment included, marked ``is_self``)."""
+    response about one assessee (self-assessment included, marked ``is_self``). ``results``: each
+    assessee's result, when the caller has it already (from the totals written at closing); it is
+    computed from the responses otherwise."""
     threshold = max(1, threshold)
     structure = {c.id: [q.id for q in c.questions] for c in instrument.competencies}
-    scored = [(list(responses), scoring.assess(structure, responses, threshold=threshold)) for responses in assessees]
+    if results is None:
+        results = [scoring.assess(structure, responses, threshold=threshold) for responses in assessees]
+    scored = [(list(responses), result) for responses, result in zip(assessees, results)]
     included = [(responses, result) for responses, result in scored if not result.withheld]
     if len(included) < threshold:
         return GroupQuality(instrument, len(scored), len(included), True, 0, (), 0, None, None, None, ())
@@ -304,10 +308,10 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
     """The figures of a closed campaign, per instrument, straight from its responses. Reads no
     person: no name can leak. The pages read the figures kept at closing (``campaigns.figures``)."""
     require_closed(campaign)
-    collector = ResponseCollector(instruments_of(session, campaign))
+    collector = ResponseCollector(instruments_of(session, campaign), instruments, threshold=threshold)
     for assessment_id, responses in tally.by_assessee(session, campaign):
         collector(assessment_id, responses)
-    return collector.quality(campaign, instruments, threshold=threshold)
+    return collector.quality(campaign)
 
 
 def require_closed(campaign: Campaign) -> None:
@@ -324,30 +328,46 @@ def instruments_of(session: Session, campaign: Campaign) -> dict[int, str]:
 
 
 class ResponseCollector:
-    """Every assessee's responses, gathered from the one pass over a campaign's answers (the tally's
-    at closing) for the analysis, which needs a whole group at once.
+    """Every assessee's responses and result, gathered from the one pass over a campaign's answers
+    (the tally's at closing) for the analysis, which needs a whole group at once.
 
     The question ids of the answers are shared among the responses rather than one copy each:
-    20,000 assessees' responses then take about a third of the memory."""
+    20,000 assessees' responses then take about a third of the memory. The totals the tally has
+    just computed give the result, which is then not computed a second time."""
 
-    def __init__(self, instrument_of: Mapping[int, str]):
+    def __init__(self, instrument_of: Mapping[int, str], instruments: Mapping[str, Instrument], *, threshold: int):
         self.instrument_of = instrument_of
+        self.instruments = instruments
+        self.threshold = threshold
+        self._structures = {i.id: {c.id: [q.id for q in c.questions] for c in i.competencies}
+                            for i in instruments.values()}
         self.responses: dict[int, list[scoring.ScoredResponse]] = {a: [] for a in instrument_of}
+        self.results: dict[int, scoring.Result] = {a: self._result(a, (), None) for a in instrument_of}
         self._keys: dict[str, str] = {}
 
-    def __call__(self, assessment_id: int, responses: Sequence[scoring.ScoredResponse]) -> None:
+    def __call__(self, assessment_id: int, responses: Sequence[scoring.ScoredResponse],
+                 totals: Sequence[scoring.Total] | None = None) -> None:
         keys = self._keys
         self.responses[assessment_id] = [
             scoring.ScoredResponse(r.is_self, {keys.setdefault(q, q): p for q, p in r.answers.items()})
             for r in responses]
+        self.results[assessment_id] = self._result(assessment_id, responses, totals)
 
-    def quality(self, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int) -> CampaignQuality:
+    def _result(self, assessment_id: int, responses: Sequence[scoring.ScoredResponse],
+                totals: Sequence[scoring.Total] | None) -> scoring.Result:
+        structure = self._structures.get(self.instrument_of[assessment_id], {})
+        if totals is None:
+            return scoring.assess(structure, responses, threshold=max(1, self.threshold))
+        return scoring.from_totals(list(structure), totals, threshold=max(1, self.threshold))
+
+    def quality(self, campaign: Campaign) -> CampaignQuality:
         groups = []
-        for instrument_id, instrument in instruments.items():
-            assessees = [self.responses[a] for a, i in sorted(self.instrument_of.items()) if i == instrument_id]
-            if assessees:
-                groups.append(analyse_group(instrument, assessees, threshold=threshold))
-        return CampaignQuality(campaign.id, campaign.name, threshold, tuple(groups))
+        for instrument_id, instrument in self.instruments.items():
+            chosen = [a for a, i in sorted(self.instrument_of.items()) if i == instrument_id]
+            if chosen:
+                groups.append(analyse_group(instrument, [self.responses[a] for a in chosen], threshold=self.threshold,
+                                            results=[self.results[a] for a in chosen]))
+        return CampaignQuality(campaign.id, campaign.name, self.threshold, tuple(groups))
 
 
 # --- two campaigns side by side ----------------------------------------------------------------

@@ -36,9 +36,10 @@ def by_assessee(session: Session, campaign: Campaign) -> Iterator[tuple[int, lis
 
 
 def write(session: Session, campaign: Campaign,
-          each: Callable[[int, list[scoring.ScoredResponse]], None] | None = None) -> int:
+          each: Callable[[int, list[scoring.ScoredResponse], list[scoring.Total]], None] | None = None) -> int:
     """Replace the campaign's totals with those of its responses; the number of rows written.
-    ``each`` is given every assessment's responses on the way, for the figures kept at closing.
+    ``each`` is given every assessment's responses and totals on the way, for the figures kept at
+    closing.
 
     Responses are read in assessee order and written in batches, so memory stays flat however
     large the campaign."""
@@ -47,11 +48,12 @@ def write(session: Session, campaign: Campaign,
     rows: list[dict] = []
     written = 0
     for assessment_id, responses in by_assessee(session, campaign):
-        for t in scoring.totals(responses, scoring.competency_of):
+        totals = scoring.totals(responses, scoring.competency_of)
+        for t in totals:
             rows.append({"assessment_id": assessment_id, "is_self": t.is_self, "competency_id": t.competency_id,
                          "points": t.points, "answers": t.answers, "responses": t.responses})
         if each is not None:
-            each(assessment_id, responses)
+            each(assessment_id, responses, totals)
         if len(rows) >= _BATCH:
             written += _insert(session, rows)
     return written + _insert(session, rows)
