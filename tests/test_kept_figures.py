@@ -13,8 +13,8 @@ from conftest import answer_all, close_campaign
 from survey.campaigns import closing, figures, lifecycle as campaigns
 from survey.core.models import Assessment, CampaignFigures, Person, Response
 from survey.operations import jobs
-from survey.quality import figures as quality
-from survey.results import scoring
+from survey.quality import figures as quality, gather, psychometrics
+from survey.results import scoring, tally
 from survey.training import needs as training
 from survey.web.common import database
 
@@ -38,6 +38,54 @@ def quality_from_the_responses(session, campaign, instruments, threshold):
         if assessees:
             groups.append(quality.analyse_group(instrument, assessees, threshold=threshold))
     return quality.CampaignQuality(campaign.id, campaign.name, threshold, tuple(groups))
+
+
+def statistics_from_lists(instrument, competency, assessees, results):
+    """One competency's statistics gathered response by response into lists, as the analysis did
+    before it worked on a matrix, and computed by the same statistics."""
+    questions = [q.id for q in competency.questions]
+    answers, complete, groups, by_question = [], [], [], {q: [] for q in questions}
+    for responses, result in zip(assessees, results):
+        if result.withheld:
+            continue
+        means = []
+        for response in responses:
+            given = [response.answers[q] for q in questions if q in response.answers]
+            if response.is_self or not given:
+                continue
+            answers += given
+            for q in questions:
+                if q in response.answers:
+                    by_question[q].append(response.answers[q])
+            if len(given) == len(questions):
+                complete.append(given)
+            means.append(sum(given) / len(given))
+        if means:
+            groups.append(means)
+    return (len(groups), len(answers), psychometrics.mean(answers), psychometrics.sd(answers),
+            psychometrics.shares(answers, instrument.points), psychometrics.cronbach_alpha(complete), len(complete),
+            psychometrics.one_way(groups), psychometrics.item_rest_correlations(complete),
+            [(len(v), psychometrics.mean(v), psychometrics.sd(v)) for v in by_question.values()])
+
+
+def test_the_matrix_gives_the_statistics_of_the_lists(app, store, closed):
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        campaign = campaigns.get(session, closed)
+        per_assessment = dict(tally.by_assessee(session, campaign))
+        instrument_of = gather.instruments_of(session, campaign)
+        kept = figures.campaign_quality(session, campaign, instruments, threshold=3)
+    servant = instruments["servant"]
+    chosen = [per_assessment.get(a, []) for a, i in sorted(instrument_of.items()) if i == "servant"]
+    structure = {c.id: [q.id for q in c.questions] for c in servant.competencies}
+    results = [scoring.assess(structure, responses, threshold=3) for responses in chosen]
+    group = kept.group("servant")
+    assert not group.withheld
+    for competency in servant.competencies:
+        c = group.competency(competency.id)
+        assert statistics_from_lists(servant, competency, chosen, results) == (
+            c.assessees, c.answers, c.mean, c.sd, c.shares, c.alpha, c.complete_responses, c.agreement,
+            tuple(q.item_rest for q in c.questions), [(q.answers, q.mean, q.sd) for q in c.questions])
 
 
 def kept_kinds(store, campaign_id):

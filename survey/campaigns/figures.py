@@ -31,7 +31,7 @@ from survey.campaigns import lifecycle
 from survey.core import kept
 from survey.core.instruments import Instrument
 from survey.core.models import Campaign, CampaignFigures
-from survey.quality import figures as quality
+from survey.quality import figures as quality, gather
 from survey.results import export as results
 from survey.training import kept as training_kept, needs as training
 
@@ -41,7 +41,7 @@ VERSIONS = {QUALITY: 1, TRAINING: training_kept.VERSION}
 
 def close(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int) -> None:
     """Close the campaign: its totals and, from the same pass over its responses, its figures."""
-    collector = quality.ResponseCollector(quality.instruments_of(session, campaign), instruments, threshold=threshold)
+    collector = gather.ResponseCollector(gather.instruments_of(session, campaign), instruments, threshold=threshold)
     lifecycle.close(session, campaign, collector)
     _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign)))
     del collector  # the answers: the training figures below need only the totals just written
@@ -53,7 +53,7 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
                      threshold: int) -> quality.CampaignQuality:
     """The measurement quality of a closed campaign, as kept (raises ``CampaignError`` when it is
     not closed)."""
-    quality.require_closed(campaign)
+    gather.require_closed(campaign)
     payload = _kept(session, campaign, QUALITY, threshold, instruments)
     if payload is not None:
         try:
@@ -61,7 +61,7 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
                                            kept.decode(tuple[quality.GroupQuality, ...], payload["groups"], instruments))
         except KeyError:
             pass
-    figures = quality.campaign_quality(session, campaign, instruments, threshold=threshold)
+    figures = gather.campaign_quality(session, campaign, instruments, threshold=threshold)
     _keep(session, campaign, QUALITY, threshold, _quality_payload(figures))
     return figures
 
