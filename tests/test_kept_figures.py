@@ -145,6 +145,22 @@ def test_another_threshold_computes_and_keeps_the_figures_again(app, store, clos
         assert figures.campaign_quality(session, campaigns.get(session, closed), instruments, threshold=2) == expected
 
 
+def test_figures_kept_for_other_questionnaires_are_computed_again(app, store, closed):
+    instruments = app.extensions["survey.instruments"]
+    with store.transaction() as session:
+        campaign = campaigns.get(session, closed)
+        for row in session.scalars(select(CampaignFigures)):
+            row.payload = {**row.payload, "instruments": ["head"]}
+    with store.transaction() as session:
+        campaign = campaigns.get(session, closed)
+        again = figures.campaign_quality(session, campaign, instruments, threshold=3)
+        assert again == quality_from_the_responses(session, campaign, instruments, 3)
+        figures.training_figures(session, campaign, instruments, threshold=3)
+    with store.transaction() as session:
+        assert all(set(row.payload["instruments"]) == set(instruments)
+                   for row in session.scalars(select(CampaignFigures)))
+
+
 @pytest.fixture
 def body(app, store, runner):
     """The trainers' test body (units of several sizes, withheld assessees), closed as a job would."""

@@ -43,7 +43,7 @@ def close(session: Session, campaign: Campaign, instruments: Mapping[str, Instru
     """Close the campaign: its totals and, from the same pass over its responses, its figures."""
     collector = gather.ResponseCollector(gather.instruments_of(session, campaign), instruments, threshold=threshold)
     lifecycle.close(session, campaign, collector)
-    _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign)))
+    _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign), instruments))
     del collector  # the answers: the training figures below need only the totals just written
     _keep(session, campaign, TRAINING, threshold, training_kept.payload(_training(session, campaign, instruments,
                                                                                   threshold)))
@@ -62,7 +62,7 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
         except KeyError:
             pass
     figures = gather.campaign_quality(session, campaign, instruments, threshold=threshold)
-    _keep(session, campaign, QUALITY, threshold, _quality_payload(figures))
+    _keep(session, campaign, QUALITY, threshold, _quality_payload(figures, instruments))
     return figures
 
 
@@ -88,8 +88,8 @@ def _training(session: Session, campaign: Campaign, instruments: Mapping[str, In
     return training_kept.figures(population, threshold=threshold)
 
 
-def _quality_payload(figures: quality.CampaignQuality) -> dict:
-    return {"instruments": sorted(g.instrument.id for g in figures.groups), "groups": kept.encode(figures.groups)}
+def _quality_payload(figures: quality.CampaignQuality, instruments: Mapping[str, Instrument]) -> dict:
+    return {"instruments": list(instruments), "groups": kept.encode(figures.groups)}
 
 
 def _kept(session: Session, campaign: Campaign, kind: str, threshold: int,
@@ -98,8 +98,8 @@ def _kept(session: Session, campaign: Campaign, kind: str, threshold: int,
     row = session.get(CampaignFigures, (campaign.id, kind))
     if row is None or row.threshold != threshold or row.version != VERSIONS[kind]:
         return None
-    if kind == TRAINING and set(row.payload["instruments"]) != set(instruments):
-        return None  # a questionnaire added or removed changes the sections of the page
+    if set(row.payload["instruments"]) != set(instruments):
+        return None  # a questionnaire added or removed changes the groups and sections of the pages
     return row.payload
 
 
