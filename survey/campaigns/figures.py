@@ -32,7 +32,7 @@ from survey.core import kept
 from survey.core.instruments import Instrument
 from survey.core.models import Campaign, CampaignFigures
 from survey.quality import figures as quality, gather
-from survey.results import export as results
+from survey.results import export as results, scoring
 from survey.training import kept as training_kept, needs as training
 
 QUALITY, TRAINING = "quality", "training"
@@ -44,9 +44,8 @@ def close(session: Session, campaign: Campaign, instruments: Mapping[str, Instru
     collector = gather.ResponseCollector(gather.instruments_of(session, campaign), instruments, threshold=threshold)
     lifecycle.close(session, campaign, collector)
     _keep(session, campaign, QUALITY, threshold, _quality_payload(collector.quality(campaign), instruments))
-    del collector  # the answers: the training figures below need only the totals just written
     _keep(session, campaign, TRAINING, threshold, training_kept.payload(_training(session, campaign, instruments,
-                                                                                  threshold)))
+                                                                                  threshold, collector.results)))
 
 
 def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
@@ -83,8 +82,8 @@ def training_figures(session: Session, campaign: Campaign, instruments: Mapping[
 
 
 def _training(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
-              threshold: int) -> training_kept.TrainingFigures:
-    population = training.population(session, campaign, instruments, threshold=threshold)
+              threshold: int, known: Mapping[int, scoring.Result] | None = None) -> training_kept.TrainingFigures:
+    population = training.population(session, campaign, instruments, threshold=threshold, known=known)
     return training_kept.figures(population, threshold=threshold)
 
 

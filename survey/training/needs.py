@@ -96,10 +96,11 @@ def weakest_of(averages: Mapping[str, float], n: int = WEAKEST) -> frozenset[str
 
 
 def population(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
-               threshold: int) -> Population:
-    """The assessees of a closed campaign whose results are not withheld."""
+               threshold: int, known: Mapping[int, scoring.Result] | None = None) -> Population:
+    """The assessees of a closed campaign whose results are not withheld (``known``: see
+    ``results.campaign_results``)."""
     profiles, withheld = [], []
-    for item in results.campaign_results(session, campaign, instruments, threshold=threshold):
+    for item in results.campaign_results(session, campaign, instruments, threshold=threshold, known=known):
         if item.result.withheld:
             withheld.append((item.instrument.id, item.person.unit or ""))
             continue
