@@ -1,6 +1,7 @@
 """Time and peak memory of turning a large campaign into the results export (issue target: 20,000
 assessees, ~3.6 million answers, <= 3 s and < 500 MB, on SQLite and PostgreSQL), and, with
-``--close``, of the tally that closing the campaign writes (once per campaign; no target).
+``--close``, of the closing job's work: the totals and the figures kept for the staff pages, then
+the compaction (target: 20 s and 500 MB for all of it).
 
     python bench/aggregate.py --url sqlite:////tmp/bench.sqlite [--close]
 Run bench/generate.py first. Peak memory is the process's maximum resident set size, so each
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from survey.core import instruments as instrument_files  # noqa: E402
-from survey.results import export as results, tally  # noqa: E402
+from survey.results import export as results  # noqa: E402
 from survey.core.config import Defaults  # noqa: E402
 from survey.web.common.database import Database  # noqa: E402
 from survey.core.models import Campaign  # noqa: E402
@@ -43,25 +44,36 @@ def measure(url: str) -> dict:
 
 
 def measure_close(url: str) -> dict:
+    """The closing job's work on the generated (already closed) campaign, taken back to "closing":
+    the totals and the figures kept for the staff pages in one transaction, then the compaction."""
+    from survey.campaigns import figures
+
     database = Database(url)
+    loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
     started = time.perf_counter()
     with database.transaction() as session:
-        rows = tally.write(session, session.scalar(select(Campaign).where(Campaign.name == "Bench")))
-    return {"rows": rows, "seconds": round(time.perf_counter() - started, 2),
+        campaign = session.scalar(select(Campaign).where(Campaign.name == "Bench"))
+        campaign.status = "closing"
+        figures.close(session, campaign, loaded, threshold=3)
+    work = time.perf_counter() - started
+    database.reorder_responses()
+    total = time.perf_counter() - started
+    return {"seconds": round(total, 2), "totals_and_figures": round(work, 2), "compaction": round(total - work, 2),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("--close", action="store_true", help="time the tally written at close instead")
+    parser.add_argument("--close", action="store_true", help="time the closing job's work instead")
     args = parser.parse_args()
     engine = args.url.split(":", 1)[0].split("+")[0]
     if args.close:
         figures = measure_close(args.url)
         print(figures)
-        table.row(f"closing that campaign: its competency totals ({engine})", "none (once per campaign)",
-                  f"{figures['seconds']} s, {figures['peak_mb']} MB", True)
+        table.row(f"closing that campaign: totals, kept figures, compaction ({engine})", "<= 20 s, <= 500 MB",
+                  f"{figures['seconds']} s ({figures['totals_and_figures']} s + {figures['compaction']} s), "
+                  f"{figures['peak_mb']} MB", figures["seconds"] <= 20 and figures["peak_mb"] <= 500)
     else:
         figures = measure(args.url)
         print(figures)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from conftest import ROOT, staff_and_open
 from survey.campaigns import lifecycle as campaigns, respond
-from survey.quality import charts as quality_charts, figures as quality
+from survey.quality import charts as quality_charts, figures as quality, gather
 from survey.results import scoring
 from survey.core import instruments as instrument_files
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person
@@ -107,7 +107,7 @@ def closed_campaign(app, store, open_campaign, runner):
 
 def campaign_quality(app, store, name, threshold=None):
     with store.transaction() as session:
-        return quality.campaign_quality(session, campaigns.get(session, name), app.extensions["survey.instruments"],
+        return gather.campaign_quality(session, campaigns.get(session, name), app.extensions["survey.instruments"],
                                         threshold=threshold or app.config["ANONYMITY_THRESHOLD"])
 
 

@@ -160,12 +160,13 @@ def begin_close(session: Session, campaign: Campaign) -> None:
     session.flush()
 
 
-def close(session: Session, campaign: Campaign) -> None:
-    """No more answers; the competency totals that results are read from are written now."""
+def close(session: Session, campaign: Campaign, each=None) -> None:
+    """No more answers; the competency totals that results are read from are written now (``each``:
+    see ``tally.write``; the figures kept at closing are ``campaigns.figures.close``)."""
     require_status(campaign, "open", "closing")
     campaign.status = "closed"
     session.flush()
-    tally.write(session, campaign)
+    tally.write(session, campaign, each)
 
 
 def is_answerable(status: str, closes_on: dt.date, today: dt.date | None = None) -> bool:

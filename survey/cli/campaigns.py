@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from survey.campaigns import exclusions, opening
+from survey.campaigns import exclusions, figures, opening
 from survey.campaigns import lifecycle as campaigns
 from survey.cli.common import config, fail, instruments, transaction
 from survey.web.common import database as db
@@ -143,7 +143,8 @@ def campaign_close(name):
     """End answering."""
     try:
         with transaction() as session:
-            campaigns.close(session, campaigns.get(session, name))
+            figures.close(session, campaigns.get(session, name), instruments(),
+                          threshold=config("ANONYMITY_THRESHOLD"))
     except campaigns.CampaignError as exc:
         fail(str(exc))
     db.get_db().reorder_responses()

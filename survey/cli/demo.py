@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from survey.staff import accounts
-from survey.campaigns import lifecycle as campaigns, raters, respond, roster, tokens
+from survey.campaigns import figures, lifecycle as campaigns, raters, respond, roster, tokens
 from survey.web.common import database as db
 from survey.core.models import Assessment, Invitation, Person
 from survey.campaigns.people import apply_rows
@@ -127,7 +127,7 @@ def build(app: Flask, out: Path, *, seed: int = 360) -> DemoSummary:
     levels: dict[str, dict[str, float]] = {}
     _campaign(app, CLOSED, today - dt.timedelta(days=330), rng, levels, skip_share=0.05)
     with database.transaction() as session:
-        campaigns.close(session, campaigns.get(session, CLOSED))
+        figures.close(session, campaigns.get(session, CLOSED), instruments, threshold=app.config["ANONYMITY_THRESHOLD"])
     database.reorder_responses()
     _campaign(app, OPEN, today + dt.timedelta(days=30), rng, levels, skip_share=0.3, summary=summary, growth=0.2)
 

@@ -29,7 +29,7 @@ def quality_export(name, out, earlier, charts_dir, language):
     """Figures per group, competency and question, the flags, and the charts (.xlsx)."""
     from flask_babel import force_locale, gettext
 
-    from survey.campaigns import lifecycle as campaigns
+    from survey.campaigns import figures, lifecycle as campaigns
     from survey.web.common import database as db
     from survey.quality import charts, figures as quality, workbook
 
@@ -40,8 +40,8 @@ def quality_export(name, out, earlier, charts_dir, language):
     threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
         with db.get_db().transaction() as session:
-            later = quality.campaign_quality(session, campaigns.get(session, name), instruments, threshold=threshold)
-            before = (quality.campaign_quality(session, campaigns.get(session, earlier), instruments,
+            later = figures.campaign_quality(session, campaigns.get(session, name), instruments, threshold=threshold)
+            before = (figures.campaign_quality(session, campaigns.get(session, earlier), instruments,
                                                threshold=threshold) if earlier else None)
     except campaigns.CampaignError as exc:
         _fail(str(exc))

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
-from survey.campaigns import lifecycle as campaigns
+from survey.campaigns import figures, lifecycle as campaigns
 from survey.web.common import database as db
 from survey.training import needs as training, topics, workbook
 
@@ -39,12 +39,13 @@ def _catalogue(required: bool) -> topics.Catalogue | None:
     return loaded
 
 
-def _population(name: str):
+def _population(name: str, read=training.population):
+    """Every assessee with results (``read``: or the figures kept at closing, for the trainers' export)."""
     threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
         with db.get_db().transaction() as session:
-            return training.population(session, campaigns.get(session, name),
-                                       current_app.extensions["survey.instruments"], threshold=threshold)
+            return read(session, campaigns.get(session, name), current_app.extensions["survey.instruments"],
+                        threshold=threshold)
     except campaigns.CampaignError as exc:
         _fail(str(exc))
 
@@ -84,11 +85,10 @@ def _training_group() -> click.Group:
     def export(name, out, instrument, unit, language):
         """The trainers' figures of a closed campaign as .xlsx: no names, hidden cells as on the page."""
         _xlsx(out)
-        population = _population(name)
-        _check_filters(population, instrument, unit)
+        kept = _population(name, figures.training_figures)
+        _check_filters(kept, instrument, unit)
         language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
-        threshold = current_app.config["ANONYMITY_THRESHOLD"]
-        picture = training.picture(population, threshold=threshold, instrument=instrument, unit=unit)
+        picture = kept.picture(instrument=instrument, unit=unit)
         with force_locale(language):
             data = workbook.needs_workbook(picture, _catalogue(required=False), language=language, gettext=gettext)
         Path(out).write_bytes(data)

@@ -377,6 +377,22 @@ class CompetencyTotal(Base):
 
 
 
+class CampaignFigures(Base):
+    """Figures of a closed campaign, computed once from its responses and kept for the staff pages.
+
+    Only what the pages show: aggregates over at least the anonymity threshold, with the
+    threshold they were computed for; nothing per assessee or per response (``campaigns.figures``).
+    """
+
+    __tablename__ = "campaign_figures"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    threshold: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict] = mapped_column(JSON)
+
+
 # The tables of what follows a report live in their own module; importing it here puts them in the
 # one metadata that the migrations and the tests compare.
 from survey.core import followup as _followup  # noqa: E402,F401

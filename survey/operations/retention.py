@@ -18,6 +18,7 @@ from survey.core.messages import N_, DomainError
 from survey.core.models import (
     Assessment,
     Campaign,
+    CampaignFigures,
     CompetencyTotal,
     Invitation,
     Job,
@@ -83,6 +84,7 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
         session.execute(delete(Rater).where(Rater.assessment_id.in_(assessments)))
         session.execute(delete(SentMessage).where(SentMessage.campaign_id == campaign.id))
         session.execute(delete(Job).where(Job.campaign_id == campaign.id))
+        session.execute(delete(CampaignFigures).where(CampaignFigures.campaign_id == campaign.id))
         session.execute(delete(Assessment).where(Assessment.campaign_id == campaign.id))
         session.execute(delete(Campaign).where(Campaign.id == campaign.id))
     session.flush()

@@ -12,24 +12,21 @@ Anonymity (order No. 260, para 34) holds the same way as in the results: only cl
 only assessees with at least ``threshold`` non-self respondents contribute (the others' averages
 are withheld anyway); a group is shown only when at least ``threshold`` assessees contribute; the
 self-assessment figures only over at least ``threshold`` self-assessments. Nothing is per person,
-and this module never reads a name: it reads assessments, responses and answers only.
+and this module reads nothing at all: ``quality.gather`` reads a campaign's answers for it (never a
+name), and the pages read the figures kept at closing (``campaigns.figures``).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import numpy as np
 
 from survey.quality import psychometrics
 from survey.results import scoring
-from survey.campaigns.lifecycle import CampaignError
 from survey.core import numbers
 from survey.core.instruments import Instrument
 from survey.core.messages import N_
-from survey.core.models import Assessment, Campaign, Response
 
 # Thresholds of the flags (docs/methodology.md, "Measurement quality"). A figure is compared as it
 # is shown, rounded to 2 decimals, so that a shown 0.70 is never called "under 0.70".
@@ -40,6 +37,7 @@ MIN_ALPHA = 0.70  # Nunnally (1978)
 MIN_ITEM_REST = 0.30  # corrected item-total correlation, customary rule of thumb
 GAP = 0.50  # self minus others, in points: half an answer option
 DECIMALS = 2
+NOT_ANSWERED = float("nan")
 
 GROUP_LABELS = {"head": N_("Unit heads"), "servant": N_("Corps-B servants")}
 
@@ -182,21 +180,53 @@ def analyse_group(instrument: Instrument, assessees: Sequence[Sequence[scoring.S
                   threshold: int) -> GroupQuality:
     """The figures of one instrument over its assessees; each item of ``assessees`` is every
     response about one assessee (self-assessment included, marked ``is_self``)."""
-    threshold = max(1, threshold)
     structure = {c.id: [q.id for q in c.questions] for c in instrument.competencies}
-    scored = [(list(responses), scoring.assess(structure, responses, threshold=threshold)) for responses in assessees]
-    included = [(responses, result) for responses, result in scored if not result.withheld]
-    if len(included) < threshold:
-        return GroupQuality(instrument, len(scored), len(included), True, 0, (), 0, None, None, None, ())
+    question_ids = [q.id for q in instrument.questions]
+    rows: list[list[float]] = []
+    bounds = [0]
+    for responses in assessees:
+        rows += answer_rows(question_ids, responses)
+        bounds.append(len(rows))
+    return analyse_answers(instrument, answer_matrix(rows, len(question_ids)), bounds,
+                           [scoring.assess(structure, responses, threshold=max(1, threshold)) for responses in assessees],
+                           threshold=threshold)
 
-    competencies = tuple(_competency(instrument, c.id, structure[c.id], included, threshold)
+
+def answer_rows(question_ids: Sequence[str], responses: Iterable[scoring.ScoredResponse]) -> list[list[float]]:
+    """The others' answers (not the self-assessment), one row a response, one column a question of
+    the questionnaire; NaN where a question was not answered."""
+    return [[r.answers.get(q, NOT_ANSWERED) for q in question_ids] for r in responses if not r.is_self]
+
+
+def answer_matrix(rows: list[list[float]], questions: int) -> np.ndarray:
+    return np.array(rows, dtype=float) if rows else np.zeros((0, questions))
+
+
+def analyse_answers(instrument: Instrument, matrix: np.ndarray, bounds: Sequence[int],
+                    results: Sequence[scoring.Result], *, threshold: int) -> GroupQuality:
+    """The figures of one instrument from its assessees' results and the others' answers as one
+    matrix (``answer_rows``, in the order of the questionnaire): the rows of the k-th assessee are
+    ``bounds[k]`` to ``bounds[k + 1]``. One matrix, not a list per response and competency: a
+    20,000-assessee body is analysed in seconds, and each figure is computed over the same numbers
+    in the same order as a list would give them."""
+    threshold = max(1, threshold)
+    included = [k for k, result in enumerate(results) if not result.withheld]
+    if len(included) < threshold:
+        return GroupQuality(instrument, len(results), len(included), True, 0, (), 0, None, None, None, ())
+    sizes = [bounds[k + 1] - bounds[k] for k in included]
+    rows = matrix[np.concatenate([np.arange(bounds[k], bounds[k + 1]) for k in included])]
+    owners = np.repeat(np.arange(len(included)), sizes)
+    kept = [results[k] for k in included]
+    column = {q.id: i for i, q in enumerate(instrument.questions)}
+    competencies = tuple(_competency(instrument, c.id, [q.id for q in c.questions],
+                                     rows[:, [column[q.id] for q in c.questions]], owners, kept, threshold)
                          for c in instrument.competencies)
-    pairs = [(result.self_overall, result.overall) for _, result in included
+    pairs = [(result.self_overall, result.overall) for result in kept
              if result.self_overall is not None and result.overall is not None]
     self_overall, others_overall, gap = _self_and_others(pairs, threshold)
     flags = _gap_flags(gap, len(pairs))
-    responses = sum(result.respondents for _, result in included)
-    return GroupQuality(instrument, len(scored), len(included), False, responses, competencies, len(pairs),
+    responses = sum(result.respondents for result in kept)
+    return GroupQuality(instrument, len(results), len(included), False, responses, competencies, len(pairs),
                         self_overall, others_overall, gap, flags)
 
 
@@ -209,35 +239,24 @@ def _self_and_others(pairs: list[tuple[float, float]], threshold: int):
     return own, others, own - others
 
 
-def _competency(instrument: Instrument, competency_id: str, questions: list[str],
-                included: list[tuple[list[scoring.ScoredResponse], scoring.Result]], threshold: int) -> CompetencyQuality:
+def _competency(instrument: Instrument, competency_id: str, questions: list[str], answers: np.ndarray,
+                owners: np.ndarray, results: Sequence[scoring.Result], threshold: int) -> CompetencyQuality:
+    """``answers``: the others' answers to the competency's questions, a row a response, in the
+    order of the assessees (``owners``: the index of each row's assessee in ``results``)."""
     options = instrument.points
     top = max(options)
-    answers: list[int] = []
-    by_question: dict[str, list[int]] = defaultdict(list)
-    complete: list[list[int]] = []
-    groups: list[list[float]] = []
-    pairs: list[tuple[float, float]] = []
-    assessees = responses = 0
-    for assessee_responses, result in included:
-        means = []
-        for response in assessee_responses:
-            if response.is_self:
-                continue
-            given = [response.answers[q] for q in questions if q in response.answers]
-            if not given:
-                continue
-            answers += given
-            for q in questions:
-                if q in response.answers:
-                    by_question[q].append(response.answers[q])
-            if len(given) == len(questions):
-                complete.append(given)
-            means.append(sum(given) / len(given))
-        if means:
-            groups.append(means)
-            assessees += 1
-            responses += len(means)
+    given = ~np.isnan(answers)
+    counts = given.sum(axis=1)
+    some = counts > 0
+    by_question = {q: answers[given[:, j], j] for j, q in enumerate(questions)}
+    complete = answers[counts == len(questions)]
+    means = np.where(given, answers, 0.0).sum(axis=1)[some] / counts[some]  # exact sums of whole points
+    answered_by = owners[some]
+    groups = np.split(means, np.flatnonzero(np.diff(answered_by)) + 1) if means.size else []
+    assessees, responses = len(groups), int(means.size)
+    answers = answers[given]  # row by row: the order in which the responses give them
+    pairs = []
+    for result in results:
         c = result.competency(competency_id)
         if c.self_average is not None and c.average is not None:
             pairs.append((c.self_average, c.average))
@@ -295,33 +314,6 @@ def _gap_flags(gap: float | None, n: int) -> tuple[Flag, ...]:
         return (Flag("under_rating", N_("Under-rating: assessees rate themselves %(gap)s points lower than their raters "
                                         "do, on average over %(n)s assessees."), {"gap": -gap, "n": n}),)
     return ()
-
-
-# --- reading a campaign ------------------------------------------------------------------------
-
-def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
-                     threshold: int) -> CampaignQuality:
-    """The figures of a closed campaign, per instrument. Reads no person: no name can leak."""
-    if campaign.status != "closed":
-        raise CampaignError(N_("the measurement quality of '%(name)s' is available once it is closed (it is "
-                               "%(status)s): figures taken while answers still arrive would reveal individual answers"),
-                            name=campaign.name, status=campaign.status)
-    instrument_of = dict(session.execute(
-        select(Assessment.id, Assessment.instrument).where(Assessment.campaign_id == campaign.id)).all())
-    rows = session.execute(
-        select(Response.assessment_id, Response.is_self, Response.answers)
-        .join(Assessment, Assessment.id == Response.assessment_id)
-        .where(Assessment.campaign_id == campaign.id)
-        .order_by(Response.id))  # key order: random, says nothing of who or when
-    per_assessment: dict[int, list[scoring.ScoredResponse]] = {a: [] for a in instrument_of}
-    for assessment_id, is_self, answers in rows:
-        per_assessment[assessment_id].append(scoring.ScoredResponse(is_self, answers))
-    groups = []
-    for instrument_id, instrument in instruments.items():
-        assessees = [per_assessment[a] for a, i in sorted(instrument_of.items()) if i == instrument_id]
-        if assessees:
-            groups.append(analyse_group(instrument, assessees, threshold=threshold))
-    return CampaignQuality(campaign.id, campaign.name, threshold, tuple(groups))
 
 
 # --- two campaigns side by side ----------------------------------------------------------------

@@ -53,10 +53,13 @@ def require_closed(campaign: Campaign) -> None:
 
 def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
                      *, threshold: int = 3, assessment_ids: Collection[int] | None = None, unit: str | None = None,
-                     person_ids: Collection[int] | None = None) -> list[AssesseeResult]:
+                     person_ids: Collection[int] | None = None,
+                     known: Mapping[int, scoring.Result] | None = None) -> list[AssesseeResult]:
     """Every assessee's result, or those of some assessments, one unit (as the campaign recorded
     it) or some people, chosen in the query: one report must not read a whole body's totals.
-    Answers are grouped by response, never by rater: there is no rater.
+    Answers are grouped by response, never by rater: there is no rater. ``known``: the results
+    by assessment, when the closing job has just computed them from the totals it wrote; the
+    totals are then not read back.
 
     Only for a closed campaign: two exports taken before and after one more rater submits would
     differ by exactly that rater's answers.
@@ -70,7 +73,7 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
     if person_ids is not None:
         chosen.append(Assessment.assessee_id.in_(list(person_ids)))
     per_assessment: dict[int, list[scoring.Total]] = defaultdict(list)
-    rows = session.execute(
+    rows = () if known is not None else session.execute(
         select(CompetencyTotal.assessment_id, CompetencyTotal.is_self, CompetencyTotal.competency_id,
                CompetencyTotal.points, CompetencyTotal.answers, CompetencyTotal.responses)
         .join(Assessment, Assessment.id == CompetencyTotal.assessment_id)
@@ -89,7 +92,8 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
     )
     for assessment_id, instrument_id, *person in assessments:
         instrument = instruments[instrument_id]
-        result = scoring.from_totals(order[instrument.id], per_assessment.get(assessment_id, ()), threshold=threshold)
+        result = (known[assessment_id] if known is not None and assessment_id in known else
+                  scoring.from_totals(order[instrument.id], per_assessment.get(assessment_id, ()), threshold=threshold))
         out.append(AssesseeResult(assessment_id, AssesseeRow(*person), instrument, result))
     return out
 

@@ -96,10 +96,11 @@ def weakest_of(averages: Mapping[str, float], n: int = WEAKEST) -> frozenset[str
 
 
 def population(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
-               threshold: int) -> Population:
-    """The assessees of a closed campaign whose results are not withheld."""
+               threshold: int, known: Mapping[int, scoring.Result] | None = None) -> Population:
+    """The assessees of a closed campaign whose results are not withheld (``known``: see
+    ``results.campaign_results``)."""
     profiles, withheld = [], []
-    for item in results.campaign_results(session, campaign, instruments, threshold=threshold):
+    for item in results.campaign_results(session, campaign, instruments, threshold=threshold, known=known):
         if item.result.withheld:
             withheld.append((item.instrument.id, item.person.unit or ""))
             continue
@@ -190,21 +191,49 @@ def _section(population: Population, instrument: Instrument, threshold: int, uni
     body = [p for p in population.profiles if p.instrument.id == instrument.id]
     withheld = population.withheld_count(instrument.id)
     if len(body) < threshold:
-        reason = NONE if not body else FEW
-        return Section(instrument, len(body) if unit is None else 0, withheld if unit is None else None,
-                       reason, (), None)
+        return _too_few(instrument, body, withheld, unit)
     body_needs = _needs(instrument, body)
     if unit is None:
         return Section(instrument, len(body), withheld, None, body_needs,
                        _heatmap(instrument, body, body_needs, threshold))
-    members = [p for p in body if p.unit == unit]
-    hidden = _hidden_units(body, threshold).get(unit)
+    return _unit_section(instrument, [p for p in body if p.unit == unit], _hidden_units(body, threshold).get(unit),
+                         body_needs)
+
+
+def _too_few(instrument: Instrument, body: Sequence[Profile], withheld: int, unit: str | None) -> Section:
+    reason = NONE if not body else FEW
+    return Section(instrument, len(body) if unit is None else 0, withheld if unit is None else None, reason, (), None)
+
+
+def _unit_section(instrument: Instrument, members: Sequence[Profile], hidden: str | None,
+                  body_needs: Sequence[Need]) -> Section:
     if not members:
         return Section(instrument, 0, None, NONE, (), None)
     if hidden:
         return Section(instrument, 0, None, hidden, (), None)
     body_means = {n.competency_id: n.mean for n in body_needs}
     return Section(instrument, len(members), None, None, _needs(instrument, members, body_means), None)
+
+
+def every_unit(population: Population, *, threshold: int) -> dict[str, tuple[Section, ...]]:
+    """What ``picture(unit=u)`` gives for each unit ``u``, all at once: the body's figures are
+    computed once instead of once a unit, which at 200 units is the difference between a second
+    and minutes (the figures kept at closing hold every unit's)."""
+    out: dict[str, list[Section]] = {u: [] for u in population.units}
+    for instrument in population.instruments.values():
+        body = [p for p in population.profiles if p.instrument.id == instrument.id]
+        if len(body) < threshold:
+            for unit, sections in out.items():
+                sections.append(_too_few(instrument, body, 0, unit))
+            continue
+        body_needs = _needs(instrument, body)
+        hidden = _hidden_units(body, threshold)
+        members: dict[str, list[Profile]] = defaultdict(list)
+        for p in body:
+            members[p.unit].append(p)
+        for unit, sections in out.items():
+            sections.append(_unit_section(instrument, members.get(unit, []), hidden.get(unit), body_needs))
+    return {u: tuple(sections) for u, sections in out.items()}
 
 
 def _needs(instrument: Instrument, profiles: Sequence[Profile],

@@ -1,7 +1,8 @@
 """The methodologist's view of how well the questionnaire measures: for the HR head only.
 
 Aggregates over closed campaigns, never a name (``quality`` reads no person at all). HR officers
-and trainers are refused: the view is about the method, which the HR head owns.
+and trainers are refused: the view is about the method, which the HR head owns. Every page, chart
+and workbook reads the figures kept when the campaign closed (``campaigns.figures``).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
-from survey.campaigns import lifecycle as campaigns
+from survey.campaigns import figures, lifecycle as campaigns
 from survey.web.common import database as db
 from survey.quality import charts, figures as quality, workbook
 from survey.core.models import Campaign
@@ -41,7 +42,7 @@ def _campaign(campaign_id) -> Campaign:
 
 
 def _quality(campaign: Campaign) -> quality.CampaignQuality:
-    return quality.campaign_quality(db.session(), campaign, instruments(),
+    return figures.campaign_quality(db.session(), campaign, instruments(),
                                     threshold=current_app.config["ANONYMITY_THRESHOLD"])
 
 

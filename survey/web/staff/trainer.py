@@ -1,8 +1,9 @@
 """Trainers' view (order No. 260, para 37): the least-developed competencies across the body.
 
 Only aggregates over closed campaigns, never a name: a trainer chooses topics, not people. Every
-page, chart and workbook here is built from ``training.picture``, which hides figures over too
-few assessees; the only download that names people, HR's cohorts, refuses trainers.
+page, chart and workbook here is built from the pictures of ``training.picture`` kept when the
+campaign closed (``campaigns.figures``), which hide figures over too few assessees; the only
+download that names people, HR's cohorts, refuses trainers and reads the results each time.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
+from survey.campaigns import figures
 from survey.staff import audit
 from survey.followup import plans
 from survey.web.common import database as db
@@ -70,20 +72,24 @@ class _Filters:
         self.instrument = request.args.get("instrument") or None
         if self.instrument is not None and self.instrument not in instruments():
             abort(404)
-        self.population = None
+        self.figures = None
         self.unit = None
         if self.campaign is not None:
-            self.population = training.population(db.session(), self.campaign, instruments(), threshold=threshold())
+            self.figures = figures.training_figures(db.session(), self.campaign, instruments(), threshold=threshold())
             unit = request.args.get("unit")
             if unit:
-                if unit not in self.population.units:
+                if unit not in self.figures.units:
                     abort(404)
                 self.unit = unit
 
-    def picture(self) -> training.Picture | None:
-        if self.population is None:
+    def picture(self, instrument: str | None = None) -> training.Picture | None:
+        if self.figures is None:
             return None
-        return training.picture(self.population, threshold=threshold(), instrument=self.instrument, unit=self.unit)
+        return self.figures.picture(instrument=instrument or self.instrument, unit=self.unit)
+
+    def population(self) -> training.Population:
+        """Every assessee with results: only HR's cohorts, which name people, read them."""
+        return training.population(db.session(), self.campaign, instruments(), threshold=threshold())
 
     def args(self, **extra) -> dict:
         """The query arguments that reproduce this view (for links to charts and downloads)."""
@@ -155,10 +161,9 @@ def chart(instrument_id, kind, fmt):
     if kind not in charts.KINDS or fmt not in CHART_TYPES or instrument_id not in instruments():
         abort(404)
     filters = _Filters()
-    if filters.population is None:
+    if filters.figures is None:
         abort(404)
-    section = training.picture(filters.population, threshold=threshold(), instrument=instrument_id,
-                               unit=filters.unit).sections[0]
+    section = filters.picture(instrument_id).sections[0]
     if section.hidden or (kind == "heatmap" and section.heatmap is None):
         abort(404)
     data = charts.chart(section, kind, _chart_text(filters, section, kind), fmt)
@@ -205,9 +210,9 @@ def needs_xlsx():
 def cohorts_xlsx():
     """Who should attend each topic. It names people, so HR only, and every download is logged."""
     filters = _Filters()
-    if filters.population is None or catalogue() is None:
+    if filters.figures is None or catalogue() is None:
         abort(404)
-    data = workbook.cohorts_workbook(filters.population, catalogue(), language=language(), gettext=gettext,
+    data = workbook.cohorts_workbook(filters.population(), catalogue(), language=language(), gettext=gettext,
                                      threshold=threshold(), instrument=filters.instrument, unit=filters.unit)
     detail = filters.campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
     audit.record(db.session(), g.user.email, "training-cohorts-export", detail)

@@ -1,0 +1,96 @@
+"""Reading a closed campaign for its measurement quality: the answers of every assessee, in one
+pass, into the matrices the analysis (``quality.figures``) works on.
+
+The pass is the tally's (``tally.by_assessee``): at closing it also writes the totals, and the
+figures are kept (``campaigns.figures``); read again later, it is the same pass without the
+totals. It reads assessments, responses and answers only, never a person: no name can leak.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.campaigns.errors import CampaignError
+from survey.core.instruments import Instrument
+from survey.core.messages import N_
+from survey.core.models import Assessment, Campaign
+from survey.quality.figures import CampaignQuality, analyse_answers, answer_matrix, answer_rows
+from survey.results import scoring, tally
+
+
+def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
+                     threshold: int) -> CampaignQuality:
+    """The figures of a closed campaign, per instrument, straight from its responses. The pages
+    read the figures kept at closing (``campaigns.figures``)."""
+    require_closed(campaign)
+    collector = ResponseCollector(instruments_of(session, campaign), instruments, threshold=threshold)
+    for assessment_id, responses in tally.by_assessee(session, campaign):
+        collector(assessment_id, responses)
+    return collector.quality(campaign)
+
+
+def require_closed(campaign: Campaign) -> None:
+    if campaign.status != "closed":
+        raise CampaignError(N_("the measurement quality of '%(name)s' is available once it is closed (it is "
+                               "%(status)s): figures taken while answers still arrive would reveal individual answers"),
+                            name=campaign.name, status=campaign.status)
+
+
+def instruments_of(session: Session, campaign: Campaign) -> dict[int, str]:
+    """The questionnaire of each assessment of the campaign, by assessment id."""
+    return dict(session.execute(
+        select(Assessment.id, Assessment.instrument).where(Assessment.campaign_id == campaign.id)).all())
+
+
+class ResponseCollector:
+    """Every assessee's result and the others' answers, gathered from the one pass over a
+    campaign's responses for the analysis, which needs a whole group at once.
+
+    The answers are kept as rows of numbers in the order of the questionnaire rather than as the
+    responses' own objects: 20,000 assessees' answers take tens of megabytes instead of hundreds.
+    At closing, the totals the tally has just computed give each result, which is then not
+    computed a second time."""
+
+    def __init__(self, instrument_of: Mapping[int, str], instruments: Mapping[str, Instrument], *, threshold: int):
+        self.instrument_of = instrument_of
+        self.instruments = instruments
+        self.threshold = threshold
+        self._structures = {i.id: {c.id: [q.id for q in c.questions] for c in i.competencies}
+                            for i in instruments.values()}
+        self._questions = {i.id: [q.id for q in i.questions] for i in instruments.values()}
+        self.rows: dict[int, list[list[float]]] = {}
+        self.results: dict[int, scoring.Result] = {}
+
+    def __call__(self, assessment_id: int, responses: Sequence[scoring.ScoredResponse],
+                 totals: Sequence[scoring.Total] | None = None) -> None:
+        instrument_id = self.instrument_of[assessment_id]
+        if instrument_id not in self.instruments:
+            return  # a questionnaire no longer loaded: its group is not shown
+        self.rows[assessment_id] = answer_rows(self._questions[instrument_id], responses)
+        self.results[assessment_id] = self._result(instrument_id, responses, totals)
+
+    def _result(self, instrument_id: str, responses: Sequence[scoring.ScoredResponse],
+                totals: Sequence[scoring.Total] | None) -> scoring.Result:
+        structure = self._structures[instrument_id]
+        if totals is None:
+            return scoring.assess(structure, responses, threshold=max(1, self.threshold))
+        return scoring.from_totals(list(structure), totals, threshold=max(1, self.threshold))
+
+    def quality(self, campaign: Campaign) -> CampaignQuality:
+        groups = []
+        for instrument_id, instrument in self.instruments.items():
+            chosen = [a for a, i in sorted(self.instrument_of.items()) if i == instrument_id]
+            if not chosen:
+                continue
+            rows: list[list[float]] = []
+            bounds = [0]
+            for a in chosen:
+                rows += self.rows.pop(a, [])  # each row once: the matrix replaces them
+                bounds.append(len(rows))
+            matrix = answer_matrix(rows, len(self._questions[instrument_id]))
+            del rows
+            results = [self.results.get(a) or self._result(instrument_id, (), None) for a in chosen]
+            groups.append(analyse_answers(instrument, matrix, bounds, results, threshold=self.threshold))
+        return CampaignQuality(campaign.id, campaign.name, self.threshold, tuple(groups))
