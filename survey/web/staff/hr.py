@@ -139,7 +139,8 @@ def create_campaign():
 @requires(*STAFF)
 def people_page():
     query = request.args.get("q", "").strip()
-    return render_template("hr/people.html", people=people.search(db.session(), query), q=query, form=UploadForm(),
+    return render_template("hr/people.html", people=paging.page_of(people.search(db.session(), query)), q=query,
+                           form=UploadForm(),
                            imported=request.args.get("imported"))
 
 
@@ -148,13 +149,13 @@ def people_page():
 def import_people():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("hr/people.html", people=[], q="", form=form), 422
+        return render_template("hr/people.html", people=paging.page_of([]), q="", form=form), 422
     upload = form.file.data
     try:
         summary = people.import_roster(db.session(), upload.filename, name=upload.filename, data=upload.read(),
                                        whole_body=request.form.get("whole_body") == "1")
     except roster.RosterErrors as exc:
-        return render_template("hr/people.html", people=[], q="", form=form, errors=_errors(exc),
+        return render_template("hr/people.html", people=paging.page_of([]), q="", form=form, errors=_errors(exc),
                                filename=upload.filename), 422
     _log("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated, {summary.left} left")
     return redirect(url_for(".people_page", imported=f"{summary.added}/{summary.updated}"))

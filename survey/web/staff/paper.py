@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from survey.staff import audit
-from survey.web.common import database as db
+from survey.web.common import database as db, paging
 from survey.campaigns import lifecycle as campaigns, paper, respond, tokens
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.models import SELF
@@ -97,7 +97,7 @@ def sheets(campaign):
 @in_campaign("open", _not_open)
 def index(campaign):
     query = request.args.get("q", "").strip()
-    return render_template("paper/index.html", campaign=campaign, invitations=paper.invitations(db.session(), campaign, query),
+    return render_template("paper/index.html", campaign=campaign, invitations=paging.page_of(paper.invitations(db.session(), campaign, query)),
                            q=query, entered=request.args.get("entered") == "1", action=ActionForm())
 
 
