@@ -13,6 +13,7 @@ first row and there is no going back to a row once written.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -122,22 +123,20 @@ class SheetWriter:
 
     def _cell(self, value, look: tuple):
         """A cell that is exactly its value: text as text (never a formula), numbers as numbers,
-        in one of the book's styles. A style is built once per look and copied to each cell that
-        has it: building one per cell (a font, a fill, their hashes) cost more than the XML."""
-        from openpyxl.cell import WriteOnlyCell
-
+        in one of the book's styles. A style is built once per look and shared by every cell that
+        has it (a written cell is never touched again): building one per cell (a font, a fill,
+        their hashes) cost more than the XML."""
         if value is None and look[1] is None and look[3] is None:
             return None
         if not any(look):  # a plain value: openpyxl writes it through one cell of its own, text as text
             return inert(value)
-        cell = WriteOnlyCell(self._sheet, value=inert(value))
+        cell = _write_only_cell()(self._sheet, value=inert(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"
-        if any(look):
-            style = self._styles.get(look)
-            if style is None:
-                style = self._styles[look] = _style(cell, *look)
-            cell._style = copy.copy(style)
+        style = self._styles.get(look)
+        if style is None:
+            style = self._styles[look] = _style(cell, *look)
+        cell._style = style
         return cell
 
     def add(self, item) -> None:
@@ -167,6 +166,13 @@ class SheetWriter:
         self._sheet.append(cells)
         self.rows += 1
         self._last_column = max(self._last_column, len(cells))
+
+
+@functools.cache
+def _write_only_cell():
+    from openpyxl.cell import WriteOnlyCell  # only the pages and commands that write a workbook pay for it
+
+    return WriteOnlyCell
 
 
 def _is_number(value) -> bool:

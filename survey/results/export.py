@@ -99,9 +99,9 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
 
 
 def in_parts(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int = 3,
-             size: int = 2000) -> Iterator[list[AssesseeResult]]:
+             size: int = 5000) -> Iterator[list[AssesseeResult]]:
     """Every assessee's result, in the order of :func:`campaign_results`, ``size`` assessees at a
-    time: a file of 100,000 assessees is written in the memory of 2,000."""
+    time: a file of 100,000 assessees is written in the memory of 5,000."""
     require_closed(campaign)
     ids = session.scalars(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
                           .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)).all()
