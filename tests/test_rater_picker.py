@@ -101,3 +101,13 @@ def test_the_campaign_page_says_the_next_step(hr_client, app, store):
     home = text(hr_client.get("/hr/"))
     assert "<progress" not in home.split("Picker")[1].split("</tr>")[0]  # a draft counts nothing yet
     assert "not open yet" in home
+
+
+def test_a_refused_opening_names_each_assessee_once_with_a_link_to_their_page(hr_client, app, store):
+    campaign_id, s1 = draft(app, store)
+    page = f"/hr/campaigns/{campaign_id}"
+    refused = hr_client.post(f"{page}/open", data={"csrf_token": csrf(hr_client, page)})
+    assert refused.status_code == 422
+    html = text(refused)
+    assert html.count("Қызметкер 1: 0 rater(s)") == 1  # in the list that links, not again in the notice
+    assert re.search(rf'<a href="{page}/assessments/{s1}">S1 Қызметкер 1: 0 rater\(s\)</a>', html)

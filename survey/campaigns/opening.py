@@ -38,10 +38,15 @@ def readiness(session: Session, campaign: Campaign, minimum: int, maximum: int,
         out.issued[assessment] = able
         if not minimum <= len(able) <= maximum:
             out.counts.append(DomainError(N_("%(id)s %(name)s: %(count)d rater(s)"), id=assessment.assessee.employee_id,
-                                          name=assessment.full_name, count=len(able)))
+                                          name=assessment.full_name, count=len(able), assessment=assessment.id))
         for rater in able:
             problem = structure.relation_error(assessment, rater.rater_id, rater.relation)
             if problem is not None:
-                out.rules.append(problem)
-        out.rules += structure.missing(assessment, {r.rater_id for r in able})
+                out.rules.append(_about(problem, assessment))
+        out.rules += [_about(p, assessment) for p in structure.missing(assessment, {r.rater_id for r in able})]
     return out
+
+
+def _about(problem: DomainError, assessment: Assessment) -> DomainError:
+    """The problem with the assessment it is about, so that the page can link to where it is fixed."""
+    return DomainError(problem.message, **problem.params, assessment=assessment.id)

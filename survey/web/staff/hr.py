@@ -191,9 +191,14 @@ def _draft_context(campaign) -> dict:
     """What the page shows before opening, judged as opening itself will judge it."""
     ready = opening.readiness(db.session(), campaign, *_limits())
     warning = campaigns.late_warning(campaign)
-    return dict(withheld=ready.withheld, problems=_translated(ready.counts), rule_problems=_translated(ready.rules),
+    return dict(withheld=ready.withheld, problems=_linked(ready.counts), rule_problems=_linked(ready.rules),
                 approve=ApproveForm(), person_reason=PersonReasonForm(),
                 late=warning.translated(gettext) if warning else None)
+
+
+def _linked(problems) -> list[tuple[int | None, str]]:
+    """Each problem in words with the assessment whose page fixes it."""
+    return [(p.params.get("assessment"), p.translated(_in_words)) for p in problems]
 
 
 def _today():
@@ -211,7 +216,9 @@ def _campaign_action(campaign_id, operation, action_name):
     try:
         operation(campaign)
     except campaigns.CampaignError as exc:
-        return _campaign_with_errors(campaign, _errors(exc))
+        # A draft's page lists, with links, each assessee that keeps it from opening: said once.
+        return _campaign_with_errors(campaign, [exc.translated(_in_words)] if campaign.status == "draft"
+                                     else _errors(exc))
     _log(action_name, campaign.name)
     return None
 
