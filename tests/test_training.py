@@ -18,13 +18,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PASSWORD, answer_about, approve_and_open, sign_in
+from sqlalchemy import select
+from conftest import PASSWORD, answer_about, approve_and_open, sign_in, wait_for_jobs
 from PIL import Image
 
 from survey.campaigns import lifecycle as campaigns, people, raters, roster
 from survey import create_app
 from survey.training import charts, needs as training, topics
-from survey.core.models import AuditEntry
+from survey.core.models import AuditEntry, Job
 from survey.core.tables import Row
 
 NAME = "Training 2025"
@@ -397,6 +398,26 @@ def test_cohorts_follow_the_filters(staff, closed):
     _, rows = _cohorts(staff("hr-head"), campaign=closed, instrument="servant", unit=FINANCE)
     assert {r["Employee id"] for r in rows} == {F1, F2, F3, F4}
     assert {r["Unit"] for r in rows} == {FINANCE}
+
+
+def test_a_large_body_s_cohorts_are_prepared_by_a_job_for_each_language_and_filter(app, store, staff, closed):
+    """Above RESULTS_IN_REQUEST assessees the workbook is a job's: the page waits and reloads
+    itself; the file that comes is the one the request would have made, per language and filter."""
+    hr = staff("hr")
+    inline_book, inline_rows = _cohorts(hr, instrument="servant")
+    app.config["RESULTS_IN_REQUEST"] = 0
+    waiting = hr.get("/trainer/cohorts.xlsx", query_string={"lang": "en", "instrument": "servant"})
+    assert waiting.status_code == 202 and 'http-equiv="refresh"' in text(waiting)
+    other = hr.get("/trainer/cohorts.xlsx", query_string={"lang": "en", "unit": FINANCE})  # another filter, another job
+    assert other.status_code == 202
+    wait_for_jobs(store)
+    with store.transaction() as session:
+        params = sorted(session.scalars(select(Job.params).where(Job.kind == "training-cohorts")))
+    assert params == ['{"instrument": "servant", "language": "en"}', f'{{"language": "en", "unit": "{FINANCE}"}}']
+    book, rows = _cohorts(hr, instrument="servant")
+    assert rows == inline_rows and book.sheetnames == inline_book.sheetnames
+    assert {r["Unit"] for r in _cohorts(hr, unit=FINANCE)[1]} == {FINANCE}
+    assert hr.get("/trainer/cohorts.xlsx", query_string={"lang": "ru", "instrument": "servant"}).status_code == 202
 
 
 def test_cohorts_from_the_command_line(runner, closed, tmp_path):

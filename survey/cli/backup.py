@@ -9,8 +9,7 @@ from flask.cli import with_appcontext
 
 from survey.cli.common import fail
 from survey.operations import prepared
-from survey.reports import archive  # noqa: F401 - archive registers its prepared files
-from survey.results import files  # noqa: F401 - and so do the results
+from survey.operations import every_job  # noqa: F401 - every kind of prepared file, for the sweep
 from survey.operations import backup as backups
 from survey.web.common import database as db
 

@@ -24,8 +24,8 @@ from survey.web.common import database as db
 from survey.core.models import Assessment, Invitation, Person
 from survey.campaigns.people import apply_rows
 from survey.operations import prepared
-from survey.reports import archive, individual  # noqa: F401 - archive registers its prepared files
-from survey.results import files  # noqa: F401 - and so do the results
+from survey.operations import every_job  # noqa: F401 - every kind of prepared file, for the sweep
+from survey.reports import individual
 from survey.core.tables import Row
 
 CLOSED = "Demo 2025"  # answered and closed: results and reports

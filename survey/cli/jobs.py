@@ -21,12 +21,7 @@ def jobs_work(once, interval):
     """Run queued jobs in this process (for a separate worker service)."""
     import time
 
-    from survey.campaigns import closing  # noqa: F401 - importing them registers their job kinds
-    from survey.followup import notify  # noqa: F401
-    from survey.mail import sending  # noqa: F401
-    from survey.operations import jobs
-    from survey.reports import archive  # noqa: F401
-    from survey.results import files  # noqa: F401
+    from survey.operations import every_job, jobs  # noqa: F401 - every_job registers every kind
 
     while True:
         ran = jobs.run_pending(db.get_db(), current_app.config)

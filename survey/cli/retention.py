@@ -7,8 +7,7 @@ from flask.cli import AppGroup
 
 from survey.cli.common import fail, transaction
 from survey.operations import prepared
-from survey.reports import archive  # noqa: F401 - archive registers its prepared files
-from survey.results import files  # noqa: F401 - and so do the results
+from survey.operations import every_job  # noqa: F401 - every kind of prepared file, for the sweep
 from survey.web.common import database as db
 
 

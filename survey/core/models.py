@@ -330,8 +330,10 @@ JOB_STATUSES = ("queued", "running", "done", "failed")
 class Job(Base):
     """Bulk work HR starts (e-mail to every rater, all reports as a ZIP), done outside the request.
 
-    At most one active job of a kind per campaign: the partial unique index makes a second HR
-    officer's click join the running job instead of starting it again.
+    At most one active job of a kind per campaign and parameters: the partial unique index makes a
+    second HR officer's click join the running job instead of starting it again. ``params`` is the
+    canonical JSON of what the job is asked for beyond its campaign (a workbook's language and
+    filters), empty for most kinds.
     """
 
     __tablename__ = "jobs"
@@ -339,6 +341,7 @@ class Job(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    params: Mapped[str] = mapped_column(String(500), default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="queued")
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
@@ -350,7 +353,7 @@ class Job(Base):
 
     __table_args__ = (
         CheckConstraint(f"status IN {JOB_STATUSES!r}", name="status"),
-        Index("uq_jobs_active", "kind", "campaign_id", unique=True,
+        Index("uq_jobs_active", "kind", "campaign_id", "params", unique=True,
               postgresql_where=text("status IN ('queued', 'running')"),
               sqlite_where=text("status IN ('queued', 'running')")),
     )

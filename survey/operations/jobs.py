@@ -8,6 +8,7 @@ shows it on every reload. The worker is a thread started on demand in the web pr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ class ProgressReport(Protocol):
 
 @dataclass(frozen=True)
 class Kind:
-    """What a job does: ``run(session, campaign, config, progress)`` returns a short outcome text."""
+    """What a job does: ``run(session, campaign, config, progress, **params)`` returns a short
+    outcome text; ``params`` are those the job was started with (none for most kinds)."""
 
     run: Callable[[Session, Campaign, Mapping, ProgressReport], str]
     audit_action: str
@@ -45,32 +47,38 @@ def register(name: str, kind: Kind) -> None:
     KINDS[name] = kind
 
 
-def start(session: Session, kind: str, campaign: Campaign, actor: str) -> tuple[Job, bool]:
-    """The active job of this kind for the campaign, or a new one; True when it is new."""
+def encode(params: Mapping[str, object] | None) -> str:
+    """One spelling for the same parameters, so that equal requests find the same job."""
+    return json.dumps(dict(params), sort_keys=True, ensure_ascii=False) if params else ""
+
+
+def start(session: Session, kind: str, campaign: Campaign, actor: str,
+          params: Mapping[str, object] | None = None) -> tuple[Job, bool]:
+    """The active job of this kind and parameters for the campaign, or a new one; True when it is new."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
-    existing = active(session, kind, campaign)
+    existing = active(session, kind, campaign, params)
     if existing is not None:
         return existing, False
-    job = Job(kind=kind, campaign_id=campaign.id, status="queued", done=0, total=0, outcome="",
-              requested_by=actor, created_at=now())
+    job = Job(kind=kind, campaign_id=campaign.id, params=encode(params), status="queued", done=0, total=0,
+              outcome="", requested_by=actor, created_at=now())
     try:
         with session.begin_nested():
             session.add(job)
     except IntegrityError:  # another officer's click won the race
-        return active(session, kind, campaign), False
+        return active(session, kind, campaign, params), False
     return job, True
 
 
-def active(session: Session, kind: str, campaign: Campaign) -> Job | None:
+def active(session: Session, kind: str, campaign: Campaign, params: Mapping[str, object] | None = None) -> Job | None:
     return session.scalar(select(Job).where(Job.kind == kind, Job.campaign_id == campaign.id,
-                                            Job.status.in_(("queued", "running"))))
+                                            Job.params == encode(params), Job.status.in_(("queued", "running"))))
 
 
-def latest(session: Session, kind: str, campaign: Campaign) -> Job | None:
-    """The newest job of this kind for the campaign, whatever became of it."""
-    return session.scalar(select(Job).where(Job.kind == kind, Job.campaign_id == campaign.id)
-                          .order_by(Job.id.desc()).limit(1))
+def latest(session: Session, kind: str, campaign: Campaign, params: Mapping[str, object] | None = None) -> Job | None:
+    """The newest job of this kind and parameters for the campaign, whatever became of it."""
+    return session.scalar(select(Job).where(Job.kind == kind, Job.campaign_id == campaign.id,
+                                            Job.params == encode(params)).order_by(Job.id.desc()).limit(1))
 
 
 def recent(session: Session, campaign: Campaign, limit: int = 10) -> list[Job]:
@@ -105,7 +113,8 @@ def run_one(database, config: Mapping) -> int | None:
         with database.transaction() as session:
             job = session.get(Job, job_id)
             kind = KINDS[job.kind]
-            outcome = kind.run(session, session.get(Campaign, job.campaign_id), config, progress)
+            outcome = kind.run(session, session.get(Campaign, job.campaign_id), config, progress,
+                               **(json.loads(job.params) if job.params else {}))
             from survey.staff import audit
 
             audit.record(session, job.requested_by, kind.audit_action, outcome)

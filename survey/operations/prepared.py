@@ -30,20 +30,21 @@ class Product:
         stamp = job.created_at.strftime("%Y%m%d%H%M%S%f")
         return Path(config["JOBS_DIR"]) / f"{self.prefix}-{job.campaign_id}-{job.id}-{stamp}{self.suffix}"
 
-    def newest(self, session: Session, campaign: Campaign) -> Job | None:
+    def newest(self, session: Session, campaign: Campaign, params: Mapping | None = None) -> Job | None:
         return session.scalar(select(Job).where(Job.kind == self.kind, Job.campaign_id == campaign.id,
-                                                Job.status == "done").order_by(Job.id.desc()).limit(1))
+                                                Job.params == jobs.encode(params), Job.status == "done")
+                              .order_by(Job.id.desc()).limit(1))
 
-    def ready(self, session: Session, config: Mapping, campaign: Campaign) -> Path | None:
-        """The file of the newest finished job for the campaign, if it is there."""
-        job = self.newest(session, campaign)
+    def ready(self, session: Session, config: Mapping, campaign: Campaign, params: Mapping | None = None) -> Path | None:
+        """The file of the newest finished job for the campaign (and these parameters), if it is there."""
+        job = self.newest(session, campaign, params)
         found = self.path(config, job) if job is not None else None
         return found if found is not None and found.exists() else None
 
     @contextmanager
-    def writing(self, session: Session, config: Mapping, campaign: Campaign) -> Iterator:
+    def writing(self, session: Session, config: Mapping, campaign: Campaign, params: Mapping | None = None) -> Iterator:
         """The running job's file, open for writing; it takes its final name only when whole."""
-        target = self.path(config, jobs.active(session, self.kind, campaign))
+        target = self.path(config, jobs.active(session, self.kind, campaign, params))
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
         try:
@@ -66,15 +67,16 @@ def register(product: Product) -> Product:
 
 
 def sweep(session: Session, config: Mapping) -> int:
-    """Remove every prepared file (finished or partial) but that of each campaign's newest job of
-    each kind in this database: a campaign's earlier files, a purged campaign's, another database's."""
+    """Remove every prepared file (finished or partial) but that of the newest job of each kind,
+    campaign and parameters in this database: a campaign's earlier files, a purged campaign's,
+    another database's."""
     folder = Path(config["JOBS_DIR"])
     if not folder.is_dir():
         return 0
     owned = set()
     for product in PRODUCTS.values():
-        newest = {job.campaign_id: job for job in session.scalars(select(Job).where(Job.kind == product.kind)
-                                                                  .order_by(Job.id))}
+        newest = {(job.campaign_id, job.params): job
+                  for job in session.scalars(select(Job).where(Job.kind == product.kind).order_by(Job.id))}
         owned |= {product.path(config, job).name for job in newest.values()}
     prefixes = tuple(f"{p.prefix}-" for p in PRODUCTS.values())
     removed = 0

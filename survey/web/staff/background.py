@@ -2,18 +2,31 @@
 worker is woken only once it is committed, so that it finds the job."""
 from __future__ import annotations
 
-from flask import current_app, g
+from typing import Mapping
+
+from flask import current_app, g, render_template, request
 
 from survey.core.models import Campaign, Job
 from survey.operations import jobs
 from survey.web.common import database as db
 
 
-def start(kind: str, campaign: Campaign) -> tuple[Job, bool]:
+def start(kind: str, campaign: Campaign, params: Mapping | None = None) -> tuple[Job, bool]:
     """The active job of this kind for the campaign, or a new one (True)."""
-    job, new = jobs.start(db.session(), kind, campaign, g.user.email)
+    job, new = jobs.start(db.session(), kind, campaign, g.user.email, params)
     wake_worker()
     return job, new
+
+
+def prepare(kind: str, campaign: Campaign, params: Mapping | None = None, *, title: str, back: str):
+    """A download a job prepares: the page that waits for it (HTTP 202) and reloads itself until
+    the file is there, when the same address serves it. The job is started once and joined by
+    every reload; one that failed is started again only when asked (``?again=1``), so that a
+    failure is read, not retried every three seconds."""
+    job = jobs.latest(db.session(), kind, campaign, params)
+    if job is None or job.status == "done" or (job.status == "failed" and request.args.get("again")):
+        job, _ = start(kind, campaign, params)
+    return render_template("hr/preparing.html", campaign=campaign, job=job, title=title, back=back), 202
 
 
 def wake_worker() -> None:

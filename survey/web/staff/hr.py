@@ -16,7 +16,6 @@ from survey.staff import audit
 from survey.campaigns import closing, guidance
 from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, roster, scope, tokens
 from survey.web.common import database as db
-from survey.operations import jobs
 from survey.results import files
 from survey.core import clock
 from survey.core.messages import DomainError
@@ -317,10 +316,9 @@ def results_file(campaign_id, kind):
             files.write_workbook(out, db.session(), campaign, current_app.config, str(get_locale()), instruments())
         _log("results-export", campaign.name)
         return download(out.getvalue(), name, mimetype)
-    job = jobs.latest(db.session(), product.kind, campaign)
-    if job is None or job.status == "done" or (job.status == "failed" and request.args.get("again")):
-        job, _ = background.start(product.kind, campaign)
-    return render_template("hr/preparing.html", campaign=campaign, job=job, kind=kind), 202
+    return background.prepare(product.kind, campaign, title=gettext("Results for other systems (CSV)") if kind == "csv"
+                              else gettext("Download results (Excel)"),
+                              back=url_for(".campaign_page", campaign_id=campaign.id))
 
 
 @bp.get("/audit")

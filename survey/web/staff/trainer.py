@@ -7,7 +7,9 @@ download that names people, HR's cohorts, refuses trainers and reads the results
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+import io
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
@@ -15,11 +17,12 @@ from survey.campaigns import figures
 from survey.staff import audit
 from survey.followup import plans
 from survey.web.common import database as db
-from survey.training import charts, needs as training, topics, workbook
+from survey.training import charts, cohort_file, needs as training, topics, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download
+from survey.web.common.downloads import XLSX, download, no_store
+from survey.web.staff import background
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 VIEWERS = ("trainer", "hr", "hr-head")
@@ -212,8 +215,19 @@ def cohorts_xlsx():
     filters = _Filters()
     if filters.figures is None or catalogue() is None:
         abort(404)
-    data = workbook.cohorts_workbook(filters.population(), catalogue(), language=language(), gettext=gettext,
-                                     threshold=threshold(), instrument=filters.instrument, unit=filters.unit)
-    detail = filters.campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
+    campaign, name = filters.campaign, f"training-cohorts-{filters.slug()}.xlsx"
+    wanted = cohort_file.params(language(), filters.instrument, filters.unit)
+    detail = campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
+    ready = cohort_file.COHORTS.ready(db.session(), current_app.config, campaign, wanted)
+    if ready is None and not cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
+                                                    filters.instrument, filters.unit):
+        return background.prepare(cohort_file.COHORTS.kind, campaign, wanted,
+                                  title=gettext("Cohorts per topic, with names (.xlsx)"),
+                                  back=url_for(".home", **filters.args()))
     audit.record(db.session(), g.user.email, "training-cohorts-export", detail)
-    return download(data, f"training-cohorts-{filters.slug()}.xlsx", XLSX)
+    if ready is not None:
+        return no_store(send_file(ready, mimetype=XLSX, as_attachment=True, download_name=name, max_age=0))
+    out = io.BytesIO()
+    cohort_file.write(out, db.session(), campaign, current_app.config, catalogue(), language=language(),
+                      instrument=filters.instrument, unit=filters.unit, instruments=instruments())
+    return download(out.getvalue(), name, XLSX)
