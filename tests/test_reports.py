@@ -12,7 +12,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from conftest import (S1_RATERS, S1_SELF, answer_about, approve_and_open, built_reports, campaign_ids, close_campaign,
-                      csrf, excel_csv, points, read_csv, submit_points)
+                      csrf, excel_csv, points, read_csv, submit_points, wait_for_jobs)
 from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.followup import ReportRelease
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
@@ -239,6 +239,25 @@ def test_unit_zip_holds_only_that_units_reports(head_client, store, closed):
     response = head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
+
+
+def test_a_large_unit_s_zip_is_prepared_by_a_job_and_then_downloaded(head_client, store, closed, monkeypatch):
+    """Past archive.IN_REQUEST reports the address waits for a job per unit and language; the ZIP
+    that comes holds that unit's reports only."""
+    from survey.reports import archive
+    monkeypatch.setattr(archive, "IN_REQUEST", 0)
+    with store.transaction() as session:
+        moved = select(Person.id).where(Person.employee_id.in_(["S3", "S4"])).scalar_subquery()
+        session.execute(update(Assessment).where(Assessment.assessee_id.in_(moved)).values(unit="Unit B"))
+    address = f"/hr/campaigns/{campaign_ids(store, closed)['S1'][0]}/reports.zip"
+    waiting = head_client.get(address, query_string={"unit": "Unit B"})
+    assert waiting.status_code == 202 and 'http-equiv="refresh"' in waiting.get_data(as_text=True)
+    wait_for_jobs(store)
+    response = head_client.get(address, query_string={"unit": "Unit B"})
+    assert response.status_code == 200 and response.headers["Cache-Control"].startswith("no-store")
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
+    assert head_client.get(address).status_code == 202  # the whole campaign: a job of its own
 
 
 # --- the assessee's personal link --------------------------------------------------------------

@@ -154,16 +154,24 @@ def unit_archive(campaign):
     large one drawn by worker processes (``bundle``); the whole campaign is better prepared as a
     job (``prepare_archive``), which shows its progress.
     """
-    unit = request.args.get("unit") or None
+    unit, language = request.args.get("unit") or None, request.args.get("lang") or None
+    name = f"reports-{campaign.id}" + (f"-{_file_part(unit)}" if unit else "") + ".zip"
+    if not archive.in_request(db.session(), campaign, unit):
+        ready = archive.ready(db.session(), current_app.config, campaign, unit, language)
+        if ready is None:
+            title = gettext("Reports of one unit (ZIP)") if unit else gettext("Download all reports (ZIP)")
+            return background.prepare(archive.KIND, campaign, archive.params(unit, language), title=title,
+                                      back=url_for(".index", campaign_id=campaign.id))
+        _log("reports-zip-download", f"{campaign.name}: {unit}" if unit else campaign.name)
+        return no_store(send_file(ready, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
     reports = model.build_reports(db.session(), campaign, instruments(), threshold=_threshold(), unit=unit)
     if not reports:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    count = bundle.write(spool, reports, language=request.args.get("lang"),
+    count = bundle.write(spool, reports, language=language,
                          processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
     _log("reports-zip", f"{campaign.name}: {unit or audit.ALL_UNITS}, {count} reports")
-    name = f"reports-{campaign.id}" + (f"-{_file_part(unit)}" if unit else "") + ".zip"
     return no_store(send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
 
 
