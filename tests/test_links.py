@@ -2,7 +2,7 @@
 import os
 import stat
 
-from conftest import excel_csv
+from conftest import excel_csv, wait_for_jobs
 
 
 def read(path):
@@ -42,3 +42,18 @@ def test_links_of_a_draft_campaign_are_refused(runner, app, store, tmp_path):
         campaigns.create(session, "Draft", dt.date.today(), app.extensions["survey.instruments"])
     result = runner.invoke("links", "export", "Draft", "--out", str(tmp_path / "l.csv"))
     assert result.exit_code == 1 and "draft" in result.output
+
+
+def test_a_large_body_s_links_are_prepared_by_a_job_with_the_reader_s_separator(app, store, hr_client, open_campaign):
+    """Past RESULTS_IN_REQUEST assessees the links CSV is a job's, per separator; the file that
+    comes is the one the request makes, working links and all."""
+    inline = hr_client.get("/hr/campaigns/1/links.csv?lang=ru")
+    assert inline.status_code == 200
+    app.config["RESULTS_IN_REQUEST"] = 0
+    waiting = hr_client.get("/hr/campaigns/1/links.csv?lang=ru")
+    assert waiting.status_code == 202 and 'http-equiv="refresh"' in waiting.get_data(as_text=True)
+    wait_for_jobs(store)
+    prepared = hr_client.get("/hr/campaigns/1/links.csv?lang=ru")
+    assert prepared.status_code == 200 and prepared.headers["Cache-Control"].startswith("no-store")
+    assert prepared.data == inline.data and prepared.data.decode("utf-8-sig").splitlines()[0].count(";") == 7
+    assert hr_client.get("/hr/campaigns/1/links.csv?lang=en").status_code == 202  # another separator, another file

@@ -13,17 +13,17 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.staff import audit
-from survey.campaigns import closing, guidance
-from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, roster, scope, tokens
+from survey.campaigns import closing, guidance, link_file
+from survey.campaigns import lifecycle as campaigns, exclusions, opening, people, roster, scope
 from survey.web.common import database as db
 from survey.results import files
-from survey.core import clock
+from survey.core import clock, tables
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
 from survey.web.common import instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, csv_download, download, no_store
+from survey.web.common.downloads import XLSX, download, no_store
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -280,15 +280,24 @@ def extend_campaign(campaign_id):
 @bp.get("/campaigns/<int:campaign_id>/links.csv")
 @requires(*STAFF)
 def links_csv(campaign_id):
+    """Every rater's link, in a CSV the reader's Excel opens in columns; a large body's is prepared
+    by a job while this page waits (``campaigns.link_file``)."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    try:
-        rows = campaigns.links(db.session(), campaign)
-    except campaigns.CampaignError:
+    if campaign.status not in ("open", "closed"):
         abort(404)
+    separator, name = tables.separator(str(get_locale())), f"links-{campaign.id}.csv"
+    ready = link_file.LINKS.ready(db.session(), current_app.config, campaign, {"separator": separator})
+    if ready is None and not link_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
+        return background.prepare(link_file.LINKS.kind, campaign, {"separator": separator},
+                                  title=gettext("Download links (CSV)"),
+                                  back=url_for(".campaign_page", campaign_id=campaign.id))
     _log("links-export", campaign.name)
-    base, secret = current_app.config["BASE_URL"], current_app.secret_key
-    return csv_download(campaigns.LINK_COLUMNS, campaigns.link_rows(rows, lambda key: tokens.url(base, secret, key)),
-                        f"links-{campaign.id}.csv")
+    if ready is not None:
+        return no_store(send_file(ready, mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=name,
+                                  max_age=0))
+    out = io.BytesIO()
+    link_file.write(out, db.session(), campaign, current_app.config, separator=separator)
+    return download(out.getvalue(), name, "text/csv; charset=utf-8")
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.<any(xlsx, csv):kind>")
