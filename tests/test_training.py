@@ -461,6 +461,21 @@ def test_chart_labels_follow_the_page_language(app, store, closed):
     assert again == kk  # no date or random ids: the same figures give the same file
 
 
+def test_a_heatmap_too_wide_to_read_keeps_its_colours_and_says_where_the_figures_are(app, store, closed,
+                                                                                     monkeypatch):
+    """Past LABELLED_COLUMNS columns no figure or unit name is drawn (they would overlap, and
+    drawing them was most of the chart's time); the note under the chart says so."""
+    section = _picture(app, store, instrument="servant").section("servant")
+    text = charts.ChartText(title="t", subtitle="", language="en", too_many="The figures are in the table.")
+    readable = charts.chart(section, "heatmap", text, "svg")
+    monkeypatch.setattr(charts, "LABELLED_COLUMNS", 1)
+    wide = charts.chart(section, "heatmap", text, "svg")
+    assert wide != readable
+    assert wide.count(b"<use ") < readable.count(b"<use ")  # text is drawn as glyphs, each a <use>
+    monkeypatch.setattr(charts, "LABELLED_COLUMNS", 30)
+    assert charts.chart(section, "heatmap", text, "svg") == readable  # a narrow one is drawn as before
+
+
 # --- the command-line export --------------------------------------------------------------------
 
 def _sheets(data_or_path):

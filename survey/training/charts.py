@@ -10,6 +10,7 @@ from survey.results import scoring
 from survey.training.needs import COMPLEMENT, HEAT_BINS, HEAT_COLOURS, HEAT_DARK, LOW, Section, heat_class
 
 KINDS = ("ranking", "means", "heatmap")
+LABELLED_COLUMNS = 30  # a heat map wider than this has no figures written in its cells
 STYLE = {"axes.spines.top": False, "axes.spines.right": False}
 
 
@@ -30,6 +31,7 @@ class ChartText:
     hidden_complement: str = ""
     no_unit: str = ""
     unit: str = ""  # with a unit chosen: its name, beside the body's mean
+    too_many: str = ""  # said under a heat map too wide to write its averages in
 
 
 def chart(section: Section, kind: str, text: ChartText, fmt: str = "png") -> bytes:
@@ -105,7 +107,10 @@ def _heatmap_chart(fig, section: Section, text: ChartText) -> None:
     rows = m.competencies
     ax = fig.add_axes((0.27, 0.05, 0.71, 0.72))
     # Cells are added without updating the data limits, which are set below: at 200 units the
-    # update for each of 2,400 cells took a third of the chart's time.
+    # update for each of 2,400 cells took a third of the chart's time. Past LABELLED_COLUMNS the
+    # cells are too narrow to read a figure in (and writing them took most of the rest): the
+    # colours stay, the figures are in the table and the workbook, and the chart says so.
+    labelled = len(columns) <= LABELLED_COLUMNS
     cmap = ListedColormap(HEAT_COLOURS)
     norm = BoundaryNorm((0.0,) + HEAT_BINS + (5.01,), cmap.N)
     for j, column in enumerate(columns):
@@ -114,21 +119,28 @@ def _heatmap_chart(fig, section: Section, text: ChartText) -> None:
             if value is None:
                 ax.add_artist(Rectangle((j, i), 1, 1, facecolor="#eeeeee", edgecolor="white", hatch="///",
                                         linewidth=1.5))
-                ax.text(j + 0.5, i + 0.5, text.hidden_few if column.hidden != COMPLEMENT else text.hidden_complement,
-                        ha="center", va="center", fontsize=9, color="#555")
+                if labelled:
+                    ax.text(j + 0.5, i + 0.5, text.hidden_few if column.hidden != COMPLEMENT else text.hidden_complement,
+                            ha="center", va="center", fontsize=9, color="#555")
                 continue
             k = heat_class(value)
             ax.add_artist(Rectangle((j, i), 1, 1, facecolor=cmap(norm(value)), edgecolor="white", linewidth=1.5))
-            ax.text(j + 0.5, i + 0.5, numbers.decimal(value, text.language), ha="center", va="center", fontsize=10,
-                    color="white" if k in HEAT_DARK else "#111")
+            if labelled:
+                ax.text(j + 0.5, i + 0.5, numbers.decimal(value, text.language), ha="center", va="center",
+                        fontsize=10, color="white" if k in HEAT_DARK else "#111")
+    if not labelled and text.too_many:
+        fig.text(0.01, 0.01, text.too_many, ha="left", fontsize=10, color="#444")
     ax.set_xlim(0, len(columns))
     ax.set_ylim(len(rows), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(columns))])
-    labels = []
-    for name, column in zip(names, columns):
-        count = f"(n={column.assessees})" if column.assessees is not None else ""
-        labels.append(charts.wrap(name, 16) + ("\n" + count if count else ""))
-    ax.set_xticklabels(labels, fontsize=9)
+    if labelled:  # past it, the units' names would overlap into one black band
+        ax.set_xticks([j + 0.5 for j in range(len(columns))])
+        labels = []
+        for name, column in zip(names, columns):
+            count = f"(n={column.assessees})" if column.assessees is not None else ""
+            labels.append(charts.wrap(name, 16) + ("\n" + count if count else ""))
+        ax.set_xticklabels(labels, fontsize=9)
+    else:
+        ax.set_xticks([])
     ax.xaxis.tick_top()
     ax.set_yticks([i + 0.5 for i in range(len(rows))])
     ax.set_yticklabels([charts.wrap(section.competency_name(c, text.language), 36) for c in rows], fontsize=10)

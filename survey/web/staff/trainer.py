@@ -194,6 +194,8 @@ def _chart_text(filters: _Filters, section: training.Section, kind: str) -> char
         hidden_complement=training.hidden_mark(training.COMPLEMENT, threshold()),
         no_unit=gettext("(no unit)"),
         unit=filters.unit or "",
+        too_many=gettext("With this many units the averages are not written in the cells: they are in the table "
+                         "on the page and in the workbook."),
     )
 
 
