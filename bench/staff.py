@@ -380,15 +380,20 @@ def report(page: Page, role: str, results: list[Result], setup: str) -> None:
 def closed_after(url: str, already: float, limit: float) -> float:
     """Seconds from the click until the closing job marked the campaign closed (its tally, its
     compaction and whatever it keeps for the staff pages all run before that)."""
+    from sqlalchemy.exc import OperationalError
+
     from survey.core.database import Database
     from survey.core.models import Campaign
     database = Database(url)
     started = time.perf_counter() - already
     try:
         while time.perf_counter() - started < limit:
-            with database.transaction() as session:
-                if session.get(Campaign, generate.OPEN_CAMPAIGN).status == "closed":
-                    break
+            try:
+                with database.transaction() as session:
+                    if session.get(Campaign, generate.OPEN_CAMPAIGN).status == "closed":
+                        break
+            except OperationalError:  # SQLite: the job holds the database while it commits
+                pass
             time.sleep(0.25)
         return time.perf_counter() - started
     finally:
