@@ -57,3 +57,14 @@ def test_a_large_body_s_links_are_prepared_by_a_job_with_the_reader_s_separator(
     assert prepared.status_code == 200 and prepared.headers["Cache-Control"].startswith("no-store")
     assert prepared.data == inline.data and prepared.data.decode("utf-8-sig").splitlines()[0].count(";") == 7
     assert hr_client.get("/hr/campaigns/1/links.csv?lang=en").status_code == 202  # another separator, another file
+
+
+def test_links_read_in_parts_are_all_of_them_in_code_point_order(store, open_campaign):
+    from survey.campaigns import lifecycle
+    with store.transaction() as session:
+        campaign = lifecycle.get(session, open_campaign)
+        parts = list(lifecycle.links_in_parts(session, campaign, size=5))
+        whole = lifecycle.links(session, campaign)
+    assert len(parts) > 3 and all(len(part) <= 5 for part in parts)
+    assert [link for part in parts for link in part] == whole
+    assert whole == sorted(whole, key=lambda r: (r.assessee_id, r.relation != "self", r.relation, r.rater_id))

@@ -29,9 +29,16 @@ def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
 def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, *, separator: str) -> int:
     """The CSV with the reader's ``separator``; the number of links in it."""
     base, secret = config["BASE_URL"], config["SECRET_KEY"]
-    rows = lifecycle.link_rows(lifecycle.links(session, campaign), lambda key: tokens.url(base, secret, key))
-    tables.write_csv_stream(out, lifecycle.LINK_COLUMNS, [rows], delimiter=separator)
-    return len(rows)
+    count = 0
+
+    def parts():
+        nonlocal count
+        for links in lifecycle.links_in_parts(session, campaign):
+            count += len(links)
+            yield lifecycle.link_rows(links, lambda key: tokens.url(base, secret, key))
+
+    tables.write_csv_stream(out, lifecycle.LINK_COLUMNS, parts(), delimiter=separator)
+    return count
 
 
 def _run(session: Session, campaign: Campaign, config: Mapping, progress, *, separator: str) -> str:
