@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import BinaryIO, Mapping
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.campaigns import lifecycle, tokens
+from survey.campaigns import lifecycle, scope, tokens
 from survey.core import tables
-from survey.core.models import Assessment, Campaign
+from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 
 LINKS = prepared.register(prepared.Product("links-csv", "links", ".csv"))
@@ -23,22 +22,16 @@ LINKS = prepared.register(prepared.Product("links-csv", "links", ".csv"))
 
 def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
     """As quick to make as the results files' ``limit`` assessees (``RESULTS_IN_REQUEST``)."""
-    return session.scalar(select(func.count(Assessment.id)).where(Assessment.campaign_id == campaign.id)) <= limit
+    return scope.assessee_count(session, campaign) <= limit
 
 
 def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, *, separator: str) -> int:
     """The CSV with the reader's ``separator``; the number of links in it."""
     base, secret = config["BASE_URL"], config["SECRET_KEY"]
-    count = 0
-
-    def parts():
-        nonlocal count
-        for links in lifecycle.links_in_parts(session, campaign):
-            count += len(links)
-            yield lifecycle.link_rows(links, lambda key: tokens.url(base, secret, key))
-
-    tables.write_csv_stream(out, lifecycle.LINK_COLUMNS, parts(), delimiter=separator)
-    return count
+    counted = tables.Counted(lifecycle.link_rows(links, lambda key: tokens.url(base, secret, key))
+                             for links in lifecycle.links_in_parts(session, campaign))
+    tables.write_csv_stream(out, lifecycle.LINK_COLUMNS, counted, delimiter=separator)
+    return counted.count
 
 
 def _run(session: Session, campaign: Campaign, config: Mapping, progress, *, separator: str) -> str:

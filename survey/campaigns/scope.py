@@ -1,7 +1,7 @@
 """Who is in a campaign's reach: the whole body or chosen units, and who a year already covers."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
@@ -45,3 +45,15 @@ def campaign_units(session: Session, campaign: Campaign) -> list[str]:
     """The units a campaign's assessees were in when it was created (its snapshot, not the roster)."""
     return list(session.scalars(select(Assessment.unit).where(Assessment.campaign_id == campaign.id)
                                 .distinct().order_by(Assessment.unit)))
+
+
+def assessee_count(session: Session, campaign: Campaign, *, instrument: str | None = None,
+                   unit: str | None = None) -> int:
+    """How many the campaign assesses (with one questionnaire, in one unit): the size by which a
+    download is made in the request or prepared by a job."""
+    chosen = [Assessment.campaign_id == campaign.id]
+    if instrument is not None:
+        chosen.append(Assessment.instrument == instrument)
+    if unit is not None:
+        chosen.append(Assessment.unit == unit)
+    return session.scalar(select(func.count(Assessment.id)).where(*chosen))

@@ -206,6 +206,19 @@ def write_csv_stream(out, header: list[str], parts: Iterable[list[list[object]]]
         text.detach()  # the caller's file stays open
 
 
+class Counted:
+    """Parts of rows (lists) passed on as they come, counting the rows: the size of a file written
+    a part at a time is known once it is written."""
+
+    def __init__(self, parts):
+        self.parts, self.count = parts, 0
+
+    def __iter__(self):
+        for part in self.parts:
+            self.count += len(part)
+            yield part
+
+
 def csv_bytes(header: list[str], rows: list[list[object]], *, delimiter: str = ",") -> bytes:
     """The same CSV as :func:`write_csv`, for a download."""
     out = io.StringIO(newline="")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.core import instruments as questionnaires
-from survey.core.models import Assessment, Campaign
+from survey.campaigns import scope
+from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 from survey.reports import bundle, model
 
@@ -31,8 +31,7 @@ def ready(session: Session, config: Mapping, campaign: Campaign, unit: str | Non
 
 
 def in_request(session: Session, campaign: Campaign, unit: str | None) -> bool:
-    chosen = [Assessment.campaign_id == campaign.id] + ([Assessment.unit == unit] if unit is not None else [])
-    return session.scalar(select(func.count(Assessment.id)).where(*chosen)) <= IN_REQUEST
+    return scope.assessee_count(session, campaign, unit=unit) <= IN_REQUEST
 
 
 def build(session: Session, campaign: Campaign, config: Mapping, progress, *, unit: str | None = None,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import BinaryIO, Callable, Mapping
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.core import instruments as questionnaires, tables
 from survey.core.instruments import LANGUAGES
-from survey.core.models import Assessment, Campaign
+from survey.campaigns import scope
+from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 from survey.results import export, workbook
 
@@ -30,8 +30,7 @@ require_closed = export.require_closed
 def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
     """Whether the file is quick enough to make while HR waits: about 400 assessees a second
     (``bench/staff.py``), so ``limit`` (``RESULTS_IN_REQUEST``) keeps it under a second."""
-    count = session.scalar(select(func.count(Assessment.id)).where(Assessment.campaign_id == campaign.id))
-    return count <= limit
+    return scope.assessee_count(session, campaign) <= limit
 
 
 def write_workbook(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, language: str,
@@ -40,7 +39,7 @@ def write_workbook(out: BinaryIO, session: Session, campaign: Campaign, config: 
     number of assessees in it."""
     threshold = config["ANONYMITY_THRESHOLD"]
     instruments = instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"])
-    counted = _Counted(export.in_parts(session, campaign, instruments, threshold=threshold))
+    counted = tables.Counted(export.in_parts(session, campaign, instruments, threshold=threshold))
     with force_locale(language):
         workbook.write_xlsx(out, campaign, (item for part in counted for item in part), threshold=threshold,
                             gettext=gettext, language=language,
@@ -52,21 +51,9 @@ def write_csv(out: BinaryIO, session: Session, campaign: Campaign, config: Mappi
               instruments: Mapping | None = None) -> int:
     """The CSV for other systems: English codes and decimal points, whoever asks for it."""
     instruments = instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"])
-    counted = _Counted(export.in_parts(session, campaign, instruments, threshold=config["ANONYMITY_THRESHOLD"]))
+    counted = tables.Counted(export.in_parts(session, campaign, instruments, threshold=config["ANONYMITY_THRESHOLD"]))
     tables.write_csv_stream(out, export.EXPORT_COLUMNS, (export.csv_rows(part) for part in counted))
     return counted.count
-
-
-class _Counted:
-    """The parts of a campaign's results, counting the assessees as they pass."""
-
-    def __init__(self, parts):
-        self.parts, self.count = parts, 0
-
-    def __iter__(self):
-        for part in self.parts:
-            self.count += len(part)
-            yield part
 
 
 def _job(product: prepared.Product, write: Callable[..., int]):

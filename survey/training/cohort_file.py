@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import BinaryIO, Mapping
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.core import instruments as questionnaires
-from survey.core.models import Assessment, Campaign
+from survey.campaigns import scope
+from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 from survey.training import needs, topics, workbook
 
@@ -28,12 +28,7 @@ def params(language: str, instrument: str | None, unit: str | None) -> dict:
 
 def in_request(session: Session, campaign: Campaign, limit: int, instrument: str | None, unit: str | None) -> bool:
     """Small enough to make while HR waits (the limit of the results files, ``RESULTS_IN_REQUEST``)."""
-    chosen = [Assessment.campaign_id == campaign.id]
-    if instrument is not None:
-        chosen.append(Assessment.instrument == instrument)
-    if unit is not None:
-        chosen.append(Assessment.unit == unit)
-    return session.scalar(select(func.count(Assessment.id)).where(*chosen)) <= limit
+    return scope.assessee_count(session, campaign, instrument=instrument, unit=unit) <= limit
 
 
 def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, catalogue: topics.Catalogue, *,
