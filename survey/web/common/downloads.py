@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, make_response
+from flask import Response, make_response, send_file
 from flask_babel import get_locale
 
 from survey.core import tables
@@ -33,6 +33,11 @@ def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = disposition(filename, inline=inline)
     return no_store(response)
+
+
+def file_download(path, filename: str, mimetype: str) -> Response:
+    """A file on disk (or a spooled one) as an attachment that no browser or proxy keeps."""
+    return no_store(send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0))
 
 
 def csv_download(header: list[str], rows: list[list[object]], filename: str, *, for_systems: bool = False) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,7 +23,7 @@ from survey.core.models import Campaign
 from survey.web.common import instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download, no_store
+from survey.web.common.downloads import XLSX, download, file_download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -174,13 +174,13 @@ def _campaign_view(campaign, *, only_missing=False, errors=None, status=200):
     shown = [i for i in items if (i.missing or not only_missing)
              and (not q or q in i.full_name.casefold() or q in i.unit.casefold())]
     draft = _draft_context(campaign) if campaign.status == "draft" else {}
-    done, total = sum(i.done for i in items), sum(i.total for i in items)
-    step = guidance.next_step(campaign.status, today=_today(), closes_on=campaign.closes_on,
+    done, total, today = sum(i.done for i in items), sum(i.total for i in items), _today()
+    step = guidance.next_step(campaign.status, today=today, closes_on=campaign.closes_on,
                               approved=campaign.approved_on is not None, short_of_raters=len(draft.get("problems", [])),
                               rule_breaks=len(draft.get("rule_problems", [])), done=done, total=total)
     return render_template(
         "hr/campaign.html", campaign=campaign, items=paging.page_of(shown), q=paging.query(), step=step,
-        today=_today(), units=campaigns.unit_progress(items), done=done, total=total, assessees=len(items),
+        today=today, units=campaigns.unit_progress(items), done=done, total=total, assessees=len(items),
         only_missing=only_missing, action=ActionForm(), extend=ExtendForm(closes=campaign.closes_on), errors=errors,
         scope_lines=exclusions.listing(db.session(), campaign), **draft,
     ), status
@@ -293,8 +293,7 @@ def links_csv(campaign_id):
                                   back=url_for(".campaign_page", campaign_id=campaign.id))
     _log("links-export", campaign.name)
     if ready is not None:
-        return no_store(send_file(ready, mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=name,
-                                  max_age=0))
+        return file_download(ready, name, "text/csv; charset=utf-8")
     out = io.BytesIO()
     link_file.write(out, db.session(), campaign, current_app.config, separator=separator)
     return download(out.getvalue(), name, "text/csv; charset=utf-8")
@@ -316,7 +315,7 @@ def results_file(campaign_id, kind):
     ready = product.ready(db.session(), current_app.config, campaign)
     if ready is not None:
         _log("results-export", campaign.name)
-        return no_store(send_file(ready, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0))
+        return file_download(ready, name, mimetype)
     if files.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
         out = io.BytesIO()
         if kind == "csv":

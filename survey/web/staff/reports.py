@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import (Blueprint, abort, current_app, g, render_template, request, send_file,
+from flask import (Blueprint, abort, current_app, g, render_template, request,
                    redirect, url_for)
 from flask_babel import gettext
 
@@ -28,7 +28,7 @@ from survey.web.common import followup, instruments, paging, report_pages
 from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import csv_download, no_store
+from survey.web.common.downloads import csv_download, file_download
 from survey.web.staff.hr import ActionForm
 
 bp = Blueprint("reports", __name__)
@@ -140,8 +140,7 @@ def prepared_archive(campaign):
     if path is None:
         abort(404)
     _log("reports-zip-download", campaign.name)
-    return no_store(send_file(path, mimetype="application/zip", as_attachment=True,
-                              download_name=f"reports-{campaign.id}.zip", max_age=0))
+    return file_download(path, f"reports-{campaign.id}.zip", "application/zip")
 
 
 @bp.get("/hr/campaigns/<int:campaign_id>/reports.zip")
@@ -163,7 +162,7 @@ def unit_archive(campaign):
             return background.prepare(archive.KIND, campaign, archive.params(unit, language), title=title,
                                       back=url_for(".index", campaign_id=campaign.id))
         _log("reports-zip-download", f"{campaign.name}: {unit}" if unit else campaign.name)
-        return no_store(send_file(ready, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
+        return file_download(ready, name, "application/zip")
     reports = model.build_reports(db.session(), campaign, instruments(), threshold=_threshold(), unit=unit)
     if not reports:
         abort(404)
@@ -172,7 +171,7 @@ def unit_archive(campaign):
                          processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
     _log("reports-zip", f"{campaign.name}: {unit or audit.ALL_UNITS}, {count} reports")
-    return no_store(send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0))
+    return file_download(spool, name, "application/zip")
 
 
 def _file_part(value: str) -> str:

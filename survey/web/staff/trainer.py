@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from survey.training import charts, cohort_file, needs as training, topics, work
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download, no_store
+from survey.web.common.downloads import XLSX, download, file_download
 from survey.web.staff import background
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -228,7 +228,7 @@ def cohorts_xlsx():
                                   back=url_for(".home", **filters.args()))
     audit.record(db.session(), g.user.email, "training-cohorts-export", detail)
     if ready is not None:
-        return no_store(send_file(ready, mimetype=XLSX, as_attachment=True, download_name=name, max_age=0))
+        return file_download(ready, name, XLSX)
     out = io.BytesIO()
     cohort_file.write(out, db.session(), campaign, current_app.config, catalogue(), language=language(),
                       instrument=filters.instrument, unit=filters.unit, instruments=instruments())
