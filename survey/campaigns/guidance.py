@@ -10,25 +10,10 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Deadline:
-    """The last day of answering as a person reads it: how many days are left, or that it passed."""
-    closes_on: dt.date
-    days_left: int
-
-    @property
-    def passed(self) -> bool:
-        return self.days_left < 0
-
-
-@dataclass(frozen=True)
 class NextStep:
     """``code`` names the advice (the page words it); the figures it quotes come with it."""
     code: str
     count: int = 0
-
-
-def deadline(closes_on: dt.date, today: dt.date) -> Deadline:
-    return Deadline(closes_on, (closes_on - today).days)
 
 
 def next_step(status: str, *, today: dt.date, closes_on: dt.date, approved: bool = False,
