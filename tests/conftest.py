@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import threading
 import time
 import http.cookiejar
 import io
@@ -165,9 +166,20 @@ def databases(tmp_path_factory):
     found.close()
 
 
+def _wait_for_earlier_jobs(limit: float = 60.0) -> None:
+    """A job thread an earlier test's request started may still be running: emptying the tables
+    under it deadlocks on PostgreSQL (its new connection takes a lock between the termination of
+    the others and the TRUNCATE) and would hand its rows to the next test."""
+    deadline = time.monotonic() + limit
+    for thread in threading.enumerate():
+        if thread.name == "survey-jobs" and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def database_url(databases, tmp_path):
     """A migrated database with no rows, the test's alone."""
+    _wait_for_earlier_jobs()
     return databases.fresh(tmp_path)
 
 
@@ -175,6 +187,7 @@ def database_url(databases, tmp_path):
 def bare_database_url(databases, tmp_path):
     """A database without a single table, as a new installation finds it (on PostgreSQL the same
     database as ``database_url``: a test takes one or the other)."""
+    _wait_for_earlier_jobs()
     return databases.bare(tmp_path)
 
 
