@@ -703,6 +703,16 @@ def mail_campaign(app, store):
         return campaign.id
 
 
+def prepared(client, url: str, **query):
+    """A download a job may prepare: asked, waited for (HTTP 202 and the job) and asked again, as
+    the waiting page does by reloading itself."""
+    response = client.get(url, query_string=query or None)
+    if response.status_code == 202:
+        wait_for_jobs(database.get_db(client.application))
+        response = client.get(url, query_string=query or None)
+    return response
+
+
 def wait_for_jobs(store, timeout=30):
     """Bulk sending runs in a worker thread: wait until no job is queued or running."""
     from survey.core.models import Job

@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ROOT, staff_and_open
+from conftest import ROOT, prepared, staff_and_open, wait_for_jobs
 from survey.campaigns import lifecycle as campaigns, respond
 from survey.quality import charts as quality_charts, figures as quality, gather
 from survey.results import scoring
 from survey.core import instruments as instrument_files
-from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person
+from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Job, Person
 
 ETHICS = {
     "S1": [(5, 4, 5), (4, 4, 4), (5, 5, 4)],
@@ -302,7 +302,7 @@ def test_the_hr_head_reaches_every_page(app, store, closed_campaign, runner, sta
     earlier_campaign(app, store, runner)
     client = staff("hr-head")
     for url in quality_urls():
-        assert client.get(url).status_code == 200, url
+        assert prepared(client, url).status_code == 200, url
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_no_name_appears_in_any_page_chart_or_export(app, store, closed_campaign
         texts.append(client.get(f"/hr/quality/1/charts/servant/{kind}.svg").get_data(as_text=True))
     texts.append(client.get("/hr/quality/compare/charts/servant.svg?a=2&b=1").get_data(as_text=True))
     for url in ("/hr/quality/1/quality.xlsx", "/hr/quality/compare.xlsx?a=2&b=1"):
-        texts.append(xlsx_text(client.get(url).data))
+        texts.append(xlsx_text(prepared(client, url).data))
     out = tmp_path / "q.xlsx"
     result = runner.invoke("quality", "export", closed_campaign, "--out", str(out), "--compare", "Test 2025",
                            "--charts", str(tmp_path / "charts"))
@@ -385,7 +385,7 @@ def sheet_rows(book, title):
 
 def test_the_xlsx_has_the_figures(app, store, closed_campaign, staff):
     client = staff("hr-head")
-    response = client.get("/hr/quality/1/quality.xlsx?lang=en")
+    response = prepared(client, "/hr/quality/1/quality.xlsx", lang="en")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["About", "Groups", "Competencies", "Questions", "Flags", "Charts"]
@@ -414,6 +414,25 @@ def test_the_xlsx_has_the_figures(app, store, closed_campaign, staff):
     assert not NAN.search(xlsx_text(response.data))
     with store.transaction() as session:
         assert session.scalar(select(AuditEntry).where(AuditEntry.action == "quality-export")) is not None
+
+
+def test_the_workbook_is_drawn_by_a_job_once_per_language_and_kept(app, store, closed_campaign, staff):
+    """Its charts take about a second to draw: the request returns at once with the page that
+    waits, and the file drawn is served to every later download in that language."""
+    client = staff("hr-head")
+    waiting = client.get("/hr/quality/1/quality.xlsx?lang=ru")
+    assert waiting.status_code == 202 and 'http-equiv="refresh"' in waiting.get_data(as_text=True)
+    assert "Скачать показатели и диаграммы (.xlsx)" in waiting.get_data(as_text=True)
+    wait_for_jobs(store)
+    first = client.get("/hr/quality/1/quality.xlsx?lang=ru")
+    assert first.status_code == 200 and first.data[:2] == b"PK"
+    assert openpyxl.load_workbook(io.BytesIO(first.data)).sheetnames[0] == "Сведения"
+    assert client.get("/hr/quality/1/quality.xlsx?lang=ru").data == first.data  # kept, not drawn again
+    assert client.get("/hr/quality/1/quality.xlsx?lang=kk").status_code == 202  # another language, another file
+    wait_for_jobs(store)
+    with store.transaction() as session:
+        kinds = session.scalars(select(Job.params).where(Job.kind == "quality-xlsx").order_by(Job.id)).all()
+    assert kinds == ['{"language": "ru"}', '{"language": "kk"}']
 
 
 def test_the_comparison_puts_the_same_figures_side_by_side(app, store, closed_campaign, runner, staff):

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
-from conftest import answer_all, approve_and_open, close_campaign, person_row, small_body
+from conftest import answer_all, approve_and_open, close_campaign, person_row, prepared, small_body
 from survey.campaigns import eligibility, exclusions, opening, people, raters, roster
 from survey.campaigns import lifecycle as campaigns
 from survey.core.models import Assessment, Campaign, Exclusion, Invitation, Person, Rater
@@ -307,7 +307,7 @@ def test_a_move_after_closing_changes_no_figure_of_the_closed_campaign(app, stor
             assert response.status_code == 200, url
             shown.append(_normalised(response.get_data(as_text=True)))
         for client, url in files:
-            response = client.get(url)
+            response = prepared(client, url)
             assert response.status_code == 200, url
             shown.append(_xlsx_cells(response.data))
         out = tmp_path / "results.csv"

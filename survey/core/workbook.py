@@ -111,11 +111,15 @@ class SheetWriter:
         """One row; a number gets the format of its column (``formats``, else the sheet's), a cell
         the background colour in ``fills`` (RGB hex, ``None`` for none); ``wrap``: long texts wrap."""
         formats = self.formats if formats is None else formats
+        plain = not (bold_first or italic or fills or wrap)
         cells = []
         for i, value in enumerate(values):
             number_format = formats[i] if i < len(formats) else None
             if not _is_number(value):
                 number_format = None
+            if plain and number_format is None:  # most cells of a long sheet: no look to find
+                cells.append(inert(value))
+                continue
             look = (number_format, "bold" if bold_first and i == 0 else "italic" if italic else None, wrap,
                     fills[i] if i < len(fills) else None)
             cells.append(self._cell(value, look))

@@ -4,6 +4,7 @@ command ran first."""
 from survey.campaigns import closing, link_file  # noqa: F401
 from survey.followup import notify  # noqa: F401
 from survey.mail import sending  # noqa: F401
+from survey.quality import workbook_file  # noqa: F401
 from survey.reports import archive  # noqa: F401
 from survey.results import files  # noqa: F401
 from survey.training import cohort_file  # noqa: F401

@@ -100,7 +100,11 @@ def population(session: Session, campaign: Campaign, instruments: Mapping[str, I
     """The assessees of a closed campaign whose results are not withheld (``known``: see
     ``results.campaign_results``)."""
     profiles, withheld = [], []
-    for item in results.campaign_results(session, campaign, instruments, threshold=threshold, known=known):
+    # Read a part at a time: a body's whole results at once would hold every competency's figures of
+    # 100,000 people, where a profile keeps only their averages.
+    parts = ([results.campaign_results(session, campaign, instruments, threshold=threshold, known=known)]
+             if known is not None else results.in_parts(session, campaign, instruments, threshold=threshold))
+    for item in (item for part in parts for item in part):
         if item.result.withheld:
             withheld.append((item.instrument.id, item.person.unit or ""))
             continue
@@ -322,27 +326,37 @@ def proposals(section: Section, catalogue: Catalogue | None, top: int = PROPOSED
 
 @dataclass(frozen=True)
 class Cohort:
-    topic: Topic
+    """Who should attend the topics of one competency. Every topic of a competency has the same
+    cohort, so a person is listed once per competency, with its topics beside them (not once per
+    topic: three times the rows for the same names)."""
+
+    competency_id: str
+    topics: tuple[Topic, ...]
     members: tuple[Profile, ...]
 
 
 def cohorts(population: Population, catalogue: Catalogue, *, instrument: str | None = None,
             unit: str | None = None) -> tuple[Cohort, ...]:
-    """Per topic, who should attend: assessees whose three least-developed competencies include the
-    topic's competency (para 37). For HR only: it names people."""
-    chosen = [p for p in population.profiles
-              if instrument in (None, p.instrument.id) and unit in (None, p.unit)]
-    demand: dict[str, int] = defaultdict(int)
-    for p in chosen:
-        for competency in p.weakest:
-            demand[competency] += 1
-    order = {t.id: i for i, t in enumerate(catalogue.topics)}
-    out = []
-    for topic in sorted(catalogue.topics, key=lambda t: (-demand[t.competency_id], order[t.id])):
-        members = sorted((p for p in chosen if topic.competency_id in p.weakest),
-                         key=lambda p: (collation_key(p.unit), collation_key(p.person.full_name), p.person.employee_id))
-        if members:
-            out.append(Cohort(topic, tuple(members)))
+    """Per competency with topics in the catalogue, who should attend: assessees whose three
+    least-developed competencies include it (para 37), the largest cohort first. For HR only: it
+    names people."""
+    members: dict[str, list[Profile]] = defaultdict(list)
+    for p in population.profiles:
+        if instrument in (None, p.instrument.id) and unit in (None, p.unit):
+            for competency in p.weakest:
+                members[competency].append(p)
+    keys: dict[int, tuple] = {}  # one collation key per person, however many cohorts they are in
+
+    def order(p: Profile) -> tuple:
+        key = keys.get(id(p))
+        if key is None:
+            key = keys[id(p)] = (collation_key(p.unit), collation_key(p.person.full_name), p.person.employee_id)
+        return key
+
+    listed = list(catalogue.by_competency)
+    out = [Cohort(c, catalogue.for_competency(c), tuple(sorted(members[c], key=order)))
+           for c in sorted(listed, key=lambda c: (-len(members[c]), listed.index(c)))
+           if members[c] and catalogue.for_competency(c)]
     return tuple(out)
 
 

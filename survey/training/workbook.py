@@ -80,16 +80,20 @@ def _heat_sheet(book: Book, picture: Picture, language: str, gettext: Gettext) -
 
 def cohorts_workbook(population: Population, catalogue: Catalogue, *, language: str, gettext: Gettext,
                      threshold: int, instrument: str | None = None, unit: str | None = None) -> bytes:
-    """HR's cohorts: one row per topic and person, with a summary sheet of cohort sizes."""
+    """HR's cohorts: a sheet of topics with the size of their cohort, and a sheet with one row per
+    competency and person, the competency's topics beside them (filter by a topic's words to see
+    who should attend it)."""
     found = cohorts(population, catalogue, instrument=instrument, unit=unit)
+    names = _competency_names(population, language)
     book = Book()
     summary = book.table(gettext("Topics"), [
-        Column(gettext("Topic"), lambda c: c.topic.title(language), width=48),
-        Column(gettext("Competency"), lambda c: _competency_name(population, c.topic.competency_id, language)),
-        Column(gettext("People"), lambda c: len(c.members)),
-        Column(gettext("Description"), lambda c: c.topic.description(language), width=80)])
+        Column(gettext("Topic"), lambda r: r[1].title(language), width=48),
+        Column(gettext("Competency"), lambda r: names.get(r[0].competency_id, r[0].competency_id)),
+        Column(gettext("People"), lambda r: len(r[0].members)),
+        Column(gettext("Description"), lambda r: r[1].description(language), width=80)])
     for cohort in found:
-        summary.add(cohort)
+        for topic in cohort.topics:
+            summary.add((cohort, topic))
     withheld = population.withheld_count(instrument, unit)
     notes = [gettext("Campaign: %(name)s", name=population.campaign),
              gettext("An assessee is in the cohort of a topic when the topic's competency is among their "
@@ -103,28 +107,28 @@ def cohorts_workbook(population: Population, catalogue: Catalogue, *, language: 
     for note in notes:
         summary.row([note], italic=True)
 
+    labels = {i: instrument_label(i, gettext) for i in population.instruments}
     people = book.table(gettext("Cohorts"), [
-        Column(gettext("Topic"), lambda r: r[0].topic.title(language), width=44),
-        Column(gettext("Competency"), lambda r: _competency_name(population, r[0].topic.competency_id, language)),
-        Column(gettext("Questionnaire"), lambda r: instrument_label(r[1].instrument.id, gettext)),
-        Column(gettext("Employee id"), lambda r: r[1].person.employee_id),
-        Column(gettext("Full name"), lambda r: r[1].person.full_name, width=32),
-        Column(gettext("Position"), lambda r: r[1].person.position, width=28),
-        Column(gettext("Unit"), lambda r: r[1].unit, width=32),
-        Column(gettext("Their average"), lambda r: _r(r[1].averages.get(r[0].topic.competency_id)), TWO_DECIMALS)])
+        Column(gettext("Competency"), lambda r: r[0], width=32),
+        Column(gettext("Topics"), lambda r: r[1], width=60),
+        Column(gettext("Questionnaire"), lambda r: labels[r[2].instrument.id]),
+        Column(gettext("Employee id"), lambda r: r[2].person.employee_id),
+        Column(gettext("Full name"), lambda r: r[2].person.full_name, width=32),
+        Column(gettext("Position"), lambda r: r[2].person.position, width=28),
+        Column(gettext("Unit"), lambda r: r[2].unit, width=32),
+        Column(gettext("Their average"), lambda r: _r(r[2].averages.get(r[3])), TWO_DECIMALS)])
     for cohort in found:
+        name = names.get(cohort.competency_id, cohort.competency_id)
+        titles = "; ".join(t.title(language) for t in cohort.topics)
         for member in cohort.members:
-            people.add((cohort, member))
+            people.add((name, titles, member, cohort.competency_id))
     people.filter()
     return book.save()
 
 
-def _competency_name(population: Population, competency_id: str, language: str) -> str:
-    for instrument in population.instruments.values():
-        for competency in instrument.competencies:
-            if competency.id == competency_id:
-                return competency.name(language)
-    return competency_id
+def _competency_names(population: Population, language: str) -> dict[str, str]:
+    return {c.id: c.name(language) for instrument in population.instruments.values()
+            for c in instrument.competencies}
 
 
 def _rules(threshold: int, gettext: Gettext) -> str:

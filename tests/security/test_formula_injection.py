@@ -13,7 +13,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import answer_all, csrf, staff_and_open
+from conftest import answer_all, csrf, prepared, staff_and_open
 
 from survey.campaigns import lifecycle as campaigns, people, roster
 from survey.core import tables, workbook
@@ -105,7 +105,7 @@ def test_hr_csv_downloads_are_data(hr_client, closed, download):
     ("hr-head", "/hr/quality/{id}/quality.xlsx"),
 ], ids=["results", "cohorts", "needs", "quality"])
 def test_xlsx_downloads_are_data(staff, closed, role, url):
-    response = staff(role).get(url.format(id=closed))
+    response = prepared(staff(role), url.format(id=closed))
     assert response.status_code == 200
     assert_xlsx_is_data(response.data)
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from survey.campaigns import figures, lifecycle as campaigns
 from survey.web.common import database as db
-from survey.quality import charts, figures as quality, workbook
+from survey.quality import charts, figures as quality, workbook, workbook_file
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download, no_store
+from survey.web.common.downloads import XLSX, download, file_download, no_store
+from survey.web.staff import background
 from survey.web.staff.hr import _errors, _log
 
 bp = Blueprint("quality", __name__, url_prefix="/hr/quality")
@@ -107,11 +108,17 @@ def compare():
 @bp.get("/<int:campaign_id>/quality.xlsx")
 @requires(ROLE)
 def xlsx(campaign_id):
-    result = _quality_or_404(campaign_id)
-    out = io.BytesIO()
-    workbook.write_xlsx(out, result, gettext=gettext, language=_language())
-    _log("quality-export", result.campaign_name)
-    return download(out.getvalue(), f"quality-{campaign_id}.xlsx", XLSX)
+    """Prepared by a job (``quality.workbook_file``): its charts take longer to draw than a request may."""
+    campaign = _campaign(campaign_id)
+    _quality_or_404(campaign_id)  # a campaign not closed has no figures: 404, not a job that fails
+    wanted = workbook_file.params(_language())
+    ready = workbook_file.QUALITY.ready(db.session(), current_app.config, campaign, wanted)
+    if ready is None:
+        return background.prepare(workbook_file.QUALITY.kind, campaign, wanted,
+                                  title=gettext("Download the figures and charts (.xlsx)"),
+                                  back=url_for(".home", campaign=campaign.id))
+    _log("quality-export", campaign.name)
+    return file_download(ready, f"quality-{campaign_id}.xlsx", XLSX)
 
 
 @bp.get("/compare.xlsx")
