@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from survey.campaigns import lifecycle as campaigns, respond, tokens
 from survey.mail import sending
+from survey.operations import jobs
 from survey.mail.settings import MailError, SmtpSettings
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, SentMessage
 
@@ -336,6 +337,15 @@ def test_the_page_counts_addresses_and_lists_raters_without_one(app, store, mail
     assert "No messages have been sent" in html
     # The campaign page links here.
     assert f'href="/hr/campaigns/{mail_campaign}/email"' in hr_client.get(f"/hr/campaigns/{mail_campaign}").get_data(as_text=True)
+
+
+def test_the_page_lists_sending_not_the_files_prepared_for_download(store, mail_campaign, hr_client):
+    """A links CSV prepared by a job is no sending: the page neither lists it nor waits for it."""
+    with store.transaction() as session:
+        campaign = session.get(Campaign, mail_campaign)
+        jobs.start(session, "links-csv", campaign, "hr@body.kz", {"separator": ";"})
+    html = hr_client.get(f"/hr/campaigns/{mail_campaign}/email").get_data(as_text=True)
+    assert "links-csv" not in html and "Sending" not in html and 'http-equiv="refresh"' not in html
 
 
 def test_buttons_send_record_audit_and_show_the_result(app, store, mail_campaign, smtp, staff):

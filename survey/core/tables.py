@@ -217,10 +217,3 @@ class Counted:
         for part in self.parts:
             self.count += len(part)
             yield part
-
-
-def csv_bytes(header: list[str], rows: list[list[object]], *, delimiter: str = ",") -> bytes:
-    """The same CSV as :func:`write_csv`, for a download."""
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter).writerows(_inert_rows(header, rows))
-    return out.getvalue().encode("utf-8-sig")

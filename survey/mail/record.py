@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from survey.core.collation import collation_key
 from survey.core.models import Assessment, Campaign, Invitation, Job, Person, SentMessage
-from survey.mail import settings
+from survey.mail import sending, settings
 from survey.operations import jobs
 
 
@@ -63,7 +63,7 @@ def overview(session: Session, campaign: Campaign, config: Mapping) -> Overview:
         configured=settings.configured(config), sender=settings.sender(config),
         with_email=[c for c in found if c.has_email], without_email=[c for c in found if not c.has_email],
         open_with_email=sum(1 for c in found if c.has_email and c.has_open),
-        history=history(session, campaign), reminders=reminders(session, campaign), jobs=jobs.recent(session, campaign))
+        history=history(session, campaign), reminders=reminders(session, campaign), jobs=jobs.recent(session, campaign, kinds=sending.JOB_KINDS.values()))
 
 
 def contacts(session: Session, campaign: Campaign) -> list[RaterContact]:

@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Callable, Mapping, Protocol
+from typing import Callable, Collection, Mapping, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -81,9 +81,11 @@ def latest(session: Session, kind: str, campaign: Campaign, params: Mapping[str,
                                             Job.params == encode(params)).order_by(Job.id.desc()).limit(1))
 
 
-def recent(session: Session, campaign: Campaign, limit: int = 10) -> list[Job]:
-    return list(session.scalars(select(Job).where(Job.campaign_id == campaign.id)
-                                .order_by(Job.id.desc()).limit(limit)))
+def recent(session: Session, campaign: Campaign, limit: int = 10, kinds: Collection[str] | None = None) -> list[Job]:
+    """The campaign's newest jobs, or its newest of some ``kinds`` (a page about e-mail lists its
+    sending, not the files prepared for download)."""
+    chosen = [Job.campaign_id == campaign.id] + ([Job.kind.in_(list(kinds))] if kinds is not None else [])
+    return list(session.scalars(select(Job).where(*chosen).order_by(Job.id.desc()).limit(limit)))
 
 
 def _claim(database) -> int | None:

@@ -1,6 +1,8 @@
 """Responses that hold names, figures or working links: no browser or proxy keeps a copy."""
 from __future__ import annotations
 
+import io
+from typing import Iterable
 from urllib.parse import quote
 
 from flask import Response, make_response, send_file
@@ -43,5 +45,13 @@ def file_download(path, filename: str, mimetype: str) -> Response:
 def csv_download(header: list[str], rows: list[list[object]], filename: str, *, for_systems: bool = False) -> Response:
     """A CSV that the reader's Excel opens in columns: ``;`` for a Kazakh or Russian reader
     (``tables.separator``). ``for_systems`` keeps ``,`` for a file that another program reads."""
+    return csv_parts_download(header, [rows], filename, for_systems=for_systems)
+
+
+def csv_parts_download(header: list[str], parts: Iterable[list[list[object]]], filename: str, *,
+                       for_systems: bool = False) -> Response:
+    """The same, its rows read a part at a time: the file in memory, never all its rows at once."""
     delimiter = "," if for_systems else tables.separator(str(get_locale()))
-    return download(tables.csv_bytes(header, rows, delimiter=delimiter), filename, "text/csv; charset=utf-8")
+    out = io.BytesIO()
+    tables.write_csv_stream(out, header, parts, delimiter=delimiter)
+    return download(out.getvalue(), filename, "text/csv; charset=utf-8")

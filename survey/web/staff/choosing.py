@@ -3,6 +3,8 @@ structure, uploaded from Excel, or chosen one by one on an assessee's page with 
 whole body by name), each checked against para 36 and the 3–7 rule as it is given."""
 from __future__ import annotations
 
+import itertools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -13,7 +15,7 @@ from wtforms.validators import DataRequired
 from survey.campaigns import lifecycle as campaigns, people, raters
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import database as db, paging
-from survey.web.common.downloads import csv_download
+from survey.web.common.downloads import csv_parts_download
 from survey.web.staff.auth import requires
 from survey.web.staff.hr import (RELATION_LABELS, STAFF, ActionForm, RuleReasonForm, UploadForm, _errors, _limits,
                                  _log)
@@ -82,12 +84,13 @@ def _changed(campaign, change, action: str, detail, notice):
 @requires(*STAFF)
 def as_csv(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
-    rows = raters.listing(db.session(), campaign)
-    if not rows:
-        rows = [[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
-                for s in raters.suggest_for(db.session(), campaign, _limits()[1])]
-    return csv_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"], rows,
-                        f"raters-{campaign.id}.csv")
+    parts = raters.listing(db.session(), campaign)
+    first = next(parts, None)
+    if first is None:  # none chosen yet: the suggestion, for HR to edit
+        parts = iter([[[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
+                       for s in raters.suggest_for(db.session(), campaign, _limits()[1])]])
+    return csv_parts_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"],
+                              itertools.chain([first] if first else [], parts), f"raters-{campaign.id}.csv")
 
 
 @bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
