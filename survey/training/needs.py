@@ -340,21 +340,14 @@ def cohorts(population: Population, catalogue: Catalogue, *, instrument: str | N
     """Per competency with topics in the catalogue, who should attend: assessees whose three
     least-developed competencies include it (para 37), the largest cohort first. For HR only: it
     names people."""
-    members: dict[str, list[Profile]] = defaultdict(list)
-    for p in population.profiles:
-        if instrument in (None, p.instrument.id) and unit in (None, p.unit):
-            for competency in p.weakest:
-                members[competency].append(p)
-    keys: dict[int, tuple] = {}  # one collation key per person, however many cohorts they are in
-
-    def order(p: Profile) -> tuple:
-        key = keys.get(id(p))
-        if key is None:
-            key = keys[id(p)] = (collation_key(p.unit), collation_key(p.person.full_name), p.person.employee_id)
-        return key
-
+    chosen = sorted((p for p in population.profiles if instrument in (None, p.instrument.id) and unit in (None, p.unit)),
+                    key=lambda p: (collation_key(p.unit), collation_key(p.person.full_name), p.person.employee_id))
+    members: dict[str, list[Profile]] = defaultdict(list)  # each in the order of ``chosen``: no sort of its own
+    for p in chosen:
+        for competency in p.weakest:
+            members[competency].append(p)
     listed = list(catalogue.by_competency)
-    out = [Cohort(c, catalogue.for_competency(c), tuple(sorted(members[c], key=order)))
+    out = [Cohort(c, catalogue.for_competency(c), tuple(members[c]))
            for c in sorted(listed, key=lambda c: (-len(members[c]), listed.index(c)))
            if members[c] and catalogue.for_competency(c)]
     return tuple(out)
