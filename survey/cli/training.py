@@ -108,10 +108,8 @@ def _training_group() -> click.Group:
         _check_filters(population, instrument, unit)
         language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(language):
-            data = workbook.cohorts_workbook(population, catalogue, language=language, gettext=gettext,
-                                             threshold=current_app.config["ANONYMITY_THRESHOLD"],
-                                             instrument=instrument, unit=unit)
-        Path(out).write_bytes(data)
+            workbook.write_cohorts(out, population, catalogue, language=language, gettext=gettext,
+                                   threshold=current_app.config["ANONYMITY_THRESHOLD"], instrument=instrument, unit=unit)
         from survey.staff import audit
 
         with db.get_db().transaction() as session:

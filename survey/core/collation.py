@@ -9,10 +9,15 @@ alphabet holds the Russian one in the same order, so one key serves both: А Ә 
 from __future__ import annotations
 
 ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
-_ORDER = {ch: i for i, ch in enumerate(ALPHABET)}
+# Each letter of the alphabet becomes a code point at the top of Unicode (the last private-use
+# plane), in the alphabet's order; anything else stays itself, below every letter. The key is
+# then a string, compared in C: a tuple per character was 2 KB a name, 250 MB held at once while
+# sorting the cohorts of 100,000 people.
+_TOP = 0x10FFFF - len(ALPHABET)
+_TABLE = {ord(ch): _TOP + i for i, ch in enumerate(ALPHABET)}
 
 
-def collation_key(text: str) -> tuple:
+def collation_key(text: str) -> str:
     """A sort key: letters of the alphabet in its order, anything else (spaces, digits, Latin)
     before them in code-point order, case ignored."""
-    return tuple((1, _ORDER[ch], ch) if ch in _ORDER else (0, ord(ch), ch) for ch in text.casefold())
+    return text.casefold().translate(_TABLE)

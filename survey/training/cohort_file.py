@@ -38,8 +38,8 @@ def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, 
     instruments = instruments or questionnaires.load_all(config["INSTRUMENTS_DIR"])
     population = needs.population(session, campaign, instruments, threshold=threshold)
     with force_locale(language):
-        out.write(workbook.cohorts_workbook(population, catalogue, language=language, gettext=gettext,
-                                            threshold=threshold, instrument=instrument, unit=unit))
+        workbook.write_cohorts(out, population, catalogue, language=language, gettext=gettext, threshold=threshold,
+                               instrument=instrument, unit=unit)
 
 
 def _run(session: Session, campaign: Campaign, config: Mapping, progress, *, language: str,

@@ -78,11 +78,12 @@ def _heat_sheet(book: Book, picture: Picture, language: str, gettext: Gettext) -
         heat.blank()
 
 
-def cohorts_workbook(population: Population, catalogue: Catalogue, *, language: str, gettext: Gettext,
-                     threshold: int, instrument: str | None = None, unit: str | None = None) -> bytes:
-    """HR's cohorts: a sheet of topics with the size of their cohort, and a sheet with one row per
-    competency and person, the competency's topics beside them (filter by a topic's words to see
-    who should attend it)."""
+def write_cohorts(target, population: Population, catalogue: Catalogue, *, language: str, gettext: Gettext,
+                  threshold: int, instrument: str | None = None, unit: str | None = None) -> None:
+    """HR's cohorts into ``target`` (a path or a binary file; never the whole file in memory: it is
+    16 MB at 100,000 assessees): a sheet of topics with the size of their cohort, and a sheet with
+    one row per competency and person, the competency's topics beside them (filter by a topic's
+    words to see who should attend it)."""
     found = cohorts(population, catalogue, instrument=instrument, unit=unit)
     names = _competency_names(population, language)
     book = Book()
@@ -123,7 +124,7 @@ def cohorts_workbook(population: Population, catalogue: Catalogue, *, language: 
         for member in cohort.members:
             people.add((name, titles, member, cohort.competency_id))
     people.filter()
-    return book.save()
+    book.save(target)
 
 
 def _competency_names(population: Population, language: str) -> dict[str, str]:
