@@ -77,11 +77,11 @@ def purge(session: Session, before: dt.date, *, dry_run: bool = False) -> list[P
         if dry_run:
             continue
         # Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite only honours
-        # with foreign keys switched on for the connection.
-        session.execute(delete(Response).where(Response.assessment_id.in_(assessments)))
-        session.execute(delete(CompetencyTotal).where(CompetencyTotal.assessment_id.in_(assessments)))
-        session.execute(delete(Invitation).where(Invitation.assessment_id.in_(assessments)))
-        session.execute(delete(Rater).where(Rater.assessment_id.in_(assessments)))
+        # with foreign keys switched on for the connection; not synchronised with the session,
+        # whose default would first fetch every deleted key (millions for a large body).
+        for rows in (Response, CompetencyTotal, Invitation, Rater):
+            session.execute(delete(rows).where(rows.assessment_id.in_(assessments))
+                            .execution_options(synchronize_session=False))
         session.execute(delete(SentMessage).where(SentMessage.campaign_id == campaign.id))
         session.execute(delete(Job).where(Job.campaign_id == campaign.id))
         session.execute(delete(CampaignFigures).where(CampaignFigures.campaign_id == campaign.id))

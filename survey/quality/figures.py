@@ -182,40 +182,48 @@ def analyse_group(instrument: Instrument, assessees: Sequence[Sequence[scoring.S
     response about one assessee (self-assessment included, marked ``is_self``)."""
     structure = {c.id: [q.id for q in c.questions] for c in instrument.competencies}
     question_ids = [q.id for q in instrument.questions]
-    rows: list[list[float]] = []
-    bounds = [0]
-    for responses in assessees:
-        rows += answer_rows(question_ids, responses)
-        bounds.append(len(rows))
-    return analyse_answers(instrument, answer_matrix(rows, len(question_ids)), bounds,
+    blocks = [answer_block(question_ids, responses) for responses in assessees]
+    return analyse_answers(instrument, blocks,
                            [scoring.assess(structure, responses, threshold=max(1, threshold)) for responses in assessees],
                            threshold=threshold)
 
 
-def answer_rows(question_ids: Sequence[str], responses: Iterable[scoring.ScoredResponse]) -> list[list[float]]:
-    """The others' answers (not the self-assessment), one row a response, one column a question of
-    the questionnaire; NaN where a question was not answered."""
-    return [[r.answers.get(q, NOT_ANSWERED) for q in question_ids] for r in responses if not r.is_self]
+_UNANSWERED_CODE = np.iinfo(np.int16).min
 
 
-def answer_matrix(rows: list[list[float]], questions: int) -> np.ndarray:
-    return np.array(rows, dtype=float) if rows else np.zeros((0, questions))
+def answer_block(question_ids: Sequence[str], responses: Iterable[scoring.ScoredResponse]) -> np.ndarray:
+    """The others' answers about one assessee (not the self-assessment), one row a response, one
+    column a question of the questionnaire, as small integers: a whole body's answers are held
+    until its groups are analysed, and as lists of numbers those of 100,000 assessees took over
+    half a gigabyte (two bytes an answer here)."""
+    rows = [[r.answers.get(q, _UNANSWERED_CODE) for q in question_ids] for r in responses if not r.is_self]
+    return np.array(rows, dtype=np.int16).reshape(len(rows), len(question_ids))
 
 
-def analyse_answers(instrument: Instrument, matrix: np.ndarray, bounds: Sequence[int],
-                    results: Sequence[scoring.Result], *, threshold: int) -> GroupQuality:
-    """The figures of one instrument from its assessees' results and the others' answers as one
-    matrix (``answer_rows``, in the order of the questionnaire): the rows of the k-th assessee are
-    ``bounds[k]`` to ``bounds[k + 1]``. One matrix, not a list per response and competency: a
-    20,000-assessee body is analysed in seconds, and each figure is computed over the same numbers
-    in the same order as a list would give them."""
+def answer_matrix(blocks: Sequence[np.ndarray], questions: int) -> np.ndarray:
+    """The blocks as one matrix of points, NaN where a question was not answered."""
+    if not blocks:
+        return np.zeros((0, questions))
+    codes = np.concatenate(blocks)
+    matrix = codes.astype(float)
+    matrix[codes == _UNANSWERED_CODE] = NOT_ANSWERED
+    return matrix
+
+
+def analyse_answers(instrument: Instrument, blocks: Sequence[np.ndarray], results: Sequence[scoring.Result], *,
+                    threshold: int) -> GroupQuality:
+    """The figures of one instrument from its assessees' results and the others' answers
+    (``answer_block``: the k-th is about the k-th result), put in one matrix of the assessees whose
+    results are not withheld. One matrix, not a list per response and competency: a 20,000-assessee
+    body is analysed in seconds, and each figure is computed over the same numbers in the same
+    order as a list would give them; made of those assessees' blocks alone, not cut from a matrix of
+    everyone's, so that a body's answers are never held twice as floating-point numbers."""
     threshold = max(1, threshold)
     included = [k for k, result in enumerate(results) if not result.withheld]
     if len(included) < threshold:
         return GroupQuality(instrument, len(results), len(included), True, 0, (), 0, None, None, None, ())
-    sizes = [bounds[k + 1] - bounds[k] for k in included]
-    rows = matrix[np.concatenate([np.arange(bounds[k], bounds[k + 1]) for k in included])]
-    owners = np.repeat(np.arange(len(included)), sizes)
+    rows = answer_matrix([blocks[k] for k in included], len(instrument.questions))
+    owners = np.repeat(np.arange(len(included)), [len(blocks[k]) for k in included])
     kept = [results[k] for k in included]
     column = {q.id: i for i, q in enumerate(instrument.questions)}
     competencies = tuple(_competency(instrument, c.id, [q.id for q in c.questions],

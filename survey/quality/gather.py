@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ from survey.campaigns.errors import CampaignError
 from survey.core.instruments import Instrument
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign
-from survey.quality.figures import CampaignQuality, analyse_answers, answer_matrix, answer_rows
+from survey.quality.figures import CampaignQuality, analyse_answers, answer_block
 from survey.results import scoring, tally
 
 
@@ -48,8 +50,9 @@ class ResponseCollector:
     """Every assessee's result and the others' answers, gathered from the one pass over a
     campaign's responses for the analysis, which needs a whole group at once.
 
-    The answers are kept as rows of numbers in the order of the questionnaire rather than as the
-    responses' own objects: 20,000 assessees' answers take tens of megabytes instead of hundreds.
+    The answers are kept as a block of small integers per assessee in the order of the
+    questionnaire (``answer_block``) rather than as the responses' own objects or lists of numbers:
+    100,000 assessees' answers take tens of megabytes instead of hundreds.
     At closing, the totals the tally has just computed give each result, which is then not
     computed a second time."""
 
@@ -60,7 +63,7 @@ class ResponseCollector:
         self._structures = {i.id: {c.id: [q.id for q in c.questions] for c in i.competencies}
                             for i in instruments.values()}
         self._questions = {i.id: [q.id for q in i.questions] for i in instruments.values()}
-        self.rows: dict[int, list[list[float]]] = {}
+        self.blocks: dict[int, np.ndarray] = {}
         self.results: dict[int, scoring.Result] = {}
 
     def __call__(self, assessment_id: int, responses: Sequence[scoring.ScoredResponse],
@@ -68,7 +71,7 @@ class ResponseCollector:
         instrument_id = self.instrument_of[assessment_id]
         if instrument_id not in self.instruments:
             return  # a questionnaire no longer loaded: its group is not shown
-        self.rows[assessment_id] = answer_rows(self._questions[instrument_id], responses)
+        self.blocks[assessment_id] = answer_block(self._questions[instrument_id], responses)
         self.results[assessment_id] = self._result(instrument_id, responses, totals)
 
     def _result(self, instrument_id: str, responses: Sequence[scoring.ScoredResponse],
@@ -84,13 +87,9 @@ class ResponseCollector:
             chosen = [a for a, i in sorted(self.instrument_of.items()) if i == instrument_id]
             if not chosen:
                 continue
-            rows: list[list[float]] = []
-            bounds = [0]
-            for a in chosen:
-                rows += self.rows.pop(a, [])  # each row once: the matrix replaces them
-                bounds.append(len(rows))
-            matrix = answer_matrix(rows, len(self._questions[instrument_id]))
-            del rows
+            nothing = np.zeros((0, len(self._questions[instrument_id])), dtype=np.int16)
+            blocks = [self.blocks.pop(a, nothing) for a in chosen]  # each group's once, then let go
             results = [self.results.get(a) or self._result(instrument_id, (), None) for a in chosen]
-            groups.append(analyse_answers(instrument, matrix, bounds, results, threshold=self.threshold))
+            groups.append(analyse_answers(instrument, blocks, results, threshold=self.threshold))
+            del blocks
         return CampaignQuality(campaign.id, campaign.name, self.threshold, tuple(groups))

@@ -34,13 +34,15 @@ BAND_LABELS = {
 DECIMALS = 2
 
 
-@dataclass(frozen=True)
+# Slots: a closing body's results are held at once, 100,000 of them with a dozen competencies each,
+# and an object without a dictionary of its own is half the size.
+@dataclass(frozen=True, slots=True)
 class ScoredResponse:
     is_self: bool
     answers: Mapping[str, int]  # question id -> points
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompetencyResult:
     competency_id: str
     average: float | None  # None: withheld
@@ -49,7 +51,7 @@ class CompetencyResult:
     self_average: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     competencies: tuple[CompetencyResult, ...]
     overall: float | None
@@ -77,7 +79,7 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Total:
     """The points given to one competency, over the self-assessment or over everyone else.
 

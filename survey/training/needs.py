@@ -57,7 +57,7 @@ def heat_class(value: float) -> int:
 
 # --- who counts ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One assessee with results. ``person`` is read only by HR's cohorts."""
 
