@@ -258,7 +258,7 @@ def extend(session: Session, campaign: Campaign, closes_on: dt.date, today: dt.d
     session.flush()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssesseeProgress:
     assessment_id: int
     employee_id: str
@@ -274,17 +274,18 @@ class AssesseeProgress:
 
 def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProgress]:
     """Per assessee, how many of their invitations are done. Which ones is not shown: a count
-    per assessee is what HR needs, and it does not point at a rater's answers."""
-    rows = session.execute(
+    per assessee is what HR needs, and it does not point at a rater's answers. Read through Core:
+    100,000 plain rows, without the session's ORM loading, which doubled the time."""
+    rows = session.connection().execute(
         select(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit,
-               func.sum(case((Invitation.done, 1), else_=0)), func.count(Invitation.id))
+               func.coalesce(func.sum(case((Invitation.done, 1), else_=0)), 0), func.count(Invitation.id))
         .join(Person, Person.id == Assessment.assessee_id)
         .outerjoin(Invitation, Invitation.assessment_id == Assessment.id)
         .where(Assessment.campaign_id == campaign.id)
         .group_by(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit)
         .order_by(Assessment.unit, Assessment.full_name)
     ).all()
-    return [AssesseeProgress(a, e, n, u, int(d or 0), int(t or 0)) for a, e, n, u, d, t in rows]
+    return [AssesseeProgress(*row) for row in rows]
 
 
 def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
