@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf, excel_csv, first_token, sign_in, wait_for_jobs
+from conftest import PASSWORD, csrf, excel_csv, first_token, person_row, sign_in, wait_for_jobs
 from survey.staff import accounts, signin
-from survey.campaigns import respond
+from survey.campaigns import lifecycle, people, respond, roster
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
 
 STAFF_PAGES = ["/hr/", "/hr/people", "/hr/campaigns/1", "/hr/campaigns/1/raters", "/hr/campaigns/1/assessments/1",
@@ -439,3 +439,20 @@ def test_the_menu_marks_the_section_of_the_page(hr_client):
     audit = text(hr_client.get("/hr/audit?lang=en"))
     assert re.search(r'<a href="/hr/audit" aria-current="page">Audit log</a>', audit)
     assert re.search(r'<a href="/hr/" aria-current="page">Campaigns</a>', text(hr_client.get("/hr/?lang=en")))
+
+
+def test_the_campaign_page_lists_units_and_assessees_in_kazakh_alphabetical_order(app, store):
+    """By the alphabet, not by code point (which puts «Ә» after «Я») nor the database's collation."""
+    rows = [person_row(2, "D1", "Ярослав Директор", "head", unit="Әкімшілік"),
+            person_row(3, "S1", "Әсем Бекова", "servant", "D1", unit="Әкімшілік"),
+            person_row(4, "S2", "Аян Сейітов", "servant", "D1", unit="Әкімшілік"),
+            person_row(5, "S3", "Бек Ахметов", "servant", "D1", unit="Бухгалтерия"),
+            person_row(6, "S4", "Жанар Өтебаева", "servant", "D1", unit="Аудит")]
+    with store.transaction() as session:
+        people.apply_rows(session, roster.validate(rows, "body", {}))
+        campaign = lifecycle.create(session, "Order 2026", dt.date.today() + dt.timedelta(days=10),
+                                    app.extensions["survey.instruments"])
+        progress = lifecycle.assessee_progress(session, campaign)
+    assert [p.full_name for p in progress] == ["Жанар Өтебаева", "Аян Сейітов", "Әсем Бекова", "Ярослав Директор",
+                                               "Бек Ахметов"]
+    assert [u for u, _d, _t in lifecycle.unit_progress(progress)] == ["Аудит", "Әкімшілік", "Бухгалтерия"]

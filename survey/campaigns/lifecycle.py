@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from survey.campaigns import eligibility, opening, scope, snapshot
 from survey.campaigns.errors import CampaignError
 from survey.results import tally
+from survey.core.collation import collation_key
 from survey.core.messages import N_, DomainError
 from survey.core.models import EXCLUSION_RULES, SELF, Assessment, Campaign, Exclusion, Invitation, Person
 
@@ -274,18 +275,23 @@ class AssesseeProgress:
 
 def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProgress]:
     """Per assessee, how many of their invitations are done. Which ones is not shown: a count
-    per assessee is what HR needs, and it does not point at a rater's answers. Read through Core:
-    100,000 plain rows, without the session's ORM loading, which doubled the time."""
+    per assessee is what HR needs, and it does not point at a rater's answers.
+
+    The invitations are counted per assessment before they meet the names (grouping the joined
+    rows by name spilled to disk on PostgreSQL at 100,000 assessees), read through Core as plain
+    rows, and put in Kazakh and Russian alphabetical order here, not in the database's."""
+    chosen = select(Assessment.id).where(Assessment.campaign_id == campaign.id)
+    counts = (select(Invitation.assessment_id, func.sum(case((Invitation.done, 1), else_=0)).label("done"),
+                     func.count().label("total"))
+              .where(Invitation.assessment_id.in_(chosen)).group_by(Invitation.assessment_id).subquery())
     rows = session.connection().execute(
         select(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit,
-               func.coalesce(func.sum(case((Invitation.done, 1), else_=0)), 0), func.count(Invitation.id))
+               func.coalesce(counts.c.done, 0), func.coalesce(counts.c.total, 0))
         .join(Person, Person.id == Assessment.assessee_id)
-        .outerjoin(Invitation, Invitation.assessment_id == Assessment.id)
-        .where(Assessment.campaign_id == campaign.id)
-        .group_by(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit)
-        .order_by(Assessment.unit, Assessment.full_name)
-    ).all()
-    return [AssesseeProgress(*row) for row in rows]
+        .outerjoin(counts, counts.c.assessment_id == Assessment.id)
+        .where(Assessment.campaign_id == campaign.id))
+    return sorted((AssesseeProgress(*row) for row in rows),
+                  key=lambda i: (collation_key(i.unit), collation_key(i.full_name), i.employee_id))
 
 
 def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
@@ -294,7 +300,7 @@ def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
         done_total = units.setdefault(item.unit, [0, 0])
         done_total[0] += item.done
         done_total[1] += item.total
-    return [(unit, d, t) for unit, (d, t) in sorted(units.items())]
+    return [(unit, d, t) for unit, (d, t) in sorted(units.items(), key=lambda kv: collation_key(kv[0]))]
 
 
 def invitations_by_rater(session: Session, campaign: Campaign, *, pending_only: bool = False,
