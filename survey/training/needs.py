@@ -346,9 +346,8 @@ def cohorts(population: Population, catalogue: Catalogue, *, instrument: str | N
     for p in chosen:
         for competency in p.weakest:
             members[competency].append(p)
-    listed = list(catalogue.by_competency)
     out = [Cohort(c, catalogue.for_competency(c), tuple(members[c]))
-           for c in sorted(listed, key=lambda c: (-len(members[c]), listed.index(c)))
+           for c in sorted(catalogue.by_competency, key=lambda c: -len(members[c]))  # stable: ties in catalogue order
            if members[c] and catalogue.for_competency(c)]
     return tuple(out)
 

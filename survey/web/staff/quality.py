@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from survey.campaigns import figures, lifecycle as campaigns
 from survey.web.common import database as db
-from survey.quality import charts, figures as quality, workbook, workbook_file
+from survey.quality import charts, figures as quality, gather, workbook, workbook_file
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
@@ -110,7 +110,10 @@ def compare():
 def xlsx(campaign_id):
     """Prepared by a job (``quality.workbook_file``): its charts take longer to draw than a request may."""
     campaign = _campaign(campaign_id)
-    _quality_or_404(campaign_id)  # a campaign not closed has no figures: 404, not a job that fails
+    try:
+        gather.require_closed(campaign)  # a campaign not closed has no figures: 404, not a job that fails
+    except campaigns.CampaignError:
+        abort(404)
     wanted = workbook_file.params(_language())
     ready = workbook_file.QUALITY.ready(db.session(), current_app.config, campaign, wanted)
     if ready is None:
