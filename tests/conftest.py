@@ -30,6 +30,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import generate_password_hash
 
 from survey import create_app
@@ -141,7 +142,18 @@ class PostgresDatabases:
             changed = connection.exec_driver_sql(_PG_SCHEMA).scalar() != self.schema
         if changed:
             self._migrate()
-        self.empty(self.url)
+        for attempt in range(3):
+            try:
+                self.empty(self.url)
+                break
+            except OperationalError:
+                # A server an earlier test left up (an instance, gunicorn) reconnected between the
+                # termination of the others and the TRUNCATE and took a lock: PostgreSQL breaks
+                # the deadlock by refusing one of the two. End its connection and empty again.
+                if attempt == 2:
+                    raise
+                with self.admin.connect() as connection:
+                    connection.exec_driver_sql(_PG_OTHERS)
         return self.url
 
     def empty(self, url: str) -> None:
