@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, null, select, true, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from survey.campaigns import drafts
@@ -139,15 +139,37 @@ _LOCK = select(Assessment.id).where(Assessment.id == bindparam("assessment")).wi
 _STORED = select(Response.id, Response.is_self, Response.answers).where(Response.assessment_id == bindparam("assessment"))
 _CLAIM = (update(Invitation).where(Invitation.id == bindparam("invitation"), Invitation.done.is_(False))
           .values(done=True, draft=None))
-# On PostgreSQL the claim and the read are one statement, a round trip less: the read still comes
-# after the lock, from the snapshot of a statement that began once the lock was held.
-_claimed = _CLAIM.returning(Invitation.id).cte("claimed")
-_CLAIM_AND_STORED = (select(_claimed.c.id, Response.id, Response.is_self, Response.answers)
-                     .select_from(_claimed.outerjoin(Response, Response.assessment_id == bindparam("assessment"))))
 _DELETE_RESPONSES = delete(Response).where(Response.assessment_id == bindparam("assessment"))
 # Without .values(), run for a list of rows: compiled once, where a multi-row VALUES of changing
 # length would be compiled again on every submit.
 _INSERT_RESPONSES = insert(Response)
+
+
+def _rewrite_in_one_statement():
+    """PostgreSQL: the claim, the removal of the assessee's stored responses and their writing
+    back in key order with the new one, as one statement. Its parts share one snapshot, taken
+    after the link's read took the assessment's lock, so it sees every response stored before;
+    the stored answers go back as the server holds them, never through Python. It returns the
+    claimed invitation: no row means another submit of this link won, and then nothing was
+    removed or written."""
+    claimed = (update(Invitation).where(Invitation.id == bindparam("invitation"), Invitation.done.is_(False))
+               .values(done=true(), draft=null()).returning(Invitation.id).cte("claimed"))
+    was_claimed = exists(select(claimed.c.id))
+    removed = (delete(Response).where(Response.assessment_id == bindparam("assessment"), was_claimed)
+               .returning(Response.id, Response.is_self, Response.answers).cte("removed"))
+    # Named apart from the table's columns, which SQLAlchemy would otherwise take for the INSERT's values.
+    given = select(bindparam("new_id", type_=Response.id.type), bindparam("new_is_self", type_=Response.is_self.type),
+                   bindparam("new_answers", type_=Response.answers.type)).where(was_claimed)
+    every = union_all(select(removed.c.id, removed.c.is_self, removed.c.answers), given).subquery("every")
+    written = (insert(Response)
+               .from_select(["id", "assessment_id", "is_self", "answers"],
+                            select(every.c.id, bindparam("assessment"), every.c.is_self, every.c.answers)
+                            .order_by(every.c.id))  # key order: storage says nothing of the order of submission
+               .cte("written"))
+    return select(claimed.c.id).add_cte(written)
+
+
+_REWRITE = _rewrite_in_one_statement()
 
 
 def submit(session: Session, invitation: OpenLink | Invitation, answers: Answers) -> None:
@@ -159,16 +181,16 @@ def submit(session: Session, invitation: OpenLink | Invitation, answers: Answers
     if not (isinstance(invitation, OpenLink) and invitation.locked):
         connection.execute(_LOCK, assessment)
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(_CLAIM_AND_STORED, {"invitation": invitation.id, **assessment}).all()
-        if not rows:  # nothing claimed: another submit of this link won
+        given = {"new_id": random_key(), "new_is_self": invitation.relation == SELF,
+                 "new_answers": dict(sorted(answers.given.items()))}
+        if connection.execute(_REWRITE, {"invitation": invitation.id, **assessment, **given}).first() is None:
             raise Gone("done", invitation.rater_language)
-        stored = {key: (is_self, given) for _claimed_id, key, is_self, given in rows if key is not None}
-    else:
-        # The claim comes before the read: on SQLite, where FOR UPDATE means nothing, this first
-        # write is what takes the database's write lock, and the read must happen under it.
-        if connection.execute(_CLAIM, {"invitation": invitation.id}).rowcount != 1:
-            raise Gone("done", invitation.rater_language)
-        stored = {key: (is_self, given) for key, is_self, given in connection.execute(_STORED, assessment)}
+        return
+    # SQLite: the claim comes before the read. FOR UPDATE means nothing there; this first write is
+    # what takes the database's write lock, and the read must happen under it.
+    if connection.execute(_CLAIM, {"invitation": invitation.id}).rowcount != 1:
+        raise Gone("done", invitation.rater_language)
+    stored = {key: (is_self, given) for key, is_self, given in connection.execute(_STORED, assessment)}
     stored[random_key()] = (invitation.relation == SELF, answers.given)
     if len(stored) > 1:
         connection.execute(_DELETE_RESPONSES, assessment)
