@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from conftest import ROOT, approve_and_open, small_body
+from conftest import ROOT, approve_and_open, small_body, translate  # noqa: F401 (the browser tests import it from here)
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core.models import Assessment, Campaign, Invitation, Person
 from survey.web.common.serving import RedactingHandler
@@ -225,14 +225,6 @@ def _safe(label: str) -> str:
 
 def _redact(url: str) -> str:
     return re.sub(r"/r/[^?#]+", "/r/…", url)
-
-
-def translate(app, language: str, message: str, **variables) -> str:
-    """``message`` as the app shows it in ``language`` (from the compiled catalogues)."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale(language):
-        return gettext(message, **variables)
 
 
 # --- data -------------------------------------------------------------------------------------
