@@ -329,14 +329,19 @@ def open_campaign(app, store):
 
 
 def staff_and_open(session, campaign) -> None:
+    """``staffed``, then open."""
+    staffed(session, campaign)
+    approve_and_open(session, campaign)
+
+
+def staffed(session, campaign) -> None:
     """The suggested raters, two peers more for the director (who has only one rater from the
-    structure: para 36 asks for three), then open."""
+    structure: para 36 asks for three)."""
     rows = [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id, "relation": s.relation})
             for i, s in enumerate(raters.suggest_for(session, campaign), 2)]
     rows += [Row(90, {"assessee_id": "D1", "rater_id": "S1", "relation": "peer"}),
              Row(91, {"assessee_id": "D1", "rater_id": "S2", "relation": "peer"})]
     raters.apply(session, campaign, rows, "raters")
-    approve_and_open(session, campaign)
 
 
 def approve_and_open(session, campaign, **limits) -> int:
@@ -495,6 +500,14 @@ def question_ids(html: str) -> list[str]:
 def full_answers(html: str, points: int = 4) -> dict[str, str]:
     """Every question of the form on the page answered with ``points``."""
     return {qid: str(points) for qid in question_ids(html)}
+
+
+def translate(app, language: str, message: str, **variables) -> str:
+    """``message`` as the app shows it in ``language`` (from the compiled catalogues)."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(language):
+        return gettext(message, **variables)
 
 
 # --- staff -----------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """No English and no raw codes in Kazakh or Russian: every page every role reaches, the charts on
-them and the workbooks people download, crawled in kk and in ru.
+them and the workbooks people download, crawled in kk and in ru (tests/crawling.py).
 
 The body has Kazakh and Russian names, so any Latin word left in what a reader sees is either on
 the short allow-list below (formats, e-mail addresses, employee ids) or a leftover: an English
@@ -8,28 +8,18 @@ text. Averages must be written with the reader's decimal comma (3,70), not a poi
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from conftest import PASSWORD, SECRET, followed_up, sign_in, staff_and_open
-from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
+import crawling
 from survey.core import charts
-from survey.core.followup import ReportRelease
-from survey.core.models import Assessment, Campaign, Invitation, User
-from survey.core.tables import Row
-from survey.reports import links
 
 LANGUAGES = ("kk", "ru")
-ROLES = ("hr", "hr-head", "trainer", "admin")
 
 # Latin a Kazakh or Russian reader is meant to see: the product's name, file formats, the names of
 # programs, statistical notation (n, r, ICC, Cronbach's alpha), the language switch's «English».
@@ -47,77 +37,10 @@ POINT_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d\d(?![\d.])")
 # workbook is the export of survey/results/export.py, English column names and codes still.
 NOT_YET = ()
 
-# A body like tests/conftest.py's small_body, with the names a Kazakh body has.
-NAMES = {"D1": "Жанар Әбілқызы", "H1": "Қайрат Ұлықбеков", "S1": "Әсел Аянова", "S2": "Аян Бекұлы",
-         "S3": "Ғалым Ізбасаров", "S4": "Ұлан Үсенов", "S5": "Ирина Ёлкина"}
-
-
-def body() -> list[Row]:
-    def row(number, eid, role, manager, language):
-        return Row(number, {"employee_id": eid, "full_name": NAMES[eid], "position": "Бас маман",
-                            "unit": "Қаржы басқармасы", "role": role, "manager_id": manager,
-                            "email": f"{eid.lower()}@body.kz", "language": language})
-
-    return [row(2, "D1", "head", "", "ru"), row(3, "H1", "head", "D1", "kk")] + \
-        [row(3 + i, f"S{i}", "servant", "H1", "ru" if i % 2 else "kk") for i in range(1, 6)]
-
-
-def answer(app, session, campaign, share: float) -> None:
-    """Answer ``share`` of the campaign's invitations, the points varied by invitation and question."""
-    instruments = app.extensions["survey.instruments"]
-    invitations = session.scalars(select(Invitation).join(Assessment, Assessment.id == Invitation.assessment_id)
-                                  .where(Assessment.campaign_id == campaign.id).order_by(Invitation.id)).all()
-    for n, invitation in enumerate(invitations[:round(len(invitations) * share)]):
-        instrument = instruments[invitation.assessment.instrument]
-        form = {q.id: str(1 + (n + i) % 5) for i, q in enumerate(instrument.questions)}
-        respond.submit(session, invitation, respond.read_answers(instrument, form))
-
 
 @pytest.fixture
 def world(app, store, staff):
-    """Three campaigns: closed with every answer, open with half, a draft; an account per role."""
-    instruments = app.extensions["survey.instruments"]
-    today = dt.date.today()
-    with store.transaction() as session:
-        people.apply_rows(session, roster.validate(body(), "body", {}))
-        session.add(User(email="admin@body.kz", role="admin",
-                         password_hash=generate_password_hash(PASSWORD, "scrypt:1024:8:1")))
-        closed = campaigns.create(session, "Бағалау 2025", today + dt.timedelta(days=5), instruments,
-                                  period=today.year - 1)
-        staff_and_open(session, closed)
-        answer(app, session, closed, 1)
-        campaigns.close(session, closed)
-        opened = campaigns.create(session, "Бағалау 2026", today + dt.timedelta(days=10), instruments)
-        staff_and_open(session, opened)
-        answer(app, session, opened, 0.5)
-        draft = campaigns.create(session, "Бағалау 2027", today + dt.timedelta(days=20), instruments,
-                                 repeat_reason="Қайта бағалау")
-        raters.apply(session, draft, [Row(i, {"assessee_id": s.assessee_id, "rater_id": s.rater_id,
-                                              "relation": s.relation})
-                                      for i, s in enumerate(raters.suggest_for(session, draft), 2)], "raters")
-        ids = {"campaign": [closed.id, opened.id, draft.id],
-               "assessment": [session.scalar(select(Assessment.id).where(Assessment.campaign_id == c.id)
-                                             .order_by(Assessment.id)) for c in (closed, opened, draft)],
-               "user": list(session.scalars(select(User.id).order_by(User.id))),
-               "report": after_the_report(session, closed),
-               # the open campaign's last (unanswered) links and the closed one's first
-               "respond": [tokens.sign(SECRET, key) for c, order in ((opened, Invitation.id.desc()), (closed, Invitation.id))
-                           for key in session.scalars(select(Invitation.key).join(Assessment, Assessment.id == Invitation.assessment_id)
-                                                      .where(Assessment.campaign_id == c.id).order_by(order).limit(6))]}
-    return ids
-
-
-def after_the_report(session, closed) -> list[str]:
-    """Published reports, one read with a plan and a disagreement in session: the links of the
-    assessees, the managers and the session's members."""
-    from survey.followup import readers
-
-    _own, session_ = followed_up(session, closed)
-    tokens_ = [links.sign(SECRET, closed.id, r.assessment_id, r.key)
-               for r in session.scalars(select(ReportRelease).order_by(ReportRelease.assessment_id)).all()[:2]]
-    tokens_ += [links.ASSESSOR.sign(SECRET, closed.id, link.id, link.key) for link in readers.assessors(session, closed)]
-    tokens_ += [links.CALIBRATION.sign(SECRET, session_.id, m.id, m.key) for m in session_.members[:1]]
-    return tokens_
+    return crawling.world(app, store)
 
 
 # --- what a reader sees ---------------------------------------------------------------------------
@@ -134,7 +57,6 @@ class Visible(HTMLParser):
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
-        self.links: list[str] = []
         self.hidden = 0
         self.open: list[str] = []
 
@@ -146,10 +68,6 @@ class Visible(HTMLParser):
         self.parts += [attrs[a] for a in self.SPOKEN if attrs.get(a)]
         if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
             self.parts.append(attrs["value"])
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        if tag == "img" and attrs.get("src"):
-            self.links.append(attrs["src"])
 
     def handle_endtag(self, tag):
         if self.open and self.open[-1] == tag:
@@ -161,10 +79,10 @@ class Visible(HTMLParser):
             self.parts.append(data)
 
 
-def page_text(html: str) -> tuple[str, list[str]]:
+def page_text(html: str) -> str:
     parser = Visible()
     parser.feed(html)
-    return "\n".join(p.strip() for p in parser.parts if p.strip()), parser.links
+    return "\n".join(p.strip() for p in parser.parts if p.strip())
 
 
 def svg_text(svg: str) -> str:
@@ -201,47 +119,7 @@ def context(text: str, word: str) -> str:
     return " ".join(text[max(0, at - 50):at + len(word) + 30].split())
 
 
-# --- the crawl ------------------------------------------------------------------------------------
-
-SKIP = ("/static/", "/hr/logout", "/trainer/style.css", "/assets/", "/healthz", "reports.zip", "reports-all.zip",
-        ".csv")
-PER_ENDPOINT = 4  # a filter's every value draws the same words: a few of each view are enough
-
-
-def known_paths(app, ids) -> list[str]:
-    """Every GET route of both applications, its variables filled from ``ids``."""
-    values = {"campaign_id": ids["campaign"], "assessment_id": ids["assessment"], "user_id": ids["user"],
-              "instrument_id": ["head", "servant"], "kind": list(charts_kinds()), "fmt": ["svg"],
-              "step": ["open", "close"], "token": ids["respond"] + ids["report"] + ["not-a-link"]}
-    paths = set()
-    for application in (app, app.extensions["survey.public"]):
-        for rule in application.url_map.iter_rules():
-            if "GET" not in rule.methods:
-                continue
-            filled = [{}]
-            for name in rule.arguments:
-                filled = [{**f, name: v} for f in filled for v in values.get(name, [])]
-            adapter = application.url_map.bind("survey.test")
-            for args in filled:
-                try:
-                    paths.add(adapter.build(rule.endpoint, args, force_external=False))
-                except Exception:  # a value that the rule's converter refuses (a word for an int)
-                    pass
-    return sorted(p for p in paths if not p.startswith(SKIP))
-
-
-def charts_kinds():
-    from survey.quality.charts import CHARTS
-    from survey.training.charts import KINDS
-
-    return (*CHARTS, *KINDS)
-
-
-def in_language(path: str, lang: str) -> str:
-    parts = urlsplit(path)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang"] + [("lang", lang)]
-    return f"{parts.path}?{urlencode(query)}"
-
+# --- the pages ------------------------------------------------------------------------------------
 
 def readable(response, literal: set[str]) -> str | None:
     """The words of a response a person reads, or None for what nobody reads as text."""
@@ -258,38 +136,6 @@ def readable(response, literal: set[str]) -> str | None:
     return None
 
 
-def crawl(client, start: list[str], lang: str, found: dict, seen_endpoints: dict, literal: set[str]) -> int:
-    queue, visited = [in_language(p, lang) for p in start], set()
-    while queue:
-        url = queue.pop(0)
-        key = urlsplit(url).path
-        if url in visited or key.startswith(SKIP) or key.endswith(NOT_YET):
-            continue
-        visited.add(url)
-        shape = re.sub(r"\d+", "#", key)
-        seen_endpoints[shape] += 1
-        if seen_endpoints[shape] > PER_ENDPOINT:
-            continue
-        response = client.get(url)
-        if response.status_code in (301, 302, 303):
-            queue.append(in_language(response.headers["Location"], lang))
-            continue
-        words = readable(response, literal)
-        if words is None:
-            continue
-        if response.mimetype == "text/html":
-            words, hrefs = page_text(words)
-            for href in hrefs:
-                if href.startswith("?"):
-                    href = key + href
-                if href.startswith("/") and not href.startswith("//"):
-                    target = href.replace(".png", ".svg") if "/charts/" in href else href
-                    queue.append(in_language(target, lang))
-        for word in leftovers(words):
-            found[(lang, key, word)] = context(words, word)
-    return len(visited)
-
-
 @pytest.fixture
 def readable_charts(monkeypatch):
     """Charts with their words as SVG text instead of outlines, so the test can read them."""
@@ -298,20 +144,18 @@ def readable_charts(monkeypatch):
 
 def test_kazakh_and_russian_pages_hold_no_english(app, world, staff, readable_charts):
     found, pages = {}, 0
-    paths = known_paths(app, world)
     literal = {item.id for instrument in app.extensions["survey.instruments"].values()
                for item in (*instrument.competencies, *instrument.questions)}
     for lang in LANGUAGES:
-        seen = defaultdict(int)
-        pages += crawl(app.test_client(), ["/", "/thanks", "/r/not-a-link", "/hr/login", "/no-such-page"]
-                       + [p for p in paths if p.startswith(("/r/", "/report/", "/assessor/", "/calibration/"))],
-                       lang, found, seen, literal)
-        for role in ROLES:
-            client = app.test_client()
-            client.get(f"/hr/login?lang={lang}")
-            assert sign_in(client, f"{role}@body.kz").status_code == 302
-            seen = defaultdict(int)
-            pages += crawl(client, ["/hr/", "/trainer/"] + paths, lang, found, seen, literal)
+        for _who, path, response in crawling.every_page(app, world, lang):
+            words = readable(response, literal)
+            if words is None or path.endswith(NOT_YET):
+                continue
+            pages += 1
+            if response.mimetype == "text/html":
+                words = page_text(words)
+            for word in leftovers(words):
+                found[(lang, path, word)] = context(words, word)
     assert pages > 100
     by_word = defaultdict(list)
     for (lang, path, word), text in sorted(found.items()):

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from conftest import ROOT, approve_and_open, small_body
+from conftest import ROOT, approve_and_open, small_body, translate  # noqa: F401 (the browser tests import it from here)
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core.models import Assessment, Campaign, Invitation, Person
 from survey.web.common.serving import RedactingHandler
@@ -214,6 +214,30 @@ FORM_SEMANTICS = """() => {
 }"""
 
 
+def drawn_text(page, selector: str) -> str:
+    """The text the browser draws inside the first element ``selector`` finds, CSS-generated content
+    included (innerText leaves out a ``::before``, where the questionnaire's count of answers is a
+    CSS counter), read from the layout tree Chromium built for the screen."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        found = cdp.send("Runtime.evaluate", {"expression": f"document.querySelector({json.dumps(selector)})"})
+        node = cdp.send("DOM.describeNode", {"objectId": found["result"]["objectId"]})["node"]["backendNodeId"]
+        snapshot = cdp.send("DOMSnapshot.captureSnapshot", {"computedStyles": []})
+    finally:
+        cdp.detach()
+    strings, document = snapshot["strings"], snapshot["documents"][0]
+    parents, target = document["nodes"]["parentIndex"], document["nodes"]["backendNodeId"].index(node)
+
+    def within(index: int) -> bool:
+        while index >= 0 and index != target:
+            index = parents[index]
+        return index == target
+
+    layout = document["layout"]
+    return "".join(strings[text] for index, text in zip(layout["nodeIndex"], layout["text"])
+                   if text >= 0 and within(index)).strip()
+
+
 def form_semantics(page) -> list[str]:
     """Every radio group in a fieldset with a legend, every radio and field with a label."""
     return page.evaluate(FORM_SEMANTICS)
@@ -225,14 +249,6 @@ def _safe(label: str) -> str:
 
 def _redact(url: str) -> str:
     return re.sub(r"/r/[^?#]+", "/r/…", url)
-
-
-def translate(app, language: str, message: str, **variables) -> str:
-    """``message`` as the app shows it in ``language`` (from the compiled catalogues)."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale(language):
-        return gettext(message, **variables)
 
 
 # --- data -------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from survey.core.models import Invitation, Response
 
-from .conftest import (PHONE, axe, check, follow, form_semantics, invitation_key, no_sideways_scrolling,
-                       translate)
+from .conftest import (LOCALES, PHONE, axe, check, drawn_text, follow, form_semantics, invitation_key,
+                       no_sideways_scrolling, translate)
 
 
 def stored_answers(store) -> list[dict[str, int]]:
@@ -200,3 +201,78 @@ def test_every_radio_group_has_a_legend_and_every_radio_a_label(app, store, open
         for chunk, question in zip(questions, instrument.questions):
             assert chunk.split('":\n', 1)[0].endswith(question.text("en")), chunk[:200]
             assert [line.strip() for line in chunk.splitlines() if "- radio " in line] == labels
+
+
+# The page scrolled until a question is at the top of the screen, then where the heading of its
+# competency and the buttons are, each with whether a finger at its centre would touch it.
+SCROLLED_TO = """question => {
+  const box = el => { const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {top: r.top, bottom: r.bottom, right: r.right, hit: !!hit && el.contains(hit),
+            text: el.textContent.trim()}; };
+  const asked = document.getElementById('q-' + question);
+  window.scrollTo(0, window.scrollY + asked.getBoundingClientRect().top);
+  const competency = asked.closest('fieldset.competency');
+  return {height: innerHeight, width: innerWidth,
+          middle: scrollY / (document.documentElement.scrollHeight - innerHeight),
+          top: competency.getBoundingClientRect().top, legend: box(competency.querySelector(':scope > legend')),
+          formBottom: document.getElementById('answers').getBoundingClientRect().bottom,
+          buttons: [...document.querySelectorAll('.actions.sticky button')].map(box)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_on_a_phone_the_count_follows_the_taps_and_the_competency_and_buttons_stay_on_screen(
+        app, store, open_campaign, live_server, new_context, lang):
+    """A unit head's questionnaire (36 questions) at 360 px: the count beside the buttons is a CSS
+    counter, so it follows each tap without a script; the options show their numbers, the scale
+    above says once what they mean, and a screen reader hears each option's full label; half-way
+    down, the competency's heading and the buttons are still on screen."""
+    head = app.extensions["survey.instruments"]["head"]
+    total = len(head.questions)
+    labels = [option.label(lang) for option in head.scale]
+    key, _language = invitation_key(store, assessee="H1")
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=LOCALES[lang]).new_page()
+    assert page.goto(live_server.link(key, lang)).status == 200
+    assert total == 36 and drawn_text(page, ".progress") == "0 / 36"
+
+    for n, question in enumerate(head.questions[:12], 1):
+        radio(page, question.id, 1 + n % 5).tap()
+        assert drawn_text(page, ".progress") == f"{n} / {total}", question.id
+    radio(page, head.questions[0].id, 5).tap()  # another answer to the same question is not one more
+    assert drawn_text(page, ".progress") == "12 / 36"
+
+    # The options: numbers on screen, the full labels once in the scale above and for screen readers.
+    assert page.locator(".scale li").all_inner_texts() == labels and page.locator(".scale").is_visible()
+    hidden = page.evaluate("""() => [...document.querySelectorAll('#answers .option-text')]
+        .map(e => e.getBoundingClientRect()).filter(r => r.width > 1 || r.height > 1).length""")
+    assert hidden == 0 and page.locator("#answers .option-text").count() == total * len(labels)
+    first = page.locator(f"#q-{re.escape(head.questions[0].id)}")
+    assert first.locator(".pt").all_inner_texts() == [str(n) for n in range(1, len(labels) + 1)]
+    spoken = [re.sub(r" \[checked\]$", "", line.strip())
+              for line in page.locator("#answers").aria_snapshot().splitlines() if "- radio " in line]
+    assert spoken == [f'- radio "{label}"' for label in labels] * total
+    no_sideways_scrolling(page)
+    check(page, f"phone-form-count-{lang}")
+
+    # Half-way down the page, a question of the middle competency at the top of the screen: its
+    # competency's heading and the buttons are on screen.
+    middle = head.competencies[len(head.competencies) // 2]
+    place = page.evaluate(SCROLLED_TO, middle.questions[len(middle.questions) // 2].id)
+    assert 0.3 < place["middle"] < 0.7 and place["top"] < 0, place  # the competency's top has scrolled away...
+    legend = place["legend"]  # ...its heading has not
+    assert legend["text"].endswith(middle.name(lang)), legend
+    assert 0 <= legend["top"] and legend["bottom"] <= place["height"] / 3 and legend["hit"], place
+    assert place["formBottom"] > place["height"], place  # the buttons' own place is further down...
+    assert len(place["buttons"]) == 2
+    for button in place["buttons"]:  # ...yet they are on screen, whole and uncovered
+        assert 0 <= button["top"] and button["bottom"] <= place["height"] and button["right"] <= place["width"], button
+        assert button["hit"], button
+    assert [b["text"] for b in place["buttons"]] == [translate(app, lang, "Submit answers"),
+                                                      translate(app, lang, "Save and continue later")]
+
+    # Saved and opened again, the count is the saved answers'.
+    follow(page.locator("button[value=save]"), tap=True)
+    page.wait_for_url("**saved=1**")
+    assert drawn_text(page, ".progress") == "12 / 36"
+    axe(page, f"phone-form-count-saved-{lang}")

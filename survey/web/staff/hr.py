@@ -104,8 +104,7 @@ def _in_words(message: str, **params) -> str:
 @bp.get("/")
 @requires(*STAFF)
 def home():
-    return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
-                           form=_campaign_form(), done=request.args.get("done"))
+    return _home(_campaign_form(), done=request.args.get("done"))
 
 
 def _campaign_form() -> CampaignForm:
@@ -114,20 +113,25 @@ def _campaign_form() -> CampaignForm:
     return form
 
 
+def _home(form: CampaignForm, *, status: int = 200, **shown):
+    """The campaigns and the form for a new one. Before the first campaign the page says the next
+    step, which depends on whether the roster is in yet (units: none while nobody is on it)."""
+    return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(), form=form,
+                           roster_loaded=bool(scope.units(db.session())), **shown), status
+
+
 @bp.post("/campaigns")
 @requires(*STAFF)
 def create_campaign():
     form = _campaign_form()
     if not form.validate_on_submit():
-        return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
-                               form=form), 422
+        return _home(form, status=422)
     try:
         campaign = campaigns.create(db.session(), form.name.data.strip(), form.closes.data, instruments(),
                                     period=form.period.data, units=form.units.data or None,
                                     repeat_reason=form.repeat_reason.data or "")
     except campaigns.CampaignError as exc:
-        return render_template("hr/home.html", progress=campaigns.progress(db.session()), today=_today(),
-                               form=form, errors=_errors(exc)), 422
+        return _home(form, status=422, errors=_errors(exc))
     _log("campaign-create", f"{campaign.name}: {campaign.period}")
     flash(gettext("Campaign “%(name)s” is created for %(period)d. Check who is assessed, then choose who rates whom.",
                   name=campaign.name, period=campaign.period))
