@@ -18,7 +18,7 @@ from survey.quality import charts, figures as quality, gather, workbook, workboo
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download, file_download, no_store
+from survey.web.common.downloads import XLSX, disposition, download, file_download, no_store
 from survey.web.staff import background
 from survey.web.staff.hr import _errors, _log
 
@@ -184,5 +184,5 @@ def compare_chart(instrument_id, fmt):
 def _image(data: bytes, fmt: str, filename: str) -> Response:
     response = Response(data, mimetype=FORMATS[fmt])
     if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = disposition(filename)
     return no_store(response)
