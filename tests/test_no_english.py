@@ -20,13 +20,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from conftest import PASSWORD, SECRET, followed_up, sign_in, staff_and_open
+from conftest import PASSWORD, SECRET, csrf, followed_up, sign_in, staff_and_open
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core import charts
 from survey.core.followup import ReportRelease
-from survey.core.models import Assessment, Campaign, Invitation, User
+from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, User
 from survey.core.tables import Row
-from survey.reports import links
+from survey.followup import workdays
+from survey.reports import links, publishing
+from survey.staff import accounts
 
 LANGUAGES = ("kk", "ru")
 ROLES = ("hr", "hr-head", "trainer", "admin")
@@ -104,7 +106,21 @@ def world(app, store, staff):
                "respond": [tokens.sign(SECRET, key) for c, order in ((opened, Invitation.id.desc()), (closed, Invitation.id))
                            for key in session.scalars(select(Invitation.key).join(Assessment, Assessment.id == Invitation.assessment_id)
                                                       .where(Assessment.campaign_id == c.id).order_by(order).limit(6))]}
+        waiting = accounts.create(session, "new@body.kz", None, "trainer", actor="admin@body.kz")
+        accounts.change_role(session, waiting, "hr", actor="admin@body.kz")
+        director = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+                                  .where(Assessment.campaign_id == draft.id, Person.employee_id == "D1"))
+        traveller = session.scalar(select(Person.id).where(Person.employee_id == "S5"))
+    audited(staff("hr"), f"/hr/campaigns/{draft.id}/assessments/{director}", employee_id="S1", relation="peer")
+    audited(staff("hr"), f"/hr/people/{traveller}", status="trip", status_since=today.isoformat(),
+            status_until=(today + dt.timedelta(days=3)).isoformat(), in_post_since="2020-01-01", category="C-4")
     return ids
+
+
+def audited(client, path: str, **form) -> None:
+    """A change made on its page, as HR makes it, for the audit log to show its entry."""
+    response = client.post(path, data={"csrf_token": csrf(client, path), **form})
+    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def after_the_report(session, closed) -> list[str]:
@@ -113,6 +129,9 @@ def after_the_report(session, closed) -> list[str]:
     from survey.followup import readers
 
     _own, session_ = followed_up(session, closed)
+    # Published again as HR publishes: new keys, and the audit log's «7 personal links, valid 30 days».
+    publishing.publish(session, closed, workdays.load(), secret=SECRET, base_url="http://survey.test", days=30,
+                       actor="hr@body.kz")
     tokens_ = [links.sign(SECRET, closed.id, r.assessment_id, r.key)
                for r in session.scalars(select(ReportRelease).order_by(ReportRelease.assessment_id)).all()[:2]]
     tokens_ += [links.ASSESSOR.sign(SECRET, closed.id, link.id, link.key) for link in readers.assessors(session, closed)]
@@ -296,7 +315,12 @@ def readable_charts(monkeypatch):
     monkeypatch.setitem(charts.STYLE, "svg.fonttype", "none")
 
 
-def test_kazakh_and_russian_pages_hold_no_english(app, world, staff, readable_charts):
+def test_kazakh_and_russian_pages_hold_no_english(app, store, world, staff, readable_charts):
+    with store.transaction() as session:  # the audit log the crawl reads holds these entries
+        entries = {(e.action, e.detail) for e in session.scalars(select(AuditEntry))}
+    assert {("rater-add", "Бағалау 2027: D1 <- S1"), ("reports-publish", "Бағалау 2025: 7 personal links, valid 30 days"),
+            ("account-create", "new@body.kz (trainer)"), ("account-role", "new@body.kz: trainer → hr")} <= entries
+    assert any(action == "person-standing" and detail.startswith("S5: trip ") for action, detail in entries)
     found, pages = {}, 0
     paths = known_paths(app, world)
     literal = {item.id for instrument in app.extensions["survey.instruments"].values()
