@@ -246,7 +246,7 @@ def catalogue_parsed_once():
         yield
 
 
-def make_app(database_url: str, folder: Path):
+def make_app(database_url: str, folder: Path, **config):
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -254,6 +254,7 @@ def make_app(database_url: str, folder: Path):
         "BASE_URL": "http://survey.test",
         "RATELIMIT_ENABLED": False,  # tests/test_limits.py turns them on
         "JOBS_DIR": str(folder / "jobs"),
+        **config,
     })
     app.test_client_class = EnglishClient
     app.instance_path = str(folder / "instance")

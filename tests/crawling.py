@@ -16,12 +16,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from conftest import PASSWORD, SECRET, followed_up, sign_in, staff_and_open
+from conftest import PASSWORD, SECRET, csrf, followed_up, sign_in, staff_and_open
 from survey.campaigns import lifecycle as campaigns, people, raters, respond, roster, tokens
 from survey.core.followup import ReportRelease
-from survey.core.models import Assessment, Invitation, User
+from survey.core.models import Assessment, Invitation, Person, User
 from survey.core.tables import Row
-from survey.reports import links
+from survey.followup import workdays
+from survey.reports import links, publishing
+from survey.staff import accounts
 
 ROLES = ("hr", "hr-head", "trainer", "admin")
 PUBLIC_STARTS = ["/", "/thanks", "/r/not-a-link", "/hr/login", "/no-such-page"]
@@ -86,7 +88,22 @@ def world(app, store) -> dict[str, list]:
                "respond": [tokens.sign(SECRET, key) for c, order in ((opened, Invitation.id.desc()), (closed, Invitation.id))
                            for key in session.scalars(select(Invitation.key).join(Assessment, Assessment.id == Invitation.assessment_id)
                                                       .where(Assessment.campaign_id == c.id).order_by(order).limit(6))]}
+        waiting = accounts.create(session, "new@body.kz", None, "trainer", actor="admin@body.kz")
+        accounts.change_role(session, waiting, "hr", actor="admin@body.kz")
+        director = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+                                  .where(Assessment.campaign_id == draft.id, Person.employee_id == "D1"))
+        traveller = session.scalar(select(Person.id).where(Person.employee_id == "S5"))
+    hr = signed_in(app, "hr", "kk")
+    audited(hr, f"/hr/campaigns/{draft.id}/assessments/{director}", employee_id="S1", relation="peer")
+    audited(hr, f"/hr/people/{traveller}", status="trip", status_since=today.isoformat(),
+            status_until=(today + dt.timedelta(days=3)).isoformat(), in_post_since="2020-01-01", category="C-4")
     return ids
+
+
+def audited(client, path: str, **form) -> None:
+    """A change made on its page, as HR makes it, for the audit log to show its entry."""
+    response = client.post(path, data={"csrf_token": csrf(client, path), **form})
+    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def after_the_report(session, closed) -> list[str]:
@@ -95,6 +112,9 @@ def after_the_report(session, closed) -> list[str]:
     from survey.followup import readers
 
     _own, session_ = followed_up(session, closed)
+    # Published again as HR publishes: new keys, and the audit log's «7 personal links, valid 30 days».
+    publishing.publish(session, closed, workdays.load(), secret=SECRET, base_url="http://survey.test", days=30,
+                       actor="hr@body.kz")
     tokens_ = [links.sign(SECRET, closed.id, r.assessment_id, r.key)
                for r in session.scalars(select(ReportRelease).order_by(ReportRelease.assessment_id)).all()[:2]]
     tokens_ += [links.ASSESSOR.sign(SECRET, closed.id, link.id, link.key) for link in readers.assessors(session, closed)]

@@ -47,6 +47,10 @@ def test_closing_asks_first_and_says_links_stop_and_results_open(hr_client, stor
     assert 'href="/hr/campaigns/1/close"' in page and 'action="/hr/campaigns/1/close"' not in page
     text = hr_client.get("/hr/campaigns/1/close?lang=ru").get_data(as_text=True)
     assert "перестают работать" in text and "Заполнено анкет: 0 из" in text
+    assert ("Становятся доступны результаты: индивидуальные отчёты, книга результатов и потребности в обучении."
+            in text)
+    kazakh = hr_client.get("/hr/campaigns/1/close?lang=kk").get_data(as_text=True)
+    assert "Нәтижелер қолжетімді болады: жеке есептер, нәтижелер кітабы және оқыту қажеттіліктері." in kazakh
     assert _status(store, 1) == "open"
 
 

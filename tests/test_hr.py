@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf, excel_csv, first_token, person_row, sign_in, wait_for_jobs
+from conftest import PASSWORD, csrf, database, excel_csv, first_token, make_app, person_row, sign_in, wait_for_jobs
 from survey.staff import accounts, signin
 from survey.campaigns import lifecycle, people, respond, roster
 from survey.core.models import AuditEntry, Campaign, Invitation, Person, Rater, User
@@ -395,6 +395,37 @@ def test_audit_log_is_shown_and_holds_no_answers(hr_client, open_campaign, store
     assert "Links downloaded" in page and "hr@body.kz" in page
     russian = text(hr_client.get("/hr/audit?lang=ru"))
     assert "Ссылки скачаны" in russian and "links-export" not in russian  # no raw key on a ru page
+
+
+def shown_time(client, marker: str, lang: str = "en") -> str:
+    """The time column of the audit log's row whose details hold ``marker``."""
+    row = next(r for r in text(client.get(f"/hr/audit?lang={lang}")).split("<tr>") if marker in r)
+    return re.search(r'<td data-label="[^"]+">([^<]+)</td>', row).group(1)
+
+
+def test_times_are_shown_in_the_bodys_time_zone(app, store, staff, database_url, tmp_path, monkeypatch):
+    """Stored in UTC; 23:30 UTC is already 04:30 of the next day in Astana and Almaty (UTC+5)."""
+    with store.transaction() as session:
+        session.add(AuditEntry(at=dt.datetime(2026, 3, 14, 23, 30), actor="hr@body.kz", action="roster-import",
+                               detail="late.csv: 1 added, 0 updated"))
+    client = staff("hr")
+    assert shown_time(client, "late.csv") == "15 Mar 2026, 04:30"
+    assert shown_time(client, "late.csv", "ru") == "15 мар. 2026, 04:30"
+    assert shown_time(client, "late.csv", "kk").startswith("15 ") and shown_time(client, "late.csv", "kk").endswith(
+        "2026, 04:30")
+
+    def elsewhere(folder, **config):
+        other = make_app(database_url, tmp_path / folder, **config)
+        other_client = other.test_client()
+        assert sign_in(other_client, "hr@body.kz").status_code == 302
+        try:
+            return shown_time(other_client, "late.csv")
+        finally:
+            database.get_db(other).engine.dispose()
+
+    assert elsewhere("new-york", TIMEZONE="America/New_York") == "14 Mar 2026, 19:30"  # UTC-4 that day
+    monkeypatch.setenv("SURVEY_TIMEZONE", "Europe/Moscow")
+    assert elsewhere("moscow") == "15 Mar 2026, 02:30"  # UTC+3
 
 
 def test_the_3_to_7_check_is_shown_in_russian_on_a_russian_page(hr_client):

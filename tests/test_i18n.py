@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -49,22 +50,53 @@ def test_compiled_catalogue_matches_the_po_file(language):
 
 
 # Words the Russian text writes with «ё»: one spelling throughout, so that «приём» on one page and
-# «прием» on the next does not read as two things.
-WITH_YO = {"отчет": "отчёт", "прием": "приём", "еще": "ещё", "учет": "учёт", "трех": "трёх", "прошел": "прошёл"}
+# «прием» on the next does not read as two things. The beginnings of words, and whole words (their
+# beginnings begin other words too: «учтено», «истекли» have no «ё»).
+WITH_YO = {"отчет": "отчёт", "прием": "приём", "учет": "учёт", "трех": "трёх", "прошел": "прошёл", "учтенн": "учтённ",
+           "деленн": "делённ", "включенн": "включённ"}
+WHOLE_WORDS_WITH_YO = {"еще": "ещё", "ее": "её", "нее": "неё", "учтен": "учтён", "истек": "истёк", "идет": "идёт",
+                       "берет": "берёт", "трем": "трём", "вернется": "вернётся"}
+# The Russian texts outside the catalogue: the questionnaires, the development advice, the training topics.
+RUSSIAN_DATA = [ROOT / "survey" / "questionnaires" / "head.yaml", ROOT / "survey" / "questionnaires" / "servant.yaml",
+                ROOT / "survey" / "reports" / "data" / "indicators.yaml",
+                ROOT / "survey" / "training" / "topics" / "catalogue.yaml"]
 
 
 def _without_yo(word: str) -> bool:
-    if word == "еще":
+    if word in WHOLE_WORDS_WITH_YO:
         return True
-    return any(word.startswith(plain) for plain in WITH_YO if plain != "еще") and not word.startswith("приемл")
+    return any(word.startswith(plain) for plain in WITH_YO) and not word.startswith("приемл")
+
+
+def _missing_yo(texts) -> list[str]:
+    return sorted({word for text in texts for word in re.findall(r"[а-яё]+", text.lower()) if _without_yo(word)})
 
 
 def test_russian_writes_yo_the_same_way_everywhere():
     with open(TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         texts = [s for m in read_po(fh) if m.id for s in ((m.string,) if isinstance(m.string, str) else m.string)]
-    found = sorted({word for text in texts for word in re.findall(r"[а-яё]+", text.lower()) if _without_yo(word)})
+    found = _missing_yo(texts)
     assert not found, f"write these with «ё»: {found}"
     assert _without_yo("отчеты") and _without_yo("еще") and not _without_yo("приемлемый") and not _without_yo("отчёт")
+    assert _without_yo("учтенные") and _without_yo("учтен") and not _without_yo("учтено") and not _without_yo("истекли")
+
+
+def _russian(node):
+    """Every Russian text of a YAML file: the values under ``ru`` keys."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from ([value] if key == "ru" and isinstance(value, str) else _russian(value))
+    elif isinstance(node, list):
+        for value in node:
+            yield from _russian(value)
+
+
+@pytest.mark.parametrize("path", RUSSIAN_DATA, ids=lambda path: path.name)
+def test_the_russian_of_the_questionnaires_advice_and_topics_writes_yo_too(path):
+    texts = list(_russian(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    assert len(texts) > 50
+    found = _missing_yo(texts)
+    assert not found, f"{path.name}: write these with «ё»: {found}"
 
 
 def _key(value):

@@ -2,6 +2,7 @@
 same numbers, the same withheld cells, and no page reads the responses any more."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from itertools import groupby
 from operator import itemgetter
@@ -198,11 +199,19 @@ def test_a_campaign_closed_before_the_figures_were_kept_gets_them_on_the_first_s
 
 
 def test_pages_charts_and_workbooks_read_no_response(app, store, body, staff):
+    instruments = app.extensions["survey.instruments"]
     with store.transaction() as session:
-        campaign_id = campaigns.get(session, body).id
+        campaign = campaigns.get(session, body)
+        campaign_id = campaign.id
+        # an earlier campaign nobody answered, closed as a job would: the year-over-year comparison's first
+        earlier = campaigns.create(session, "Training 2024", campaign.closes_on, instruments,
+                                   repeat_reason="An earlier round")
+        earlier.status, earlier.closes_on = "closing", campaign.closes_on - dt.timedelta(days=365)
+        figures.close(session, earlier, instruments, threshold=3)
+        earlier_id = earlier.id
     urls = {"hr-head": [f"/hr/quality/?campaign={campaign_id}", f"/hr/quality/{campaign_id}/quality.xlsx",
                         f"/hr/quality/{campaign_id}/charts/servant/distribution.png",
-                        f"/hr/quality/compare?a={campaign_id}&b={campaign_id}"],
+                        f"/hr/quality/compare?a={earlier_id}&b={campaign_id}"],
             "trainer": [f"/trainer/?campaign={campaign_id}", f"/trainer/needs.xlsx?campaign={campaign_id}",
                         f"/trainer/charts/servant/ranking.png?campaign={campaign_id}",
                         f"/trainer/?campaign={campaign_id}&unit={test_training.FINANCE}"]}

@@ -15,9 +15,11 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 import crawling
 from survey.core import charts
+from survey.core.models import AuditEntry
 
 LANGUAGES = ("kk", "ru")
 
@@ -142,7 +144,12 @@ def readable_charts(monkeypatch):
     monkeypatch.setitem(charts.STYLE, "svg.fonttype", "none")
 
 
-def test_kazakh_and_russian_pages_hold_no_english(app, world, staff, readable_charts):
+def test_kazakh_and_russian_pages_hold_no_english(app, store, world, staff, readable_charts):
+    with store.transaction() as session:  # the audit log the crawl reads holds these entries
+        entries = {(e.action, e.detail) for e in session.scalars(select(AuditEntry))}
+    assert {("rater-add", "Бағалау 2027: D1 <- S1"), ("reports-publish", "Бағалау 2025: 7 personal links, valid 30 days"),
+            ("account-create", "new@body.kz (trainer)"), ("account-role", "new@body.kz: trainer → hr")} <= entries
+    assert any(action == "person-standing" and detail.startswith("S5: trip ") for action, detail in entries)
     found, pages = {}, 0
     literal = {item.id for instrument in app.extensions["survey.instruments"].values()
                for item in (*instrument.competencies, *instrument.questions)}

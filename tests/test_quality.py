@@ -452,6 +452,51 @@ def test_the_comparison_puts_the_same_figures_side_by_side(app, store, closed_ca
     assert "leniency" in {r["Flag"] for r in sheet_rows(book, "Flags") if r["Campaign"] == earlier}
 
 
+def options(html: str, field: str) -> list[str]:
+    select = re.search(f'<select id="{field}" name="{field}">(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="\d+"(?: selected)?>([^<]*)</option>', select)
+
+
+REFUSED = {"en": "is not earlier than", "kk": "ерте емес", "ru": "не раньше"}
+SAME = {"en": "cannot be compared with itself", "kk": "өзімен салыстыруға болмайды", "ru": "нельзя сравнить с ней же"}
+
+
+def test_a_later_or_the_same_campaign_as_the_earlier_one_is_refused_in_the_readers_words(
+        app, store, closed_campaign, runner, staff):
+    earlier_campaign(app, store, runner)  # id 2, closing before 'Test 2026' (id 1)
+    client = staff("hr-head")
+    for language in ("en", "kk", "ru"):
+        for query, words in (("a=1&b=2", REFUSED), ("a=1&b=1", SAME), ("a=2&b=2", SAME)):
+            response = client.get(f"/hr/quality/compare?{query}&lang={language}")
+            html = response.get_data(as_text=True)
+            assert response.status_code == 409 and words[language] in html, (query, language)
+            assert f'<html lang="{language}">' in html and "<select" in html  # the form, to choose again
+    for url in ("/hr/quality/compare.xlsx?a=1&b=2", "/hr/quality/compare/charts/servant.png?a=1&b=2",
+                "/hr/quality/compare.xlsx?a=1&b=1"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_command_refuses_a_later_campaign_as_the_earlier_one(app, store, closed_campaign, runner, tmp_path):
+    earlier = earlier_campaign(app, store, runner)
+    out = tmp_path / "q.xlsx"
+    result = runner.invoke("quality", "export", earlier, "--out", str(out), "--compare", closed_campaign)
+    assert result.exit_code == 1 and "is not earlier than" in result.output and not out.exists()
+
+
+def test_the_forms_offer_only_earlier_campaigns_as_the_earlier_one(app, store, closed_campaign, runner, staff):
+    earlier = earlier_campaign(app, store, runner)
+    oldest = earlier_campaign(app, store, runner, name="Test 2024")
+    with store.transaction() as session:  # closing before the others
+        campaigns.get(session, oldest).closes_on = dt.date.today() - dt.timedelta(days=30)
+    client = staff("hr-head")
+    home = page(client, "/hr/quality/?lang=en")
+    assert options(home, "a") == [earlier, oldest] and options(home, "b") == [closed_campaign, earlier]
+    chosen = page(client, "/hr/quality/compare?a=3&b=2&lang=en")
+    assert options(chosen, "a") == [oldest] and options(chosen, "b") == [closed_campaign, earlier]
+    latest = page(client, "/hr/quality/compare?a=3&b=1&lang=en")
+    assert options(latest, "a") == [earlier, oldest]
+
+
 # --- the command ------------------------------------------------------------------------------
 
 def test_quality_export_command_writes_the_figures_and_charts(closed_campaign, runner, tmp_path):

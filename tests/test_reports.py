@@ -6,6 +6,7 @@ import io
 import re
 import time
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -17,6 +18,7 @@ from survey.campaigns import lifecycle as campaigns, tokens
 from survey.core.followup import ReportRelease
 from survey.core.models import Assessment, AuditEntry, Campaign, Invitation, Person, Rater
 from survey.reports import advice, insights, links
+from survey.web.common import downloads
 
 @pytest.fixture
 def closed(app, store, open_campaign, runner):
@@ -239,6 +241,48 @@ def test_unit_zip_holds_only_that_units_reports(head_client, store, closed):
     response = head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": "Unit B"})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert sorted(name.split("_", 1)[0] for name in names) == ["S3", "S4"]
+
+
+KAZAKH_UNIT = "Қаржы басқармасы"
+
+
+def file_names(header: str) -> tuple[str, str | None]:
+    """The ASCII ``filename`` and the decoded ``filename*`` of a Content-Disposition header."""
+    plain = re.search(r'filename="([^"]*)"', header).group(1)
+    utf8 = re.search(r"filename\*=UTF-8''([^;\s]+)", header)
+    return plain, unquote(utf8.group(1), errors="strict") if utf8 else None
+
+
+def test_a_download_name_has_an_ascii_fallback_and_the_real_name_in_utf8():
+    """RFC 6266 and RFC 5987: a browser shows the unit's name as it is written; a client that
+    knows only ``filename`` gets it in Latin letters, so that two units' files still differ, and
+    never a raw byte of UTF-8 in the header."""
+    header = downloads.disposition(f"reports-7-{KAZAKH_UNIT}.zip")
+    assert header.isascii() and header.startswith("attachment; ")
+    assert file_names(header) == ("reports-7-Qarzhy_basqarmasy.zip", f"reports-7-{KAZAKH_UNIT}.zip")
+    assert file_names(downloads.disposition("S-101_Айгерим_Нурланова.pdf"))[0] == "S-101_Aigerim_Nurlanova.pdf"
+    assert file_names(downloads.disposition("Ұлан_Үсенов_Ёлкина_Шұғыла.pdf"))[0] == "Ulan_Usenov_Elkina_Shugyla.pdf"
+    assert "filename*" not in downloads.disposition("reports-7.zip")
+    assert file_names(downloads.disposition("reports-7.zip")) == ("reports-7.zip", None)
+    assert downloads.disposition("chart.svg", inline=True).startswith("inline; ")
+    # What would break the header: a quote, a backslash, a line break, a semicolon.
+    for name in ('a"b.csv', "a\\b.csv", "a\r\nSet-Cookie: x=1.csv", "a;b.csv"):
+        header = downloads.disposition(name)
+        plain, real = file_names(header)
+        assert not set('"\\\r\n;') & set(plain) and "\n" not in header and "\r" not in header, header
+        assert real == name
+
+
+def test_a_units_zip_is_named_after_the_unit_in_its_own_letters(head_client, store, closed):
+    with store.transaction() as session:
+        moved = select(Person.id).where(Person.employee_id.in_(["S3", "S4"])).scalar_subquery()
+        session.execute(update(Assessment).where(Assessment.assessee_id.in_(moved)).values(unit=KAZAKH_UNIT))
+    campaign_id = campaign_ids(store, closed)["S1"][0]
+    response = head_client.get(f"/hr/campaigns/{campaign_id}/reports.zip", query_string={"unit": KAZAKH_UNIT})
+    assert response.status_code == 200
+    header = response.headers["Content-Disposition"]
+    assert header == downloads.disposition(f"reports-{campaign_id}-{KAZAKH_UNIT}.zip")
+    assert file_names(header) == (f"reports-{campaign_id}-Qarzhy_basqarmasy.zip", f"reports-{campaign_id}-{KAZAKH_UNIT}.zip")
 
 
 def test_a_large_unit_s_zip_is_prepared_by_a_job_and_then_downloaded(head_client, store, closed, monkeypatch):

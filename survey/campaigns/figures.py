@@ -65,6 +65,15 @@ def campaign_quality(session: Session, campaign: Campaign, instruments: Mapping[
     return figures
 
 
+def comparison(session: Session, earlier: Campaign, later: Campaign, instruments: Mapping[str, Instrument], *,
+               threshold: int) -> tuple[quality.CampaignQuality, quality.CampaignQuality]:
+    """The measurement quality of two closed campaigns, the earlier first, as kept (raises
+    ``CampaignError`` for a pair the wrong way round or a campaign not closed)."""
+    gather.require_earlier(earlier, later)
+    return (campaign_quality(session, earlier, instruments, threshold=threshold),
+            campaign_quality(session, later, instruments, threshold=threshold))
+
+
 def training_figures(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *,
                      threshold: int) -> training_kept.TrainingFigures:
     """The trainers' figures of a closed campaign, as kept (raises ``CampaignError`` when it is not

@@ -40,9 +40,13 @@ def quality_export(name, out, earlier, charts_dir, language):
     threshold = current_app.config["ANONYMITY_THRESHOLD"]
     try:
         with db.get_db().transaction() as session:
-            later = figures.campaign_quality(session, campaigns.get(session, name), instruments, threshold=threshold)
-            before = (figures.campaign_quality(session, campaigns.get(session, earlier), instruments,
-                                               threshold=threshold) if earlier else None)
+            if earlier:
+                before, later = figures.comparison(session, campaigns.get(session, earlier), campaigns.get(session, name),
+                                                   instruments, threshold=threshold)
+            else:
+                before = None
+                later = figures.campaign_quality(session, campaigns.get(session, name), instruments,
+                                                 threshold=threshold)
     except campaigns.CampaignError as exc:
         _fail(str(exc))
     written = []

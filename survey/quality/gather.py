@@ -40,6 +40,29 @@ def require_closed(campaign: Campaign) -> None:
                             name=campaign.name, status=campaign.status)
 
 
+def closing_order(campaign: Campaign) -> tuple:
+    """Campaigns in the order they close: by the closing day, on one day the one created first.
+    The pages list them in this order, the latest first."""
+    return campaign.closes_on, campaign.id
+
+
+def earlier_than(campaigns: Sequence[Campaign], later: Campaign) -> list[Campaign]:
+    return [c for c in campaigns if closing_order(c) < closing_order(later)]
+
+
+def require_earlier(earlier: Campaign, later: Campaign) -> None:
+    """A year-over-year comparison reads as what changed from one campaign to the next: with the
+    pair the wrong way round every change would read backwards, and a campaign beside itself shows
+    no change at all."""
+    if earlier.id == later.id:
+        raise CampaignError(N_("choose two different campaigns: '%(name)s' cannot be compared with itself"),
+                            name=earlier.name)
+    if closing_order(earlier) > closing_order(later):
+        raise CampaignError(N_("'%(earlier)s' is not earlier than '%(later)s': choose the earlier campaign as the "
+                               "first one and the later campaign as the second"),
+                            earlier=earlier.name, later=later.name)
+
+
 def instruments_of(session: Session, campaign: Campaign) -> dict[int, str]:
     """The questionnaire of each assessment of the campaign, by assessment id."""
     return dict(session.execute(

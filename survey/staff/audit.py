@@ -80,7 +80,8 @@ ACTIONS = {
 # What the details say, in the shapes the code records them. A detail is stored in English as it
 # was written, so that the log reads the same to whoever opens the database and a later wording
 # changes nothing recorded; the page shows a detail of a known shape in the reader's language, and
-# anything else (an e-mail address, a campaign's name) as it was recorded.
+# anything else (an e-mail address, a campaign's name) as it was recorded. tests/test_audit_log.py
+# reads every detail the code records and fails on words whose shape is missing here.
 DETAILS = (
     N_("%(campaign)s: %(unit)s, %(num)s reports"),
     N_("%(campaign)s: %(num)s reports"),
@@ -89,38 +90,80 @@ DETAILS = (
     N_("%(campaign)s: %(file)s, %(num)s raters"),
     N_("%(campaign)s: %(num)s raters"),
     N_("%(campaign)s: %(num)s personal links, valid %(days)s days"),
+    N_("%(campaign)s: %(num)s assessees"),
+    N_("%(campaign)s: %(num)s links"),
+    N_("%(campaign)s: %(sent)s sent, %(failed)s failed, %(without)s without e-mail"),
+    N_("%(campaign)s: %(sent)s sent, %(failed)s failed, %(without)s without an e-mail address"),
+    N_("%(campaign)s: %(sent)s sent, %(failed)s failed, %(without)s without an e-mail address "
+       "(the printable sheet: %(names)s)"),
     N_("%(campaign)s: %(person)s (%(language)s)"),
+    N_("%(campaign)s (%(num)s responses)"),
+    N_("%(file)s: %(added)s added, %(updated)s updated, %(left)s left"),
     N_("%(file)s: %(added)s added, %(updated)s updated"),
+    N_("%(person)s: %(status)s %(since)s..%(until)s"),
+    N_("%(person)s: %(status)s %(since)s"),
+    N_("%(person)s: %(status)s..%(until)s"),
+    N_("%(person)s: %(status)s"),
     N_("from %(client)s, %(num)s in a row"),
     N_("directory: in no mapped group (from %(client)s)"),
     N_("%(error)s (sign-in from %(client)s)"),
+    N_("%(email)s (%(role)s, directory)"),
+    N_("%(email)s (%(role)s)"),
+    N_("%(email)s: %(before)s → %(role)s"),
     N_("%(email)s: %(num)s place(s) released"),
     N_("%(email)s: e-mailed"),
     N_("%(email)s: shown to the account manager (e-mail failed: %(error)s)"),
     N_("%(email)s: shown to the account manager"),
     N_("through a one-time link"),
+    N_("with a one-time code"),
+    N_("with a recovery code"),
+    N_("second factor set up"),
     N_("%(reason)s (from %(client)s)"),
 )
 ALL_UNITS = N_("all units")
 UNKNOWN = N_("unknown")
-# Values inside a detail that are words or codes rather than names.
-_WORDS = {ALL_UNITS: ALL_UNITS, UNKNOWN: UNKNOWN, "kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}
+_WORDS = {ALL_UNITS: ALL_UNITS, UNKNOWN: UNKNOWN}
+_ROLES = {"hr": N_("HR officer"), "hr-head": N_("Head of HR"), "trainer": N_("Trainer"), "admin": N_("Account manager")}
+# Codes a detail holds, each shown by its name; a value of another kind holds only what its
+# pattern allows, so that a detail is not read as a shape it merely resembles (a directory
+# refusal's "(from 10.0.0.1)" is no language).
+_CODES = {"language": {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}, "role": _ROLES, "before": _ROLES,
+          "status": {"active": N_("At work"), "leave": N_("On leave"), "sick": N_("On sick leave"),
+                     "trip": N_("On a business trip"), "training": N_("In training or an internship"),
+                     "dismissed": N_("Has left")}}
+_NUMBER, _DATE = r"\d+", r"\d{4}-\d{2}-\d{2}"
+_VALUES = {**dict.fromkeys(("num", "days", "added", "updated", "left", "sent", "failed", "without"), _NUMBER),
+           "since": _DATE, "until": _DATE,
+           **{name: "|".join(map(re.escape, sorted(codes, key=len, reverse=True))) for name, codes in _CODES.items()}}
 
 
 @lru_cache(maxsize=None)
 def _pattern(template: str) -> re.Pattern:
     parts = re.split(r"%\((\w+)\)s", template)
-    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)))
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{_VALUES.get(p, '.+?')})"
+                              for i, p in enumerate(parts)))
 
 
 def described(detail: str, gettext: Callable[..., str]) -> str:
-    """``detail`` in the reader's language when it has one of the shapes of ``DETAILS``."""
+    """``detail`` in the reader's language where it has the shapes of ``DETAILS``. Parts apart by
+    "; " are read apart: a job's outcome and the failures after it, one purged campaign each."""
+    return "; ".join(_described(part, gettext) for part in detail.split("; "))
+
+
+def _described(part: str, gettext: Callable[..., str]) -> str:
     for template in DETAILS:
-        match = _pattern(template).fullmatch(detail)
+        match = _pattern(template).fullmatch(part)
         if match:
-            return gettext(template, **{k: gettext(_WORDS[v]) if v in _WORDS else _reason(v, gettext)
-                                        for k, v in match.groupdict().items()})
-    return detail
+            return gettext(template, **{k: _word(k, v, gettext) for k, v in match.groupdict().items()})
+    return part
+
+
+def _word(name: str, value: str, gettext: Callable[..., str]) -> str:
+    if value in _CODES.get(name, {}):
+        return gettext(_CODES[name][value])
+    if value in _WORDS:
+        return gettext(_WORDS[value])
+    return _reason(value, gettext)
 
 
 def _reason(value: str, gettext: Callable[..., str]) -> str:

@@ -8,6 +8,8 @@ One browser context per role, width and language; the pages of a context are vis
 every failure is collected, so one run names all that is wrong."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -20,7 +22,8 @@ from survey.reports import links
 from survey.staff import accounts
 from survey.web.staff import paper
 
-from .conftest import DESKTOP, LOCALES, PHONE, SCREENSHOTS, check, follow, invitation_key, no_sideways_scrolling, sign_in
+from .conftest import (DESKTOP, LOCALES, PHONE, SCREENSHOTS, add_campaign, check, follow, invitation_key,
+                       no_sideways_scrolling, sign_in)
 
 WIDTHS = {360: PHONE, 1280: DESKTOP}
 ROLE_NAMES = {"anonymous": "not signed in", "hr": "HR officer", "hr-head": "head of HR", "trainer": "trainer",
@@ -60,7 +63,8 @@ STAFF_PAGES = [
     ("hr-head", "head-openings", "/hr/campaigns/{closed}/reports/openings", 200),
     ("hr-head", "head-calibrations", "/hr/campaigns/{closed}/calibrations", 200),
     ("hr-head", "head-quality", "/hr/quality/", 200),
-    ("hr-head", "head-quality-compare", "/hr/quality/compare?a={closed}&b={closed}", 200),
+    ("hr-head", "head-quality-compare", "/hr/quality/compare?a={earlier_closed}&b={closed}", 200),
+    ("hr-head", "head-quality-compare-refused", "/hr/quality/compare?a={closed}&b={closed}", 409),
     ("trainer", "trainer-home", "/trainer/", 200),
     ("trainer", "trainer-password", "/hr/password", 200),
     ("trainer", "trainer-second-factor", "/hr/second-factor", 200),
@@ -108,11 +112,13 @@ def index_markdown() -> str:
 
 @pytest.fixture
 def every_page(app, store, staff, campaigns_in_every_state, monkeypatch):
-    """The campaigns in every state, the closed one published: the first assessee has read their
+    """The campaigns in every state, the closed one published, with another closed a year before it
+    for the year-over-year comparison: the first assessee of the published one has read their
     report, has a plan and a calibration session with members; one rater of the open campaign has
     answered; an account manager; and sheets printed a unit at a time from two raters on."""
     ids = dict(campaigns_in_every_state)
     monkeypatch.setattr(paper, "SHEETS_AT_ONCE", 1)
+    ids["earlier_closed"] = add_campaign(app, store, "Answered 2024", status="closed", answer=True)
     secret = app.secret_key
     instruments = app.extensions["survey.instruments"]
     done_key = invitation_key(store, assessee="S1", relation="self")[0]
@@ -122,6 +128,7 @@ def every_page(app, store, staff, campaigns_in_every_state, monkeypatch):
         instrument = instruments[invitation.assessment.instrument]
         respond.submit(session, invitation, respond.read_answers(instrument, {q.id: "4" for q in instrument.questions}))
         closed = session.get(Campaign, ids["closed"])
+        session.get(Campaign, ids["earlier_closed"]).closes_on = closed.closes_on - dt.timedelta(days=365)
         own, disagreement = followed_up(session, closed)
         first, second = sorted(closed.assessments, key=lambda a: a.id)[:2]
         assessor = next(a for a in readers.assessors(session, closed) if a.person.employee_id == "H1")

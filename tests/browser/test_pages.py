@@ -20,7 +20,7 @@ def test_respondent_pages(app, store, campaigns_in_every_state, live_server, new
         no_sideways_scrolling(page)
         check(page, f"{name}-{lang}")
 
-    visit("/", "index")
+    visit(f"/?lang={lang}", "index")
     visit(f"/r/not-a-link?lang={lang}", "link-not-found", 404)
     visit("/no-such-page", "page-not-found", 404)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Iterable
 from urllib.parse import quote
 
@@ -10,9 +11,17 @@ from flask_babel import get_locale
 
 from survey.core import tables
 
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Kazakh and Russian letters in Latin ones, for the name a client that cannot read UTF-8 names
+# gets: Russian as in passports (ICAO Doc 9303), the Kazakh letters by their sound. Dropping the
+# letters instead (Werkzeug's fallback) gave every unit's archive the same name.
+_LATIN = {"а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+          "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o",
+          "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "kh",
+          "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e",
+          "ю": "iu", "я": "ia"}
+_TO_LATIN = str.maketrans({**_LATIN, **{k.upper(): v.capitalize() for k, v in _LATIN.items()}})
 
 def no_store(response, status: int | None = None) -> Response:
     response = make_response(response) if status is None else make_response(response, status)
@@ -21,8 +30,9 @@ def no_store(response, status: int | None = None) -> Response:
 
 
 def disposition(filename: str, *, inline: bool = False) -> str:
-    """RFC 6266: an ASCII name for old clients and the real one (a unit's name in Kazakh) as UTF-8."""
-    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in filename)
+    """RFC 6266: an ASCII name for old clients and the real one (a unit's name in Kazakh) as UTF-8.
+    Every download goes through here, a file on disk too: one rule for every name."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.translate(_TO_LATIN))
     value = f'{"inline" if inline else "attachment"}; filename="{fallback}"'
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -39,7 +49,9 @@ def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False)
 
 def file_download(path, filename: str, mimetype: str) -> Response:
     """A file on disk (or a spooled one) as an attachment that no browser or proxy keeps."""
-    return no_store(send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0))
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
+    response.headers["Content-Disposition"] = disposition(filename)
+    return no_store(response)
 
 
 def csv_download(header: list[str], rows: list[list[object]], filename: str, *, for_systems: bool = False) -> Response:

@@ -2,8 +2,13 @@
 
 The language is chosen, in order, by a ``lang`` query argument (the switch on every page), by what
 the staff member chose before (kept in their session), by the page itself (a respondent's link
-carries the rater's roster language) and by the browser. The public application keeps nothing:
-its pages set no cookie, so the choice holds for that view only.
+carries the rater's roster language) and, on a staff page, by the browser. The public application
+keeps nothing: its pages set no cookie, so the choice holds for that view only.
+
+A public page that does not know its reader (a forged or mistyped link, an expired report link, the
+thank-you page opened without its ``lang``) speaks Kazakh, the state language and the platform's
+default, not the browser's: respondents open their links on office computers set up in Russian or
+English by someone else, and the switch on the page is one click away.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from survey.core.instruments import is_translation
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def _chosen(remember: bool) -> str:
+def _chosen(remember: bool, browser: bool = True) -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI work (reports) sets its language with force_locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -33,12 +38,14 @@ def _chosen(remember: bool) -> str:
     preferred = g.get("language")
     if preferred in languages:
         return preferred
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if browser:
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def public_locale() -> str:
-    """A respondent's or assessee's page: stores nothing."""
-    return _chosen(remember=False)
+    """A respondent's or assessee's page: stores nothing and does not follow the browser."""
+    return _chosen(remember=False, browser=False)
 
 
 def staff_locale() -> str:

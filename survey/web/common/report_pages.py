@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, g, make_response, render_template, request, send_file
+from flask import Response, g, make_response, render_template, request
 
 from survey.reports import bundle, individual, model, pdf
-from survey.web.common.downloads import no_store
+from survey.web.common.downloads import file_download, no_store
 
 
 def private(body, status: int = 200) -> Response:
@@ -24,8 +24,7 @@ def language(report: model.Report) -> str:
 
 
 def pdf_response(report: model.Report, chosen: str) -> Response:
-    return no_store(send_file(io.BytesIO(pdf.render(report, chosen)), mimetype="application/pdf",
-                              as_attachment=True, download_name=bundle.pdf_name(report), max_age=0))
+    return file_download(io.BytesIO(pdf.render(report, chosen)), bundle.pdf_name(report), "application/pdf")
 
 
 def stylesheet() -> Response:

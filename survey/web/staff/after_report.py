@@ -97,18 +97,21 @@ def calibration_step(calibration_id, step):
     form = request.form
     try:
         if step == "decide":
+            action = "calibration-decide"
             sessions.decide(db.session(), found, form.get("decision") == "granted", form.get("by", ""),
                                 followup.day(form, "on", required=True), followup.calendar())
         elif step == "convene":
+            action = "calibration-convene"
             sessions.convene(db.session(), found, form.get("members", "").splitlines(),
                              followup.day(form, "session_on", required=True),
                                  form.get("justification", ""))
         else:
+            action = "calibration-conclude"
             sessions.conclude(db.session(), found, form.get("outcome", ""), form.get("text", ""),
                                   followup.day(form, "followup_on"))
     except CampaignError as exc:
         return _calibrations_view(found.assessment.campaign, [exc.translated(gettext)], 422)
-    audit.record(db.session(), g.user.email, f"calibration-{step}",
+    audit.record(db.session(), g.user.email, action,
                  f"{found.assessment.campaign.name}: {found.assessment.assessee.employee_id}")
     flash(gettext("Recorded."))
     return redirect(url_for(".calibrations", campaign_id=found.assessment.campaign_id))

@@ -18,7 +18,7 @@ from survey.quality import charts, figures as quality, gather, workbook, workboo
 from survey.core.models import Campaign
 from survey.web.common import instruments
 from survey.web.staff.auth import requires
-from survey.web.common.downloads import XLSX, download, file_download, no_store
+from survey.web.common.downloads import XLSX, disposition, download, file_download, no_store
 from survey.web.staff import background
 from survey.web.staff.hr import _errors, _log
 
@@ -54,6 +54,26 @@ def _quality_or_404(campaign_id) -> quality.CampaignQuality:
         abort(404)
 
 
+def _comparison(earlier: Campaign, later: Campaign) -> tuple[quality.CampaignQuality, quality.CampaignQuality]:
+    return figures.comparison(db.session(), earlier, later, instruments(),
+                              threshold=current_app.config["ANONYMITY_THRESHOLD"])
+
+
+def _comparison_or_404() -> tuple[quality.CampaignQuality, quality.CampaignQuality]:
+    try:
+        return _comparison(_campaign(request.args.get("a")), _campaign(request.args.get("b")))
+    except campaigns.CampaignError:
+        abort(404)
+
+
+def _choices(closed: list[Campaign], later: Campaign | None) -> dict:
+    """What the comparison form offers: as the later campaign any that has an earlier one, as the
+    earlier only the campaigns before the later one shown."""
+    laters = closed[:-1]
+    shown = later if later in laters else next(iter(laters), None)
+    return dict(laters=laters, earliers=gather.earlier_than(closed, shown) if shown else [])
+
+
 def _context(**extra):
     language = _language()
     return dict(
@@ -87,7 +107,7 @@ def home():
         except campaigns.CampaignError as exc:
             errors, status = _errors(exc), 409
     return render_template("quality/campaign.html", **_context(
-        campaigns=closed, chosen=chosen, quality=result, errors=errors,
+        campaigns=closed, chosen=chosen, quality=result, errors=errors, **_choices(closed, closed[0] if closed else None),
         a=closed[1] if len(closed) > 1 else None, b=closed[0] if closed else None)), status
 
 
@@ -97,12 +117,13 @@ def compare():
     closed = _closed()
     a, b = _campaign(request.args.get("a")), _campaign(request.args.get("b"))
     try:
-        qa, qb = _quality(a), _quality(b)
+        qa, qb = _comparison(a, b)
     except campaigns.CampaignError as exc:
         return render_template("quality/compare.html", **_context(campaigns=closed, a=a, b=b, pairs=None,
-                                                                 errors=_errors(exc))), 409
+                                                                 errors=_errors(exc), **_choices(closed, b))), 409
     return render_template("quality/compare.html", **_context(
-        campaigns=closed, a=a, b=b, qa=qa, qb=qb, pairs=quality.paired(qa, qb, instruments()), errors=None))
+        campaigns=closed, a=a, b=b, qa=qa, qb=qb, pairs=quality.paired(qa, qb, instruments()), errors=None,
+        **_choices(closed, b)))
 
 
 @bp.get("/<int:campaign_id>/quality.xlsx")
@@ -127,7 +148,7 @@ def xlsx(campaign_id):
 @bp.get("/compare.xlsx")
 @requires(ROLE)
 def compare_xlsx():
-    qa, qb = _quality_or_404(request.args.get("a")), _quality_or_404(request.args.get("b"))
+    qa, qb = _comparison_or_404()
     out = io.BytesIO()
     workbook.write_comparison_xlsx(out, qa, qb, instruments(), gettext=gettext, language=_language())
     _log("quality-export", f"{qa.campaign_name} / {qb.campaign_name}")
@@ -151,7 +172,7 @@ def chart(campaign_id, instrument_id, kind, fmt):
 def compare_chart(instrument_id, fmt):
     if fmt not in FORMATS:
         abort(404)
-    qa, qb = _quality_or_404(request.args.get("a")), _quality_or_404(request.args.get("b"))
+    qa, qb = _comparison_or_404()
     pair = next((p for p in quality.paired(qa, qb, instruments()) if p.instrument.id == instrument_id), None)
     data = pair and charts.comparison_chart(pair, qa.campaign_name, qb.campaign_name, gettext=gettext,
                                             language=_language(), fmt=fmt)
@@ -163,5 +184,5 @@ def compare_chart(instrument_id, fmt):
 def _image(data: bytes, fmt: str, filename: str) -> Response:
     response = Response(data, mimetype=FORMATS[fmt])
     if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = disposition(filename)
     return no_store(response)

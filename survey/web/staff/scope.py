@@ -68,7 +68,8 @@ def change_scope(campaign_id, change):
         operation(db.session(), campaign, form.employee_id.data, form.reason.data)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log(f"campaign-{change}", f"{campaign.name}: {form.employee_id.data.strip()}: {form.reason.data.strip()}")
+    _log("campaign-exclude" if change == "exclude" else "campaign-include",
+         f"{campaign.name}: {form.employee_id.data.strip()}: {form.reason.data.strip()}")
     flash(gettext("%(id)s is no longer assessed in this campaign.", id=form.employee_id.data.strip())
           if change == "exclude" else gettext("%(id)s is assessed in this campaign.", id=form.employee_id.data.strip()))
     return redirect(url_for("hr.campaign_page", campaign_id=campaign_id))
