@@ -26,14 +26,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey.campaigns import drafts  # noqa: E402
 from survey.core import instruments as instrument_files  # noqa: E402
+from survey.core.collation import sort_key  # noqa: E402
 from survey.results import scoring  # noqa: E402
 from survey.core.config import Defaults  # noqa: E402
 from survey.web.common.database import Database  # noqa: E402
 
 RATERS = 5
-PEOPLE_COLUMNS = "id, employee_id, full_name, position, unit, role, manager_id, email, language"
+# The sort keys beside each name and unit, as the ORM would set them (``collation.SortedByName``).
+PEOPLE_COLUMNS = "id, employee_id, full_name, position, unit, role, manager_id, email, language, name_key, unit_key"
 # The assessee as the campaign keeps them (``campaigns.snapshot``).
-ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, position, unit"
+ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, position, unit, name_key, unit_key"
 RATER_COLUMNS = "id, assessment_id, rater_id, relation"
 INVITATION_COLUMNS = "id, key, assessment_id, rater_id, relation, done, draft"
 OPEN_CAMPAIGN = 2
@@ -83,8 +85,10 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
     answers = 0
     for i in range(1, assessees + 1):
         role = "head" if i % 2 == 0 else "servant"  # half heads (36 questions), half servants (24): ~3.6 M answers
-        people.append((i, f"E{i:06d}", f"Person {i}", "Expert", f"Unit {i % 200}", role, None, "", "kk"))
-        assessments.append((i, 1, i, role, f"Person {i}", "Expert", f"Unit {i % 200}"))
+        name, unit = f"Person {i}", f"Unit {i % 200}"
+        keys = (sort_key(name), sort_key(unit))
+        people.append((i, f"E{i:06d}", name, "Expert", unit, role, None, "", "kk", *keys))
+        assessments.append((i, 1, i, role, name, "Expert", unit, *keys))
         level = rng.uniform(2.5, 4.5)
         given = []
         for r in range(RATERS + 1):
@@ -124,8 +128,8 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
                     for row in rows:
                         copy.write_row(row)
         else:
-            cur.executemany(f"INSERT INTO people ({PEOPLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", people)
-            cur.executemany(f"INSERT INTO assessments ({ASSESSMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)", assessments)
+            cur.executemany(f"INSERT INTO people ({PEOPLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", people)
+            cur.executemany(f"INSERT INTO assessments ({ASSESSMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", assessments)
             cur.executemany("INSERT INTO responses (id, assessment_id, is_self, answers) VALUES (?,?,?,?)",
                             sorted(responses))
             cur.executemany("INSERT INTO competency_totals VALUES (?,?,?,?,?,?)", sorted(totals))

@@ -81,3 +81,34 @@ def test_moving_answers_into_responses_keeps_every_answer_both_ways(app, store, 
     store.upgrade()
     assert stored() == written
     assert "answers" not in inspect(store.engine).get_table_names()
+
+
+def test_upgrading_a_database_with_names_gives_them_their_alphabetical_keys(app, store):
+    """Revision 0012 computes the sort key of every name and unit already stored, as the ORM
+    would have: the database then puts them in the alphabet's order, not the code points'."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from conftest import person_row
+    from survey.campaigns import lifecycle, people, roster
+    from survey.core.collation import sort_key
+    from survey.core.models import Assessment, Person
+
+    names = ["Яна", "Ұлан", "Әсем", "Ілияс", "Бақыт", "Ахмет", "Ёлкин"]
+    with store.transaction() as session:
+        people.apply_rows(session, roster.validate(
+            [person_row(2 + i, f"E{i}", name, "servant", unit=f"{name} бөлімі") for i, name in enumerate(names)],
+            "body", {}))
+        lifecycle.create(session, "Order 2026", dt.date.today() + dt.timedelta(days=10),
+                         app.extensions["survey.instruments"])
+    store.downgrade("0011")
+    assert "name_key" not in {c["name"] for c in inspect(store.engine).get_columns("people")}
+    store.upgrade()
+    with store.transaction() as session:
+        for model in (Person, Assessment):
+            rows = session.execute(select(model.full_name, model.unit, model.name_key, model.unit_key)).all()
+            assert len(rows) == len(names)
+            assert all(name_key == sort_key(name) and unit_key == sort_key(unit) for name, unit, name_key, unit_key in rows)
+            assert session.scalars(select(model.full_name).order_by(model.unit_key)).all() == \
+                ["Ахмет", "Әсем", "Бақыт", "Ёлкин", "Ұлан", "Ілияс", "Яна"]

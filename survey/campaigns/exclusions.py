@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from survey.campaigns import eligibility, snapshot
 from survey.campaigns.errors import CampaignError
 from survey.campaigns.lifecycle import require_status
+from survey.core.collation import collation_key
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign, Exclusion, Person
 
@@ -49,7 +50,8 @@ def listing(session: Session, campaign: Campaign) -> list[ScopeLine]:
             out.append(ScopeLine(employee_id, full_name, unit, "included", inclusion_reason))
     out += [ScopeLine(e.person.employee_id, e.person.full_name, e.person.unit, e.rule, e.reason)
             for e in campaign.exclusions]
-    return sorted(out, key=lambda item: (item.kind, item.unit, item.full_name, item.employee_id))
+    return sorted(out, key=lambda item: (item.kind, collation_key(item.unit), collation_key(item.full_name),
+                                         item.employee_id))
 
 
 def _change(session: Session, campaign: Campaign, employee_id: str, reason: str) -> tuple[Person, str]:

@@ -331,10 +331,11 @@ def all_invitations_by_rater(session: Session, campaign: Campaign,
 
 
 def rater_units(session: Session, campaign: Campaign) -> list[tuple[str, int]]:
-    """The units of a campaign's raters and how many raters each has, for printing a unit at a time."""
+    """The units of a campaign's raters and how many raters each has, for printing a unit at a
+    time, in the alphabet's order."""
     require_status(campaign, "open")
     rows = session.execute(
         select(Person.unit, func.count(func.distinct(Person.id))).join(Invitation, Invitation.rater_id == Person.id)
         .join(Assessment, Assessment.id == Invitation.assessment_id)
-        .where(Assessment.campaign_id == campaign.id).group_by(Person.unit).order_by(Person.unit)).all()
-    return [(unit or "", count) for unit, count in rows]
+        .where(Assessment.campaign_id == campaign.id).group_by(Person.unit)).all()
+    return sorted(((unit or "", count) for unit, count in rows), key=lambda pair: collation_key(pair[0]))

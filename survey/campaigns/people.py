@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from survey.campaigns import eligibility, roster
-from survey.core.collation import collation_key
+from survey.core.collation import collation_key, name_or_unit_contains
+from survey.core.listing import Listing
 from survey.core.models import Person
 
 
@@ -98,14 +99,14 @@ def set_standing(person: Person, status: str, *, since: dt.date | None = None, u
     person.status_until = until if status != "active" else None
 
 
-def search(session: Session, query: str, *, limit: int = 1000) -> list[Person]:
-    """People whose name, unit or employee id contains ``query`` (everyone without one), by unit and name."""
-    statement = select(Person).order_by(Person.unit, Person.full_name)
+def search(session: Session, query: str) -> Listing:
+    """People whose name, unit or employee id contains ``query`` in any letter case (everyone
+    without one), by unit and name in the alphabet's order, read a page at a time."""
+    statement = (select(Person).options(selectinload(Person.manager))
+                 .order_by(Person.unit_key, Person.name_key, Person.employee_id))
     if query:
-        like = f"%{query}%"
-        statement = statement.where(or_(Person.full_name.ilike(like), Person.unit.ilike(like),
-                                        Person.employee_id.ilike(like)))
-    return list(session.scalars(statement.limit(limit)))
+        statement = statement.where(or_(name_or_unit_contains(Person, query), Person.employee_id.ilike(f"%{query}%")))
+    return Listing(session, statement, scalars=True)
 
 
 def in_unit(session: Session, unit: str | None, today: dt.date | None = None) -> list[Person]:

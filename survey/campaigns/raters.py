@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from survey.campaigns import rater_rules
 from survey.campaigns.lifecycle import CampaignError, require_status
 from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
-from survey.core.collation import collation_key
+from survey.core.collation import collation_key, name_or_unit_contains
+from survey.core.listing import Listing
 from survey.core.messages import N_
 from survey.core.tables import Row, TableError, read
 
@@ -85,7 +86,8 @@ def suggest_for(session: Session, campaign: Campaign, maximum: int = 7) -> list[
         member, a = structure.member(person.id), snapshot.get(person.id)
         everyone.append(Candidate(person.id, person.employee_id, member.full_name, a.unit if a else person.unit,
                                   a.instrument if a else person.role, member.manager_id, member.can_answer))
-    assessees = sorted((c for c in everyone if c.id in snapshot), key=lambda c: (c.unit, c.employee_id))
+    assessees = sorted((c for c in everyone if c.id in snapshot),
+                       key=lambda c: (collation_key(c.unit), collation_key(c.full_name), c.employee_id))
     return suggest(assessees, everyone, maximum)
 
 
@@ -224,16 +226,23 @@ class RaterCount:
     raters: int
 
 
-def counts(session: Session, campaign: Campaign) -> list[RaterCount]:
-    """The campaign's assessees with how many raters each has, by unit and name, in one query: the
-    page HR edits them from lists a whole body."""
-    rows = session.execute(
-        select(Assessment.id, Assessment.full_name, Assessment.unit, func.count(Rater.id))
-        .outerjoin(Rater, Rater.assessment_id == Assessment.id)
-        .where(Assessment.campaign_id == campaign.id)
-        .group_by(Assessment.id, Assessment.full_name, Assessment.unit)
-        .order_by(Assessment.unit, Assessment.full_name, Assessment.id)).all()
-    return [RaterCount(*row) for row in rows]
+def counts(session: Session, campaign: Campaign, query: str = "") -> Listing:
+    """The campaign's assessees whose name or unit contains ``query`` in any letter case (all
+    without one), by unit and name in the alphabet's order, with how many raters each has: the
+    page HR edits them from, a hundred of a whole body at a time, so only a page's raters are counted."""
+    statement = (select(Assessment.id, Assessment.full_name, Assessment.unit)
+                 .where(Assessment.campaign_id == campaign.id)
+                 .order_by(Assessment.unit_key, Assessment.name_key, Assessment.id))
+    if query:
+        statement = statement.where(name_or_unit_contains(Assessment, query))
+
+    def counted(rows) -> list[RaterCount]:
+        chosen = dict(session.execute(select(Rater.assessment_id, func.count(Rater.id))
+                                      .where(Rater.assessment_id.in_([row.id for row in rows]))
+                                      .group_by(Rater.assessment_id)).all()) if rows else {}
+        return [RaterCount(aid, name, unit, chosen.get(aid, 0)) for aid, name, unit in rows]
+
+    return Listing(session, statement, finish=counted)
 
 
 def listing(session: Session, campaign: Campaign, size: int = 10_000) -> Iterator[Sequence[Sequence[str]]]:
@@ -248,7 +257,7 @@ def listing(session: Session, campaign: Campaign, size: int = 10_000) -> Iterato
         .join(assessee, assessee.id == Assessment.assessee_id)
         .join(rater, rater.id == Rater.rater_id)
         .where(Assessment.campaign_id == campaign.id)
-        .order_by(Assessment.unit, Assessment.full_name, Assessment.id, Rater.id)
+        .order_by(Assessment.unit_key, Assessment.name_key, Assessment.id, Rater.id)
         .execution_options(yield_per=size))
     yield from rows.partitions(size)
 

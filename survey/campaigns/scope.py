@@ -5,12 +5,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
+from survey.core.collation import collation_key
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign, Person
 
 
 def units(session: Session) -> list[str]:
-    return list(session.scalars(select(Person.unit).distinct().order_by(Person.unit)))
+    """The roster's units in the alphabet's order (a few hundred at most: sorted here)."""
+    return sorted(session.scalars(select(Person.unit).distinct()), key=collation_key)
 
 
 def members(session: Session, chosen: list[str] | None) -> list[Person]:
@@ -43,8 +45,8 @@ def assessed_in_period(session: Session, period: int, person_ids: list[int]) -> 
 
 def campaign_units(session: Session, campaign: Campaign) -> list[str]:
     """The units a campaign's assessees were in when it was created (its snapshot, not the roster)."""
-    return list(session.scalars(select(Assessment.unit).where(Assessment.campaign_id == campaign.id)
-                                .distinct().order_by(Assessment.unit)))
+    return sorted(session.scalars(select(Assessment.unit).where(Assessment.campaign_id == campaign.id).distinct()),
+                  key=collation_key)
 
 
 def assessee_count(session: Session, campaign: Campaign, *, instrument: str | None = None,

@@ -77,7 +77,7 @@ def reports_status(name):
 
     try:
         with transaction() as session:
-            found = release.familiarisation(session, campaigns.get(session, name))
+            found = release.familiarisation(session, campaigns.get(session, name))[:]
     except campaigns.CampaignError as exc:
         fail(str(exc))
     for f in found:

@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from survey.core.collation import SortedByName
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -59,7 +61,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Person(Base):
+class Person(SortedByName, Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +84,8 @@ class Person(Base):
     manager: Mapped[Optional["Person"]] = relationship(remote_side=[id])
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),
-                      CheckConstraint(f"status IN {PERSON_STATUSES!r}", name="status"))
+                      CheckConstraint(f"status IN {PERSON_STATUSES!r}", name="status"),
+                      Index("ix_people_alphabetical", "unit_key", "name_key", "employee_id"))
 
 
 class Campaign(Base):
@@ -108,7 +111,7 @@ class Campaign(Base):
     __table_args__ = (CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),)
 
 
-class Assessment(Base):
+class Assessment(SortedByName, Base):
     """One person assessed in one campaign, as they were when the campaign was created.
 
     Name, position, unit, category, manager and questionnaire are copied from the roster then and
@@ -142,7 +145,8 @@ class Assessment(Base):
     )
 
     __table_args__ = (UniqueConstraint("campaign_id", "assessee_id"),
-                      CheckConstraint(f"participation IN {PARTICIPATION!r}", name="participation"))
+                      CheckConstraint(f"participation IN {PARTICIPATION!r}", name="participation"),
+                      Index("ix_assessments_alphabetical", "campaign_id", "unit_key", "name_key", "id"))
 
 
 class Exclusion(Base):
@@ -377,7 +381,6 @@ class CompetencyTotal(Base):
     responses: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = {"sqlite_with_rowid": False}
-
 
 
 class CampaignFigures(Base):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
+from survey.core.collation import collation_key
 from survey.core.followup import DevelopmentPlan, PlanItem
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign
@@ -98,7 +99,7 @@ def demand(session: Session, campaign: Campaign, threshold: int) -> Demand:
         by_unit.setdefault(unit, Counter())[topic] += 1
         plans_in.setdefault(unit, set()).add(assessment_id)
     shown, others = [], Counter()
-    for unit in sorted(by_unit):
+    for unit in sorted(by_unit, key=collation_key):
         if len(plans_in[unit]) >= threshold:
             shown.append((unit, by_unit[unit].most_common()))
         else:

@@ -69,7 +69,7 @@ def direct_reports(session: Session, link: AssessorLink) -> list[Assessment]:
     """The assessees whose direct manager, as the campaign keeps it, is the link's holder: no one else."""
     return list(session.scalars(select(Assessment).where(Assessment.campaign_id == link.campaign_id,
                                                          Assessment.manager_id == link.person_id)
-                                .order_by(Assessment.full_name, Assessment.id)))
+                                .order_by(Assessment.name_key, Assessment.id)))
 
 
 def report_of(session: Session, link: AssessorLink, assessment_id: int) -> Assessment:

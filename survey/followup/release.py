@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
 from survey.core.clock import now
+from survey.core.collation import name_or_unit_contains
+from survey.core.listing import Listing
 from survey.core.followup import Calibration, DevelopmentPlan, ReportOpening, ReportRelease
 from survey.core.messages import N_
 from survey.core.models import Assessment, Campaign, Person, random_key
@@ -61,7 +64,7 @@ def link_rows(session: Session, campaign: Campaign, *, secret: str, base_url: st
         select(Assessment, Person, ReportRelease).join(Person, Person.id == Assessment.assessee_id)
         .join(ReportRelease, ReportRelease.assessment_id == Assessment.id)
         .where(Assessment.campaign_id == campaign.id, ReportRelease.revoked_at.is_(None))
-        .order_by(Assessment.unit, Assessment.full_name)).all()
+        .order_by(Assessment.unit_key, Assessment.name_key, Assessment.id)).all()
     return [LinkRow(p.employee_id, a.full_name, a.unit, p.email, p.language,
                     links.url(base_url, links.sign(secret, campaign.id, a.id, r.key)), until) for a, p, r in rows]
 
@@ -126,9 +129,13 @@ def state_of(release: ReportRelease | None, today: dt.date) -> str:
     return "opened" if release.opened_at is not None else "published"
 
 
-def familiarisation(session: Session, campaign: Campaign, today: dt.date | None = None) -> list[Familiarisation]:
+def familiarisation(session: Session, campaign: Campaign, today: dt.date | None = None, *, query: str = "",
+                    assessment_ids: Iterable[int] | None = None) -> Listing:
+    """Where each assessee stands (those whose name or unit contains ``query`` in any letter case,
+    or of ``assessment_ids``), by unit and name in the alphabet's order: HR's page reads a hundred
+    of a whole body at a time, the command and a manager's page take theirs whole (``[:]``)."""
     today = today or dt.date.today()
-    rows = session.execute(
+    statement = (
         select(Assessment.id, Person.employee_id, Assessment.full_name, Assessment.unit, ReportRelease,
                DevelopmentPlan.confirmed_at, DevelopmentPlan.meeting_on, Calibration)
         .join(Person, Person.id == Assessment.assessee_id)
@@ -136,12 +143,20 @@ def familiarisation(session: Session, campaign: Campaign, today: dt.date | None 
         .outerjoin(DevelopmentPlan, DevelopmentPlan.assessment_id == Assessment.id)
         .outerjoin(Calibration, Calibration.assessment_id == Assessment.id)
         .where(Assessment.campaign_id == campaign.id)
-        .order_by(Assessment.unit, Assessment.full_name, Person.employee_id)).all()
-    out = []
-    for aid, eid, name, unit, release, confirmed, meeting, calibration in rows:
-        plan = "confirmed" if confirmed else "recorded" if meeting else ""
-        state = "" if calibration is None else "closed" if calibration.closed_at else calibration.decision
-        out.append(Familiarisation(aid, eid, name, unit, state_of(release, today),
-                                   release.published_at if release else None, release.due_on if release else None,
-                                   release.acknowledged_at if release else None, plan, state))
-    return out
+        .order_by(Assessment.unit_key, Assessment.name_key, Assessment.id))
+    if query:
+        statement = statement.where(name_or_unit_contains(Assessment, query))
+    if assessment_ids is not None:
+        statement = statement.where(Assessment.id.in_(list(assessment_ids)))
+
+    def stands(rows) -> list[Familiarisation]:
+        out = []
+        for aid, eid, name, unit, release, confirmed, meeting, calibration in rows:
+            plan = "confirmed" if confirmed else "recorded" if meeting else ""
+            state = "" if calibration is None else "closed" if calibration.closed_at else calibration.decision
+            out.append(Familiarisation(aid, eid, name, unit, state_of(release, today),
+                                       release.published_at if release else None, release.due_on if release else None,
+                                       release.acknowledged_at if release else None, plan, state))
+        return out
+
+    return Listing(session, statement, finish=stands)

@@ -23,7 +23,7 @@ def rows(session: Session, campaign: Campaign) -> list[tuple]:
         .join(DevelopmentPlan, DevelopmentPlan.assessment_id == Assessment.id)
         .join(PlanItem, PlanItem.assessment_id == DevelopmentPlan.assessment_id)
         .where(Assessment.campaign_id == campaign.id)
-        .order_by(Assessment.unit, Assessment.full_name, PlanItem.id)).all()
+        .order_by(Assessment.unit_key, Assessment.name_key, Assessment.id, PlanItem.id)).all()
 
 
 def write(session: Session, campaign: Campaign, instruments, catalogue, language: str,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from survey.core.collation import collation_key
 from survey.core.models import SELF, Campaign, Invitation, Person
 from survey.mail.settings import SmtpSettings
 
@@ -61,7 +62,7 @@ def items_for(invitations: Iterable[Invitation], url_of: Callable[[str], str]) -
     """The self-assessment first, then colleagues by name."""
     items = [Item(i.relation == SELF, i.assessment.full_name, i.assessment.position or "",
                   url_of(i.key)) for i in invitations]
-    return sorted(items, key=lambda item: (not item.is_self, item.name))
+    return sorted(items, key=lambda item: (not item.is_self, collation_key(item.name)))
 
 
 def render(kind: str, language: str, *, rater_name: str, campaign_name: str, closes_on: dt.date,

@@ -86,7 +86,7 @@ def history(session: Session, campaign: Campaign, limit: int = 1000) -> list[Sen
         select(SentMessage.at, Person.full_name, SentMessage.kind, SentMessage.ok, SentMessage.error)
         .join(Person, Person.id == SentMessage.rater_id)
         .where(SentMessage.campaign_id == campaign.id, SentMessage.kind == "invitation")
-        .order_by(SentMessage.at.desc(), Person.full_name, SentMessage.id)
+        .order_by(SentMessage.at.desc(), Person.name_key, SentMessage.id)
         .limit(limit)
     ).all()
     return [SentRecord(at, name, kind, ok, error or "") for at, name, kind, ok, error in rows]

@@ -105,7 +105,7 @@ def _send(session: Session, campaign: Campaign, settings: SmtpSettings, kind: st
           progress=None) -> Outcome:
     outcome = Outcome(kind)
     batch: list[Outgoing] = []
-    for rater, invitations in sorted(by_rater.items(), key=lambda pair: (pair[0].full_name, pair[0].id)):
+    for rater, invitations in sorted(by_rater.items(), key=lambda pair: (pair[0].name_key, pair[0].id)):
         if not (rater.email or "").strip():
             outcome.without_email.append(rater.full_name)
             continue

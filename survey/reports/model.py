@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.results import export as results, scoring
+from survey.core.collation import collation_key
 from survey.core.instruments import Instrument, Text
 from survey.core.models import Assessment, Campaign, Response
 from survey.reports import advice as advice_data
@@ -217,7 +218,7 @@ def build_reports(session: Session, campaign: Campaign, instruments: Mapping[str
 
 
 def units(reports: Iterable[Report]) -> list[str]:
-    return sorted({r.unit for r in reports})
+    return sorted({r.unit for r in reports}, key=collation_key)
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,8 @@ def _assessor(token: str):
 def assessor_home(token):
     link = _assessor(token)
     reports = readers.direct_reports(db.session(), link)
-    states = {f.assessment_id: f for f in release.familiarisation(db.session(), _campaign(link))}
+    states = {f.assessment_id: f for f in release.familiarisation(db.session(), _campaign(link),
+                                                                  assessment_ids=[a.id for a in reports])[:]}
     return report_pages.private(render_template("reports/assessor_home.html", link=link, token=token, reports=reports,
                                                 states=states))
 

@@ -34,9 +34,7 @@ class AddRaterForm(FlaskForm):
 def page(campaign_id, errors=None, status=200):
     campaign = db.get_or_404(Campaign, campaign_id)
     minimum, maximum = _limits()
-    q = paging.query().casefold()
-    found = [c for c in raters.counts(db.session(), campaign)
-             if not q or q in c.full_name.casefold() or q in c.unit.casefold()]
+    found = raters.counts(db.session(), campaign, paging.query())
     return render_template("hr/raters.html", campaign=campaign, assessments=paging.page_of(found), q=paging.query(),
                            minimum=minimum, maximum=maximum, action=ActionForm(), upload=UploadForm(),
                            errors=errors), status

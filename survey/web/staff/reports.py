@@ -72,9 +72,7 @@ bp.add_url_rule("/hr/assets/report.css", "stylesheet", report_pages.stylesheet)
 @in_campaign("closed", _not_closed)
 def index(campaign):
     can_read = g.user.role in READERS
-    q = paging.query().casefold()
-    states = paging.page_of([f for f in release.familiarisation(db.session(), campaign)
-                             if not q or q in f.full_name.casefold() or q in f.unit.casefold()])
+    states = paging.page_of(release.familiarisation(db.session(), campaign, query=paging.query()))
     items = model.summaries(db.session(), campaign, instruments(), threshold=_threshold(),
                             assessment_ids=[f.assessment_id for f in states.items]) if can_read else []
     recent = jobs.recent(db.session(), campaign, limit=20)
