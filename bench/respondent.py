@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import re
 import http.client
+import itertools
 import os
 import shutil
 import signal
@@ -65,9 +66,12 @@ def find_wrk(install: bool) -> str:
 
 
 def prepare(url: str, assessees: int) -> tuple[dict[str, list[str]], dict[str, str], str]:
-    """The body, and the signed links of the open campaign's servant questionnaires: ``fresh`` and
-    ``draft`` (for the GETs), ``submit`` (each used once, never opened by a GET run); the answers of
-    a whole servant questionnaire; the link of a unit head's questionnaire (the largest page)."""
+    """The body, and the signed links of the open campaign's questionnaires: ``fresh`` and ``draft``
+    (servants', for the GETs), ``submit`` (servants' and unit heads', each used once, never opened
+    by a GET run); the answers of a whole unit head's questionnaire, whose questions include every
+    servant's question (a servant's submit takes its own 24 and ignores the rest), so that three
+    measured runs of about 900 submits a second do not run out of links; the link of a unit head's
+    questionnaire (the largest page)."""
     from sqlalchemy import select
 
     from survey.campaigns import tokens
@@ -88,11 +92,16 @@ def prepare(url: str, assessees: int) -> tuple[dict[str, list[str]], dict[str, s
     servant = [(key, draft) for key, instrument, draft in rows if instrument == "servant"]
     drafted = [tokens.sign(SECRET, key) for key, draft in servant if draft][:POOL]
     plain = [tokens.sign(SECRET, key) for key, draft in servant if not draft]
-    head = next(key for key, instrument, draft in rows if instrument == "head" and not draft)
-    questions = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)["servant"].questions
+    heads = [key for key, instrument, draft in rows if instrument == "head" and not draft]
+    loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
+    questions = [q.id for q in loaded["head"].questions]
+    assert {q.id for q in loaded["servant"].questions} <= set(questions)
     pool = min(POOL, len(plain) // 4)  # a small body keeps most of its links for submits
-    links = {"fresh": plain[:pool], "draft": drafted, "submit": plain[pool:]}
-    return links, {q.id: "4" for q in questions}, tokens.sign(SECRET, head)
+    # Servants' and heads' links alternate, so that every run submits both kinds alike.
+    submit = [link for pair in itertools.zip_longest(plain[pool:], [tokens.sign(SECRET, key) for key in heads[1:]])
+              for link in pair if link]
+    links = {"fresh": plain[:pool], "draft": drafted, "submit": submit}
+    return links, {q: "4" for q in questions}, tokens.sign(SECRET, heads[0])
 
 
 def free_port() -> int:
