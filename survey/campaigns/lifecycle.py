@@ -226,16 +226,17 @@ def links(session: Session, campaign: Campaign) -> list[RaterLink]:
     return [link for part in links_in_parts(session, campaign) for link in part]
 
 
+def _by_code_point(session: Session, column):
+    """Ids in code-point order on either database, as Python sorts them (PostgreSQL's collation
+    would put "a-1" and "A1" by the language's rules)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
 def links_in_parts(session: Session, campaign: Campaign, size: int = 10_000) -> Iterator[list[RaterLink]]:
     """The same links, in their order, ``size`` at a time: plain rows sorted by the database, so
     that a body of 100,000 (1.2 million links) is written without holding them all."""
     require_status(campaign, "open", "closed")
     assessee, rater = aliased(Person), aliased(Person)
-    # Ids in code-point order on either database, as Python sorts them (PostgreSQL's collation
-    # would put "a-1" and "A1" by the language's rules).
-    def by_code_point(column):
-        return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
-
     rows = session.execute(
         select(assessee.employee_id, Assessment.full_name, Invitation.relation, rater.employee_id, rater.full_name,
                rater.email, rater.language, Invitation.key)
@@ -243,8 +244,8 @@ def links_in_parts(session: Session, campaign: Campaign, size: int = 10_000) -> 
         .join(assessee, assessee.id == Assessment.assessee_id)
         .join(rater, rater.id == Invitation.rater_id)
         .where(Assessment.campaign_id == campaign.id)
-        .order_by(by_code_point(assessee.employee_id), Invitation.relation != SELF, by_code_point(Invitation.relation),
-                  by_code_point(rater.employee_id))
+        .order_by(_by_code_point(session, assessee.employee_id), Invitation.relation != SELF, _by_code_point(session, Invitation.relation),
+                  _by_code_point(session, rater.employee_id))
         .execution_options(yield_per=size))
     for part in rows.partitions(size):
         yield [RaterLink(*row) for row in part]
@@ -279,7 +280,8 @@ def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProg
 
     The invitations are counted per assessment before they meet the names (grouping the joined
     rows by name spilled to disk on PostgreSQL at 100,000 assessees), read through Core as plain
-    rows, and put in Kazakh and Russian alphabetical order here, not in the database's."""
+    rows, in Kazakh and Russian alphabetical order by the keys kept beside unit and name
+    (``collation.SortedByName``), which the database reads in the order of its index."""
     chosen = select(Assessment.id).where(Assessment.campaign_id == campaign.id)
     counts = (select(Invitation.assessment_id, func.sum(case((Invitation.done, 1), else_=0)).label("done"),
                      func.count().label("total"))
@@ -289,9 +291,9 @@ def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProg
                func.coalesce(counts.c.done, 0), func.coalesce(counts.c.total, 0))
         .join(Person, Person.id == Assessment.assessee_id)
         .outerjoin(counts, counts.c.assessment_id == Assessment.id)
-        .where(Assessment.campaign_id == campaign.id))
-    return sorted((AssesseeProgress(*row) for row in rows),
-                  key=lambda i: (collation_key(i.unit), collation_key(i.full_name), i.employee_id))
+        .where(Assessment.campaign_id == campaign.id)
+        .order_by(Assessment.unit_key, Assessment.name_key, _by_code_point(session, Person.employee_id)))
+    return [AssesseeProgress(*row) for row in rows]
 
 
 def unit_progress(items: list[AssesseeProgress]) -> list[tuple[str, int, int]]:
