@@ -10,9 +10,9 @@ because none of them runs inside it; a commit's time excludes the connection's r
 
 - connection: taking a connection from SQLAlchemy's pool and giving it back (with its reset, a
   rollback), and opening one with its pragmas when the pool has none;
-- limiter: Flask-Limiter's check of the limits (``_check_request_limit``, in the view's decorator;
-  before 2026-11-30 also before every request), counting in its SQLite file; the decorator's own
-  work around it falls under "other";
+- limiter: counting the request against its limit (``limits``' fixed window, in its SQLite file;
+  until 2026-12-01 Flask-Limiter's whole check, ``_check_request_limit``, which before 2026-11-30
+  also ran before every request); the view decorator's own work around it falls under "other";
 - link signature: checking the token's HMAC (itsdangerous);
 - templates: Jinja rendering (the page shell and the questions are cached per process, so this is
   the assessee's part, or the questions again when a draft fills them in);
@@ -88,7 +88,7 @@ class Spans:
 
 def instrument(spans: Spans) -> None:
     import jinja2
-    from flask_limiter import Limiter
+    from limits.strategies import FixedWindowRateLimiter
     from sqlalchemy.engine import base as engine_base
     from sqlalchemy.orm import session as orm_session
     from sqlalchemy.pool import base as pool_base
@@ -97,7 +97,7 @@ def instrument(spans: Spans) -> None:
 
     spans.patch(pool_base._ConnectionFairy, "_checkout", "connection")
     spans.patch(pool_base._ConnectionFairy, "_checkin", "connection")
-    spans.patch(Limiter, "_check_request_limit", "limiter")
+    spans.patch(FixedWindowRateLimiter, "hit", "limiter")
     spans.patch(tokens, "verify", "link signature")
     spans.patch(jinja2.Template, "render", "templates")
     spans.patch(drafts, "unseal", "draft decryption")

@@ -36,14 +36,28 @@ def test_respondent_links_are_limited_per_address(database_url, tmp_path):
     assert other.status_code == 404
 
 
-def test_the_public_application_checks_a_request_against_its_limits_once(database_url, tmp_path):
-    """Flask-Limiter checks before every request and again in the view's decorator; the public
-    application's limits are all on its views, so the first check only cost time."""
-    from survey.web.public.limits import limiter
+def test_two_workers_count_one_respondent_limit_per_view(database_url, tmp_path):
+    """Two applications over one counters file, as two gunicorn workers are: four requests a
+    minute in all; each view counts apart, and the wait comes from the window that is running."""
+    first = limited_app(database_url, tmp_path, RATELIMIT_RESPONDENT="4 per minute").test_client()
+    second = limited_app(database_url, tmp_path, RATELIMIT_RESPONDENT="4 per minute").test_client()
+    statuses = [(first if i % 2 else second).get("/r/forged").status_code for i in range(6)]
+    assert statuses == [404] * 4 + [429] * 2
+    assert first.post("/r/forged", data={"action": "save"}).status_code == 404  # another view
+    assert 0 < int(second.get("/r/forged").headers["Retry-After"]) <= 60
 
+
+def test_the_public_application_counts_without_flask_limiter(database_url, tmp_path):
+    """Its views count their limit through ``limits`` directly (common.limits.ViewLimits): Flask-Limiter's
+    machinery around the count cost more than the count itself on every respondent request."""
     public = limited_app(database_url, tmp_path).extensions["survey.public"]
-    assert limiter in public.extensions["limiter"]
-    assert limiter._check_request_limit not in public.before_request_funcs.get(None, [])
+    assert "limiter" not in public.extensions
+    assert public.extensions["survey.view_limits"] is not None
+    off = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "limits", "RATELIMIT_ENABLED": False,
+                      "RATELIMIT_RESPONDENT": "1 per minute"}).extensions["survey.public"]
+    assert off.extensions["survey.view_limits"] is None
+    client = off.test_client()
+    assert [client.get("/r/forged").status_code for _ in range(3)] == [404] * 3
 
 
 def test_the_counters_live_in_the_instance_folder_unless_configured(database_url, tmp_path):

@@ -12,7 +12,6 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from survey.web.common import bodies, factory, i18n
-from survey.web.common.limits import check_in_views_only
 from survey.web.public import report_links, respond
 from survey.web.public.limits import limiter
 
@@ -26,7 +25,6 @@ def create_app(config: dict | None = None, *, shared: Flask | None = None) -> Fl
     app.register_blueprint(respond.bp)
     app.register_blueprint(report_links.bp)
     limiter.init_app(app)
-    check_in_views_only(app, limiter)
 
     @app.after_request
     def _no_cookie(response):

@@ -1,6 +1,6 @@
-"""The public application's rate limiter."""
+"""The public application's rate limits (``common.limits.ViewLimits``)."""
 from __future__ import annotations
 
-from survey.web.common.limits import make_limiter
+from survey.web.common.limits import ViewLimits
 
-limiter = make_limiter()
+limiter = ViewLimits()
