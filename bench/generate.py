@@ -32,7 +32,7 @@ from survey.core.config import Defaults  # noqa: E402
 from survey.web.common.database import Database  # noqa: E402
 
 RATERS = 5
-# The sort keys beside each name and unit, as the ORM would set them (``collation.SortedByName``).
+# The sort keys beside each name and unit, as the ORM would set them (``alphabetical.SortedByName``).
 PEOPLE_COLUMNS = "id, employee_id, full_name, position, unit, role, manager_id, email, language, name_key, unit_key"
 # The assessee as the campaign keeps them (``campaigns.snapshot``).
 ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, position, unit, name_key, unit_key"

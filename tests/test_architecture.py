@@ -18,7 +18,7 @@ PURE = ("survey.results.scoring", "survey.quality.psychometrics", "survey.campai
         "survey.campaigns.drafts", "survey.campaigns.eligibility", "survey.campaigns.categories",
         "survey.campaigns.guidance",
         "survey.followup.workdays",
-        "survey.core.instruments", "survey.core.messages", "survey.reports.insights",
+        "survey.core.instruments", "survey.core.messages", "survey.core.collation", "survey.reports.insights",
         "survey.reports.radar")
 WEB_LIBRARIES = ("flask", "flask_wtf", "flask_limiter", "wtforms")
 

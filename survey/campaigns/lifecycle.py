@@ -281,7 +281,7 @@ def assessee_progress(session: Session, campaign: Campaign) -> list[AssesseeProg
     The invitations are counted per assessment before they meet the names (grouping the joined
     rows by name spilled to disk on PostgreSQL at 100,000 assessees), read through Core as plain
     rows, in Kazakh and Russian alphabetical order by the keys kept beside unit and name
-    (``collation.SortedByName``), which the database reads in the order of its index."""
+    (``alphabetical.SortedByName``), which the database reads in the order of its index."""
     chosen = select(Assessment.id).where(Assessment.campaign_id == campaign.id)
     counts = (select(Invitation.assessment_id, func.sum(case((Invitation.done, 1), else_=0)).label("done"),
                      func.count().label("total"))

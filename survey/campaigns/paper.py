@@ -20,7 +20,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from survey.campaigns.lifecycle import all_invitations_by_rater, require_status
-from survey.core.collation import collation_key, key_contains
+from survey.core.alphabetical import key_contains
+from survey.core.collation import collation_key
 from survey.core.instruments import Instrument
 from survey.core.listing import Listing
 from survey.core.models import SELF, Assessment, Campaign, Invitation, Person

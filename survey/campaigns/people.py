@@ -12,7 +12,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.campaigns import eligibility, roster
-from survey.core.collation import collation_key, name_or_unit_contains
+from survey.core.alphabetical import name_or_unit_contains
+from survey.core.collation import collation_key
 from survey.core.listing import Listing
 from survey.core.models import Person
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from survey.campaigns import rater_rules
 from survey.campaigns.lifecycle import CampaignError, require_status
 from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
-from survey.core.collation import collation_key, name_or_unit_contains
+from survey.core.alphabetical import name_or_unit_contains
+from survey.core.collation import collation_key
 from survey.core.listing import Listing
 from survey.core.messages import N_
 from survey.core.tables import Row, TableError, read

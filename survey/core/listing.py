@@ -2,7 +2,7 @@
 
 A page of HR's lists (100 rows) out of a body of 100,000 must not read the 100,000: the length is
 one ``COUNT``, a slice one query with ``OFFSET`` and ``LIMIT``, ordered by keys an index holds
-(``collation.SortedByName``), so the database hands the page over without sorting the body.
+(``alphabetical.SortedByName``), so the database hands the page over without sorting the body.
 It is a sequence as far as a pager needs one (``len`` and slices), so the web's pager cuts it as
 it cuts a list.
 """

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from survey.core.collation import SortedByName
+from survey.core.alphabetical import SortedByName
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

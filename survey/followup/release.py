@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from survey.campaigns.errors import CampaignError
 from survey.core.clock import now
-from survey.core.collation import name_or_unit_contains
+from survey.core.alphabetical import name_or_unit_contains
 from survey.core.listing import Listing
 from survey.core.followup import Calibration, DevelopmentPlan, ReportOpening, ReportRelease
 from survey.core.messages import N_

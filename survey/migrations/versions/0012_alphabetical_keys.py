@@ -1,6 +1,6 @@
 """Names and units in Kazakh and Russian alphabetical order on every page: the sort key of each
 person's and each assessment's name and unit kept beside them, and indexed, so that a long list
-is sorted and paged by the database (``core.collation.SortedByName``)
+is sorted and paged by the database (``core.alphabetical.SortedByName``)
 
 Revision ID: 0012
 Revises: 0011
