@@ -20,7 +20,8 @@ from survey.results import files
 from survey.core import clock, tables
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
-from survey.web.common import instruments, paging
+from survey.quality.figures import group_label
+from survey.web.common import i18n, instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import requires
 from survey.web.common.downloads import XLSX, download, file_download
@@ -336,6 +337,10 @@ def results_file(campaign_id, kind):
 @bp.get("/audit")
 @requires(*STAFF)
 def audit_page():
+    language = str(get_locale())
+    names = {code: group_label(found, gettext, language) for code, found in instruments().items()}
     return render_template("hr/audit.html", entries=audit.recent(db.session()), action_labels=audit.ACTIONS,
-                           described=lambda detail: audit.described(detail, gettext), unknown=audit.UNKNOWN)
+                           described=lambda entry: audit.described(entry.detail, gettext, action=entry.action,
+                                                                   day=i18n.local_date, questionnaire=names.get),
+                           unknown=audit.UNKNOWN)
 

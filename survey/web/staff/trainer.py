@@ -219,7 +219,7 @@ def cohorts_xlsx():
         abort(404)
     campaign, name = filters.campaign, f"training-cohorts-{filters.slug()}.xlsx"
     wanted = cohort_file.params(language(), filters.instrument, filters.unit)
-    detail = campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
+    detail = cohort_file.detail(campaign.name, filters.instrument, filters.unit)
     ready = cohort_file.COHORTS.ready(db.session(), current_app.config, campaign, wanted)
     if ready is None and not cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
                                                     filters.instrument, filters.unit):
