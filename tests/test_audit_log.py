@@ -2,7 +2,7 @@
 name in ``audit.ACTIONS``, and each detail it records is either names and figures only or has one
 of the shapes in ``audit.DETAILS``, which the page translates.
 
-The code is read, not run: every call that records an entry (``audit.record``, the pages' ``_log``,
+The code is read, not run: every call that records an entry (``audit.record``, the pages' ``log_action``,
 a job's ``audit_action``) is followed back to the strings it can be given, through the variables,
 parameters and callers on the way. A call whose action cannot be followed to a literal fails too:
 an action must be written where it is recorded, so that it can be looked up.
@@ -309,3 +309,13 @@ def gettext_in(app, language: str, message: str) -> str:
     with app.test_request_context(), force_locale(language):
         return gettext(message)
 
+
+
+def test_a_staff_page_records_an_entry_in_one_place(source):
+    """Every entry a staff page records goes through one function, which names the signed-in
+    account as the actor: no page writes its own."""
+    recording = {(source.module[n].relative_to(ROOT).as_posix(), source.scope(n).name)
+                 for tree in source.trees.values() for n in ast.walk(tree)
+                 if isinstance(n, ast.Call) and _called(n) == "record" and _is_audit(n.func)
+                 and (PACKAGE / "web") in source.module[n].parents}
+    assert len(recording) == 1, sorted(recording)
