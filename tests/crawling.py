@@ -93,16 +93,24 @@ def world(app, store) -> dict[str, list]:
         director = session.scalar(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
                                   .where(Assessment.campaign_id == draft.id, Person.employee_id == "D1"))
         traveller = session.scalar(select(Person.id).where(Person.employee_id == "S5"))
+        closed_id, opened_id, draft_id = closed.id, opened.id, draft.id
     hr = signed_in(app, "hr", "kk")
     audited(hr, f"/hr/campaigns/{draft.id}/assessments/{director}", employee_id="S1", relation="peer")
     audited(hr, f"/hr/people/{traveller}", status="trip", status_since=today.isoformat(),
             status_until=(today + dt.timedelta(days=3)).isoformat(), in_post_since="2020-01-01", category="C-4")
+    # Entries whose details carry days and a questionnaire: the log writes them as the reader does.
+    audited(hr, f"/hr/campaigns/{opened_id}/extend", page=f"/hr/campaigns/{opened_id}",
+            closes=(today + dt.timedelta(days=12)).isoformat())
+    audited(hr, f"/hr/campaigns/{draft_id}/approve", page=f"/hr/campaigns/{draft_id}", by=NAMES["D1"],
+            on=today.isoformat())
+    cohorts = hr.get(f"/trainer/cohorts.xlsx?campaign={closed_id}&instrument=servant")
+    assert cohorts.status_code == 200, cohorts.get_data(as_text=True)
     return ids
 
 
-def audited(client, path: str, **form) -> None:
+def audited(client, path: str, page: str | None = None, **form) -> None:
     """A change made on its page, as HR makes it, for the audit log to show its entry."""
-    response = client.post(path, data={"csrf_token": csrf(client, path), **form})
+    response = client.post(path, data={"csrf_token": csrf(client, page or path), **form})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 

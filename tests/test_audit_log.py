@@ -2,7 +2,7 @@
 name in ``audit.ACTIONS``, and each detail it records is either names and figures only or has one
 of the shapes in ``audit.DETAILS``, which the page translates.
 
-The code is read, not run: every call that records an entry (``audit.record``, the pages' ``_log``,
+The code is read, not run: every call that records an entry (``audit.record``, the pages' ``log_action``,
 a job's ``audit_action``) is followed back to the strings it can be given, through the variables,
 parameters and callers on the way. A call whose action cannot be followed to a literal fails too:
 an action must be written where it is recorded, so that it can be looked up.
@@ -10,15 +10,21 @@ an action must be written where it is recorded, so that it can be looked up.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import functools
+import html
 import itertools
 import re
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
+import crawling
 from conftest import ROOT
+from survey.core.models import AuditEntry
 from survey.operations import every_job, jobs
 from survey.staff import audit
 
@@ -246,3 +252,70 @@ def test_the_page_translates_each_shape_and_the_words_inside(app, language):
             shown = audit.described(detail, gettext)
             words = [w for w in LATIN_WORD.findall(re.sub(r"[\w.+-]+@[\w.-]+|roster\.csv", "", shown))]
             assert words == [] and shown != detail, (template, shown)
+
+
+# --- the page, as a reader in Kazakh or Russian reads it ------------------------------------------
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.fixture
+def world(app, store, staff):
+    return crawling.world(app, store)
+
+
+def _details(page: str) -> list[str]:
+    """The details column of the audit page, one cell a row."""
+    return [html.unescape(cell) for cell in re.findall(r'<td data-label="[^"]+">([^<]*)</td></tr>', page)]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_page_writes_days_and_questionnaires_as_its_reader_does(app, store, world, language):
+    """A new last day, a schedule's approval, a status's period and a cohort download keep their
+    days and questionnaire as codes (ISO days, ``servant``); the page writes a day as every other
+    page does and names the questionnaire in the reader's language."""
+    with store.transaction() as session:
+        recorded = {e.action for e in session.scalars(select(AuditEntry))}
+    assert {"campaign-extend", "campaign-approve", "person-standing", "training-cohorts-export"} <= recorded
+    client = crawling.signed_in(app, "hr", language)
+    details = _details(client.get(f"/hr/audit?lang={language}").get_data(as_text=True))
+    today = format_date(dt.date.today(), "medium", locale=language)
+    with app.test_request_context(), force_locale(language):
+        servants = gettext("Corps-B servants")
+    assert [d for d in details if ISO_DAY.search(d)] == []
+    assert [d for d in details if re.search(r"\b(servant|head)\b", d)] == []
+    assert any(d.startswith(f"Бағалау 2027: {crawling.NAMES['D1']}, {today}") for d in details), details
+    assert any(d.startswith("Бағалау 2025") and servants in d for d in details), details
+    assert any(d.startswith("S5: ") and today in d for d in details), details
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_an_entry_recorded_before_reads_the_same(app, language):
+    """Older entries hold the same text: a day and a questionnaire in them are read on showing."""
+    with app.test_request_context(), force_locale(language):
+        shown = audit.described("Бағалау 2024: 2024-12-20", gettext, action="campaign-extend",
+                                day=lambda d: format_date(d, "medium", locale=language),
+                                questionnaire={"head": gettext("Unit heads")}.get)
+        cohort = audit.described("Бағалау 2024, head, Қаржы басқармасы", gettext, action="training-cohorts-export",
+                                 questionnaire={"head": gettext("Unit heads")}.get)
+        unit_only = audit.described("Бағалау 2024, Қаржы басқармасы", gettext, action="training-cohorts-export",
+                                    questionnaire={"head": gettext("Unit heads")}.get)
+    assert shown == "Бағалау 2024: " + format_date(dt.date(2024, 12, 20), "medium", locale=language)
+    assert cohort == f"Бағалау 2024, {gettext_in(app, language, 'Unit heads')}, Қаржы басқармасы"
+    assert unit_only == "Бағалау 2024, Қаржы басқармасы"
+
+
+def gettext_in(app, language: str, message: str) -> str:
+    with app.test_request_context(), force_locale(language):
+        return gettext(message)
+
+
+
+def test_a_staff_page_records_an_entry_in_one_place(source):
+    """Every entry a staff page records goes through one function, which names the signed-in
+    account as the actor: no page writes its own."""
+    recording = {(source.module[n].relative_to(ROOT).as_posix(), source.scope(n).name)
+                 for tree in source.trees.values() for n in ast.walk(tree)
+                 if isinstance(n, ast.Call) and _called(n) == "record" and _is_audit(n.func)
+                 and (PACKAGE / "web") in source.module[n].parents}
+    assert len(recording) == 1, sorted(recording)

@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext
 
 from survey.campaigns import figures, lifecycle as campaigns
 from survey.web.common import database as db
-from survey.training import needs as training, topics, workbook
+from survey.training import cohort_file, needs as training, topics, workbook
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -113,8 +113,8 @@ def _training_group() -> click.Group:
         from survey.staff import audit
 
         with db.get_db().transaction() as session:
-            detail = name + "".join(f", {v}" for v in (instrument, unit) if v)
-            audit.record(session, "survey training cohorts", "training-cohorts-export", detail)
+            audit.record(session, "survey training cohorts", "training-cohorts-export",
+                         cohort_file.detail(name, instrument, unit))
         found = training.cohorts(population, catalogue, instrument=instrument, unit=unit)
         click.echo(f"Wrote {len(found)} cohorts of '{name}' to {out} (it names people: keep it within HR).")
 

@@ -1,9 +1,10 @@
 """The staff audit log: who did what to which campaign or account, and when. Never what a rater answered."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -131,10 +132,28 @@ _CODES = {"language": {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("Englis
           "status": {"active": N_("At work"), "leave": N_("On leave"), "sick": N_("On sick leave"),
                      "trip": N_("On a business trip"), "training": N_("In training or an internship"),
                      "dismissed": N_("Has left")}}
+# Details of names, days and codes only, read by the action that records them: nothing to
+# translate, but a day the reader writes their own way and a questionnaire they know by its name.
+# The stored text keeps the ISO day and the questionnaire's code, which mean the same in every
+# language and to whoever opens the database, so entries recorded before read alike.
+FORMS = {
+    "campaign-extend": ("%(campaign)s: %(day)s",),
+    "campaign-approve": ("%(campaign)s: %(by)s, %(day)s",),
+    "training-cohorts-export": ("%(campaign)s, %(questionnaire)s, %(unit)s", "%(campaign)s, %(questionnaire)s"),
+}
+_DAYS = ("day", "since", "until")
 _NUMBER, _DATE = r"\d+", r"\d{4}-\d{2}-\d{2}"
 _VALUES = {**dict.fromkeys(("num", "days", "added", "updated", "left", "sent", "failed", "without"), _NUMBER),
-           "since": _DATE, "until": _DATE,
+           **dict.fromkeys(_DAYS, _DATE), "questionnaire": r"[^,]+",
            **{name: "|".join(map(re.escape, sorted(codes, key=len, reverse=True))) for name, codes in _CODES.items()}}
+
+
+class Reader(NamedTuple):
+    """The words, days and questionnaire names of whoever reads the page."""
+
+    gettext: Callable[..., str]
+    day: Callable[[dt.date], str]
+    questionnaire: Callable[[str], str | None]
 
 
 @lru_cache(maxsize=None)
@@ -144,26 +163,42 @@ def _pattern(template: str) -> re.Pattern:
                               for i, p in enumerate(parts)))
 
 
-def described(detail: str, gettext: Callable[..., str]) -> str:
-    """``detail`` in the reader's language where it has the shapes of ``DETAILS``. Parts apart by
-    "; " are read apart: a job's outcome and the failures after it, one purged campaign each."""
-    return "; ".join(_described(part, gettext) for part in detail.split("; "))
+def described(detail: str, gettext: Callable[..., str], *, action: str = "",
+              day: Callable[[dt.date], str] = dt.date.isoformat,
+              questionnaire: Callable[[str], str | None] = lambda code: None) -> str:
+    """``detail`` in the reader's language where it has the shapes of ``DETAILS`` or the forms of
+    its ``action``, its days written by ``day`` and questionnaires named by ``questionnaire``.
+    Parts apart by "; " are read apart: a job's outcome and the failures after it, one purged
+    campaign each."""
+    reader = Reader(gettext, day, questionnaire)
+    return "; ".join(_described(part, FORMS.get(action, ()), reader) for part in detail.split("; "))
 
 
-def _described(part: str, gettext: Callable[..., str]) -> str:
+def _described(part: str, forms: tuple[str, ...], reader: Reader) -> str:
+    for template in forms:
+        match = _pattern(template).fullmatch(part)
+        if match:
+            return template % {k: _word(k, v, reader) for k, v in match.groupdict().items()}
     for template in DETAILS:
         match = _pattern(template).fullmatch(part)
         if match:
-            return gettext(template, **{k: _word(k, v, gettext) for k, v in match.groupdict().items()})
+            return reader.gettext(template, **{k: _word(k, v, reader) for k, v in match.groupdict().items()})
     return part
 
 
-def _word(name: str, value: str, gettext: Callable[..., str]) -> str:
+def _word(name: str, value: str, reader: Reader) -> str:
+    if name in _DAYS:
+        try:
+            return reader.day(dt.date.fromisoformat(value))
+        except ValueError:  # no such day (2026-02-30): shown as recorded
+            return value
+    if name == "questionnaire":
+        return reader.questionnaire(value) or value
     if value in _CODES.get(name, {}):
-        return gettext(_CODES[name][value])
+        return reader.gettext(_CODES[name][value])
     if value in _WORDS:
-        return gettext(_WORDS[value])
-    return _reason(value, gettext)
+        return reader.gettext(_WORDS[value])
+    return _reason(value, reader.gettext)
 
 
 def _reason(value: str, gettext: Callable[..., str]) -> str:

@@ -52,7 +52,13 @@ def _run(session: Session, campaign: Campaign, config: Mapping, progress, *, lan
         write(out, session, campaign, config, catalogue, language=language, instrument=instrument, unit=unit,
               instruments=instruments)
     progress(1, 1)
-    return campaign.name + "".join(f", {v}" for v in (instrument, unit) if v)
+    return detail(campaign.name, instrument, unit)
+
+
+def detail(campaign_name: str, instrument: str | None, unit: str | None) -> str:
+    """What the audit log keeps of a cohorts download: the questionnaire by its code, which reads
+    the same in every language; the log's page names it in its reader's."""
+    return campaign_name + "".join(f", {v}" for v in (instrument, unit) if v)
 
 
 jobs.register(COHORTS.kind, jobs.Kind(_run, "training-cohorts-export"))

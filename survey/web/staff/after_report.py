@@ -15,12 +15,11 @@ from survey.followup import calibration as sessions
 from survey.campaigns import paper
 from survey.followup import notify, readers, release, workbook
 from survey.reports import publishing
-from survey.staff import audit
 from survey.web.common import database as db
 from survey.web.common import followup, instruments, report_pages
 from survey.web.common.downloads import XLSX, csv_download, download
 from survey.web.staff import background
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.staff.hr import ActionForm
 from survey.web.staff.lookup import in_campaign
 
@@ -57,7 +56,7 @@ def assessor_links(campaign):
         abort(400)
     rows = readers.assessor_rows(db.session(), campaign, secret=current_app.secret_key,
                                  base_url=current_app.config["BASE_URL"])
-    audit.record(db.session(), g.user.email, "assessor-links", f"{campaign.name}: {len(rows)}")
+    log_action("assessor-links", f"{campaign.name}: {len(rows)}")
     return csv_download(ASSESSOR_COLUMNS, [[r.employee_id, r.full_name, r.email, r.language, r.reports, r.url]
                                            for r in rows], f"manager-links-{campaign.id}.csv")
 
@@ -111,8 +110,7 @@ def calibration_step(calibration_id, step):
                                   followup.day(form, "followup_on"))
     except CampaignError as exc:
         return _calibrations_view(found.assessment.campaign, [exc.translated(gettext)], 422)
-    audit.record(db.session(), g.user.email, action,
-                 f"{found.assessment.campaign.name}: {found.assessment.assessee.employee_id}")
+    log_action(action, f"{found.assessment.campaign.name}: {found.assessment.assessee.employee_id}")
     flash(gettext("Recorded."))
     return redirect(url_for(".calibrations", campaign_id=found.assessment.campaign_id))
 
@@ -123,7 +121,7 @@ def calibration_step(calibration_id, step):
 def plans_xlsx(campaign):
     language = str(get_locale())
     data = workbook.write(db.session(), campaign, instruments(), followup.topic_catalogue(), language, gettext)
-    audit.record(db.session(), g.user.email, "plans-export", campaign.name)
+    log_action("plans-export", campaign.name)
     return download(data, f"plans-{campaign.id}.xlsx", XLSX)
 
 
@@ -151,7 +149,7 @@ def sheets(campaign):
     rows = [r for r in release.link_rows(db.session(), campaign, secret=current_app.secret_key,
                                          base_url=current_app.config["BASE_URL"], days=followup.link_days())
             if not r.email.strip() or request.args.get("all") == "1"]
-    audit.record(db.session(), g.user.email, "report-sheets", f"{campaign.name}: {len(rows)}")
+    log_action("report-sheets", f"{campaign.name}: {len(rows)}")
     return report_pages.private(render_template("reports/link_sheets.html", campaign=campaign, rows=rows,
                                                 qr=paper.qr_svg))
 
@@ -172,6 +170,6 @@ def record_plan(campaign, assessment_id):
     except CampaignError as exc:
         flash(exc.translated(gettext), "error")
         return redirect(url_for("reports.page", campaign_id=campaign.id, assessment_id=assessment_id))
-    audit.record(db.session(), g.user.email, "plan-record", f"{campaign.name}: {assessment.assessee.employee_id}")
+    log_action("plan-record", f"{campaign.name}: {assessment.assessee.employee_id}")
     flash(gettext("The development plan is recorded; the assessee confirms it on their page."))
     return redirect(url_for("reports.page", campaign_id=campaign.id, assessment_id=assessment_id))

@@ -16,9 +16,8 @@ from survey.campaigns import lifecycle as campaigns, people, raters
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import database as db, paging
 from survey.web.common.downloads import csv_parts_download
-from survey.web.staff.auth import requires
-from survey.web.staff.hr import (RELATION_LABELS, STAFF, ActionForm, RuleReasonForm, UploadForm, _errors, _limits,
-                                 _log)
+from survey.web.staff.auth import log_action, requires
+from survey.web.staff.hr import RELATION_LABELS, STAFF, ActionForm, RuleReasonForm, UploadForm, _errors, _limits
 
 bp = Blueprint("raters", __name__, url_prefix="/hr")
 FOUND_AT_MOST = 25
@@ -73,7 +72,7 @@ def _changed(campaign, change, action: str, detail, notice):
         n = change()
     except (campaigns.CampaignError, raters.RaterErrors) as exc:
         return page(campaign.id, errors=_errors(exc), status=422)
-    _log(action, detail(n))
+    log_action(action, detail(n))
     flash(notice(n))
     return redirect(url_for(".page", campaign_id=campaign.id))
 
@@ -110,7 +109,7 @@ def assessment(campaign_id, assessment_id):
             except campaigns.CampaignError as exc:
                 errors, status = _errors(exc), 422
             else:
-                _log("rater-add", f"{campaign.name}: {chosen.assessee.employee_id} <- {rater.rater.employee_id}")
+                log_action("rater-add", f"{campaign.name}: {chosen.assessee.employee_id} <- {rater.rater.employee_id}")
                 flash(gettext("%(name)s is added as a rater.", name=rater.rater.full_name))
                 return redirect(request.path)
         else:
@@ -137,6 +136,6 @@ def remove(campaign_id, rater_id):
         raters.remove(db.session(), campaign, rater)
     except campaigns.CampaignError as exc:
         return page(campaign_id, errors=_errors(exc), status=422)
-    _log("rater-remove", detail)
+    log_action("rater-remove", detail)
     flash(gettext("The rater is removed."))
     return redirect(url_for(".assessment", campaign_id=campaign_id, assessment_id=assessment_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,9 +20,10 @@ from survey.results import files
 from survey.core import clock, tables
 from survey.core.messages import DomainError
 from survey.core.models import Campaign
-from survey.web.common import instruments, paging
+from survey.quality.figures import group_label
+from survey.web.common import i18n, instruments, paging
 from survey.web.staff import background
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.common.downloads import XLSX, download, file_download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
@@ -80,10 +81,6 @@ def _labels():
             "view_endpoints": current_app.view_functions}
 
 
-def _log(action: str, detail: str = "") -> None:
-    audit.record(db.session(), g.user.email, action, detail)
-
-
 def _errors(exc: DomainError) -> list[str]:
     errors = getattr(exc, "errors", None)
     if errors:
@@ -132,7 +129,7 @@ def create_campaign():
                                     repeat_reason=form.repeat_reason.data or "")
     except campaigns.CampaignError as exc:
         return _home(form, status=422, errors=_errors(exc))
-    _log("campaign-create", f"{campaign.name}: {campaign.period}")
+    log_action("campaign-create", f"{campaign.name}: {campaign.period}")
     flash(gettext("Campaign “%(name)s” is created for %(period)d. Check who is assessed, then choose who rates whom.",
                   name=campaign.name, period=campaign.period))
     return redirect(url_for(".campaign_page", campaign_id=campaign.id))
@@ -160,7 +157,7 @@ def import_people():
     except roster.RosterErrors as exc:
         return render_template("hr/people.html", people=paging.page_of([]), q="", form=form, errors=_errors(exc),
                                filename=upload.filename), 422
-    _log("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated, {summary.left} left")
+    log_action("roster-import", f"{upload.filename}: {summary.added} added, {summary.updated} updated, {summary.left} left")
     return redirect(url_for(".people_page", imported=f"{summary.added}/{summary.updated}"))
 
 
@@ -222,7 +219,7 @@ def _campaign_action(campaign_id, operation, action_name):
         # A draft's page lists, with links, each assessee that keeps it from opening: said once.
         return _campaign_with_errors(campaign, [exc.translated(_in_words)] if campaign.status == "draft"
                                      else _errors(exc))
-    _log(action_name, campaign.name)
+    log_action(action_name, campaign.name)
     return None
 
 
@@ -276,7 +273,7 @@ def extend_campaign(campaign_id):
         campaigns.extend(db.session(), campaign, form.closes.data)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("campaign-extend", f"{campaign.name}: {form.closes.data}")
+    log_action("campaign-extend", f"{campaign.name}: {form.closes.data}")
     flash(gettext("The last day of answering is now %(date)s.", date=format_date(form.closes.data, "medium")))
     return redirect(url_for(".campaign_page", campaign_id=campaign_id))
 
@@ -295,7 +292,7 @@ def links_csv(campaign_id):
         return background.prepare(link_file.LINKS.kind, campaign, {"separator": separator},
                                   title=gettext("Download links (CSV)"),
                                   back=url_for(".campaign_page", campaign_id=campaign.id))
-    _log("links-export", campaign.name)
+    log_action("links-export", campaign.name)
     if ready is not None:
         return file_download(ready, name, "text/csv; charset=utf-8")
     out = io.BytesIO()
@@ -318,7 +315,7 @@ def results_file(campaign_id, kind):
     name, mimetype = f"results-{campaign.id}.{kind}", XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
     ready = product.ready(db.session(), current_app.config, campaign)
     if ready is not None:
-        _log("results-export", campaign.name)
+        log_action("results-export", campaign.name)
         return file_download(ready, name, mimetype)
     if files.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
         out = io.BytesIO()
@@ -326,7 +323,7 @@ def results_file(campaign_id, kind):
             files.write_csv(out, db.session(), campaign, current_app.config, instruments())
         else:
             files.write_workbook(out, db.session(), campaign, current_app.config, str(get_locale()), instruments())
-        _log("results-export", campaign.name)
+        log_action("results-export", campaign.name)
         return download(out.getvalue(), name, mimetype)
     return background.prepare(product.kind, campaign, title=gettext("Results for other systems (CSV)") if kind == "csv"
                               else gettext("Download results (Excel)"),
@@ -336,6 +333,10 @@ def results_file(campaign_id, kind):
 @bp.get("/audit")
 @requires(*STAFF)
 def audit_page():
+    language = str(get_locale())
+    names = {code: group_label(found, gettext, language) for code, found in instruments().items()}
     return render_template("hr/audit.html", entries=audit.recent(db.session()), action_labels=audit.ACTIONS,
-                           described=lambda detail: audit.described(detail, gettext), unknown=audit.UNKNOWN)
+                           described=lambda entry: audit.described(entry.detail, gettext, action=entry.action,
+                                                                   day=i18n.local_date, questionnaire=names.get),
+                           unknown=audit.UNKNOWN)
 

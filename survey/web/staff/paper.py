@@ -11,18 +11,17 @@ any proxy between HR and the server.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from survey.staff import audit
 from survey.web.common import database as db, paging
 from survey.campaigns import lifecycle as campaigns, paper, respond, tokens
 from survey.campaigns.lifecycle import CampaignError
 from survey.core.models import SELF
 from survey.web.common import instruments
 from survey.web.staff.lookup import in_campaign
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.common.downloads import no_store
 from survey.web.staff.hr import ActionForm
 
@@ -44,10 +43,6 @@ def _in_language(language: str, template: str, **context) -> Markup:
     """A block of the page rendered in another language (the rater's), as safe HTML."""
     with force_locale(language):
         return Markup(render_template(template, lang=language, **context))
-
-
-def _log(action: str, detail: str) -> None:
-    audit.record(db.session(), g.user.email, action, detail)
 
 
 def _chosen(campaign, field: str = "invitation"):
@@ -86,7 +81,7 @@ def sheets(campaign):
         abort(404)
     blocks = [(sheet, _in_language(_language(sheet.rater), "paper/_sheet.html", campaign=campaign, sheet=sheet))
               for sheet in found]
-    _log("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else "")
+    log_action("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else "")
          + (f", {unit}" if unit else ""))
     # The page holds working links: no copy in a browser or proxy cache.
     return no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
@@ -141,7 +136,7 @@ def enter(campaign):
             assessee = invitation.assessment
             # The campaign and the assessee only: naming the rater (or the relation, or the
             # invitation) here would tie this moment to a person.
-            _log("paper-entry", f"{campaign.name}: {assessee.assessee.employee_id} {assessee.full_name}")
+            log_action("paper-entry", f"{campaign.name}: {assessee.assessee.employee_id} {assessee.full_name}")
             return redirect(url_for(".index", campaign_id=campaign.id, entered=1))
     numbers = paper.question_numbers(instrument)
     return render_template(

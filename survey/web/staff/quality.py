@@ -17,10 +17,10 @@ from survey.web.common import database as db
 from survey.quality import charts, figures as quality, gather, workbook, workbook_file
 from survey.core.models import Campaign
 from survey.web.common import instruments
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.common.downloads import XLSX, disposition, download, file_download, no_store
 from survey.web.staff import background
-from survey.web.staff.hr import _errors, _log
+from survey.web.staff.hr import _errors
 
 bp = Blueprint("quality", __name__, url_prefix="/hr/quality")
 ROLE = "hr-head"
@@ -141,7 +141,7 @@ def xlsx(campaign_id):
         return background.prepare(workbook_file.QUALITY.kind, campaign, wanted,
                                   title=gettext("Download the figures and charts (.xlsx)"),
                                   back=url_for(".home", campaign=campaign.id))
-    _log("quality-export", campaign.name)
+    log_action("quality-export", campaign.name)
     return file_download(ready, f"quality-{campaign_id}.xlsx", XLSX)
 
 
@@ -151,7 +151,7 @@ def compare_xlsx():
     qa, qb = _comparison_or_404()
     out = io.BytesIO()
     workbook.write_comparison_xlsx(out, qa, qb, instruments(), gettext=gettext, language=_language())
-    _log("quality-export", f"{qa.campaign_name} / {qb.campaign_name}")
+    log_action("quality-export", f"{qa.campaign_name} / {qb.campaign_name}")
     return download(out.getvalue(), f"quality-{qa.campaign_id}-{qb.campaign_id}.xlsx", XLSX)
 
 

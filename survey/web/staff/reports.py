@@ -27,7 +27,7 @@ from survey.reports import archive, bundle, individual, links, model, publishing
 from survey.web.common import followup, instruments, paging, report_pages
 from survey.web.staff import background
 from survey.web.staff.lookup import in_campaign
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.common.downloads import csv_download, file_download
 from survey.web.staff.hr import ActionForm
 
@@ -43,10 +43,6 @@ def _threshold() -> int:
 
 def _link_days() -> int:
     return int(current_app.config.get("REPORT_LINK_DAYS") or links.DEFAULT_DAYS)
-
-
-def _log(action: str, detail: str) -> None:
-    audit.record(db.session(), g.user.email, action, detail)
 
 
 def _not_closed(campaign):
@@ -98,7 +94,7 @@ def page(campaign, assessment_id):
     actions = [(gettext("Download as PDF"), url_for(".pdf_file", campaign_id=campaign.id, assessment_id=assessment_id,
                                                     lang=language)),
                (gettext("All reports of the campaign"), url_for(".index", campaign_id=campaign.id))]
-    _log("report-view", f"{campaign.name}: {report.employee_id}")
+    log_action("report-view", f"{campaign.name}: {report.employee_id}")
     release.record_opening(db.session(), assessment_id, "hr-head", g.user.email)
     assessment = db.session().get(Assessment, assessment_id)
     return report_pages.private(render_template(
@@ -114,7 +110,7 @@ def page(campaign, assessment_id):
 def pdf_file(campaign, assessment_id):
     report = _report(campaign, assessment_id)
     language = report_pages.language(report)
-    _log("report-download", f"{campaign.name}: {report.employee_id} ({language})")
+    log_action("report-download", f"{campaign.name}: {report.employee_id} ({language})")
     release.record_opening(db.session(), assessment_id, "hr-head", g.user.email)
     return report_pages.pdf_response(report, language)
 
@@ -137,7 +133,7 @@ def prepared_archive(campaign):
     path = archive.ready(db.session(), current_app.config, campaign)
     if path is None:
         abort(404)
-    _log("reports-zip-download", campaign.name)
+    log_action("reports-zip-download", campaign.name)
     return file_download(path, f"reports-{campaign.id}.zip", "application/zip")
 
 
@@ -159,7 +155,7 @@ def unit_archive(campaign):
             title = gettext("Reports of one unit (ZIP)") if unit else gettext("Download all reports (ZIP)")
             return background.prepare(archive.KIND, campaign, archive.params(unit, language), title=title,
                                       back=url_for(".index", campaign_id=campaign.id))
-        _log("reports-zip-download", f"{campaign.name}: {unit}" if unit else campaign.name)
+        log_action("reports-zip-download", f"{campaign.name}: {unit}" if unit else campaign.name)
         return file_download(ready, name, "application/zip")
     reports = model.build_reports(db.session(), campaign, instruments(), threshold=_threshold(), unit=unit)
     if not reports:
@@ -168,7 +164,7 @@ def unit_archive(campaign):
     count = bundle.write(spool, reports, language=language,
                          processes=bundle.processes(current_app.config, len(reports)))
     spool.seek(0)
-    _log("reports-zip", f"{campaign.name}: {unit or audit.ALL_UNITS}, {count} reports")
+    log_action("reports-zip", f"{campaign.name}: {unit or audit.ALL_UNITS}, {count} reports")
     return file_download(spool, name, "application/zip")
 
 

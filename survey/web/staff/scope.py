@@ -14,9 +14,9 @@ from survey.campaigns import exclusions, people, raters
 from survey.campaigns import lifecycle as campaigns
 from survey.core.models import PERSON_STATUSES, Assessment, Campaign, Person
 from survey.web.common import database as db
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.staff.hr import (STAFF, ActionForm, ApproveForm, PersonReasonForm, RuleReasonForm,
-                                 _campaign_with_errors, _errors, _log)
+                                 _campaign_with_errors, _errors)
 
 bp = Blueprint("scope", __name__, url_prefix="/hr")
 
@@ -51,7 +51,7 @@ def approve(campaign_id):
         campaigns.approve(db.session(), campaign, form.by.data, form.on.data)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("campaign-approve", f"{campaign.name}: {form.by.data.strip()}, {form.on.data}")
+    log_action("campaign-approve", f"{campaign.name}: {form.by.data.strip()}, {form.on.data}")
     flash(gettext("The schedule is recorded as approved by %(by)s on %(date)s.", by=form.by.data.strip(),
                   date=format_date(form.on.data, "medium")))
     return redirect(url_for("hr.campaign_page", campaign_id=campaign_id))
@@ -68,7 +68,7 @@ def change_scope(campaign_id, change):
         operation(db.session(), campaign, form.employee_id.data, form.reason.data)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("campaign-exclude" if change == "exclude" else "campaign-include",
+    log_action("campaign-exclude" if change == "exclude" else "campaign-include",
          f"{campaign.name}: {form.employee_id.data.strip()}: {form.reason.data.strip()}")
     flash(gettext("%(id)s is no longer assessed in this campaign.", id=form.employee_id.data.strip())
           if change == "exclude" else gettext("%(id)s is assessed in this campaign.", id=form.employee_id.data.strip()))
@@ -88,7 +88,7 @@ def delete(campaign_id):
         campaigns.delete(db.session(), campaign)
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("campaign-delete", name)
+    log_action("campaign-delete", name)
     flash(gettext("The draft campaign “%(name)s” is deleted.", name=name))
     return redirect(url_for("hr.home"))
 
@@ -104,7 +104,7 @@ def rule_reason(campaign_id, assessment_id):
         raters.record_rule_reason(db.session(), campaign, assessment, form.reason.data or "")
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
-    _log("rater-rule-reason", f"{campaign.name}: {assessment.assessee.employee_id}: {assessment.rater_rule_reason}")
+    log_action("rater-rule-reason", f"{campaign.name}: {assessment.assessee.employee_id}: {assessment.rater_rule_reason}")
     flash(gettext("The reason is recorded.") if assessment.rater_rule_reason else gettext("The reason is withdrawn."))
     return redirect(url_for("raters.assessment", campaign_id=campaign_id, assessment_id=assessment_id))
 
@@ -127,7 +127,7 @@ def person(person_id):
             except people.StandingErrors as exc:
                 errors, status = [e.translated(gettext) for e in exc.errors], 422
             else:
-                _log("person-standing", f"{found.employee_id}: {found.status}"
+                log_action("person-standing", f"{found.employee_id}: {found.status}"
                      + (f" {found.status_since}" if found.status_since else "")
                      + (f"..{found.status_until}" if found.status_until else ""))
                 flash(gettext("The record of %(name)s is saved.", name=found.full_name))

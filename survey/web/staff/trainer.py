@@ -14,13 +14,12 @@ from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from survey.campaigns import figures
-from survey.staff import audit
 from survey.followup import plans
 from survey.web.common import database as db
 from survey.training import charts, cohort_file, needs as training, topics, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
-from survey.web.staff.auth import requires
+from survey.web.staff.auth import log_action, requires
 from survey.web.common.downloads import XLSX, download, file_download
 from survey.web.staff import background
 
@@ -219,14 +218,14 @@ def cohorts_xlsx():
         abort(404)
     campaign, name = filters.campaign, f"training-cohorts-{filters.slug()}.xlsx"
     wanted = cohort_file.params(language(), filters.instrument, filters.unit)
-    detail = campaign.name + "".join(f", {v}" for v in (filters.instrument, filters.unit) if v)
+    detail = cohort_file.detail(campaign.name, filters.instrument, filters.unit)
     ready = cohort_file.COHORTS.ready(db.session(), current_app.config, campaign, wanted)
     if ready is None and not cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
                                                     filters.instrument, filters.unit):
         return background.prepare(cohort_file.COHORTS.kind, campaign, wanted,
                                   title=gettext("Cohorts per topic, with names (.xlsx)"),
                                   back=url_for(".home", **filters.args()))
-    audit.record(db.session(), g.user.email, "training-cohorts-export", detail)
+    log_action("training-cohorts-export", detail)
     if ready is not None:
         return file_download(ready, name, XLSX)
     out = io.BytesIO()
