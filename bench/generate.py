@@ -10,6 +10,10 @@ closed campaign keeps its raters and its invitations (all done), and a second, o
 (id 2) asks the same five raters and the self-assessment about every assessee, with ``--done`` of
 the invitations answered (their responses stored) and, given the server's ``--secret``, a saved
 draft on a tenth of the others.
+
+With ``--earlier`` the same body was assessed a year before, in a closed campaign of the same size
+(id 3, assessments 2N+1..3N, its answers, totals and kept figures): the year-over-year comparison
+of id 3 with id 1 then runs on two full campaigns. Without it the output is as it always was.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ ASSESSMENT_COLUMNS = "id, campaign_id, assessee_id, instrument, full_name, posit
 RATER_COLUMNS = "id, assessment_id, rater_id, relation"
 INVITATION_COLUMNS = "id, key, assessment_id, rater_id, relation, done, draft"
 OPEN_CAMPAIGN = 2
+EARLIER_CAMPAIGN = 3  # with ``earlier``: the same body a year before, closed
 
 
 def _raters(i: int, assessees: int, role: str) -> list[tuple[int, str]]:
@@ -73,8 +78,28 @@ def _round(rng: random.Random, assessees: int, questions: dict, *, done: float, 
     return raters, invitations, responses
 
 
+def _closed_answers(rng: random.Random, assessees: int, questions: dict, offset: int, responses: list,
+                    totals: list) -> int:
+    """Every answer of a closed campaign whose assessments are ``offset`` + 1..N, as closing leaves
+    them: five raters' and the self-assessment's responses and their totals; how many answers."""
+    answers = 0
+    for i in range(1, assessees + 1):
+        role = "head" if i % 2 == 0 else "servant"
+        level = rng.uniform(2.5, 4.5)
+        given = []
+        for r in range(RATERS + 1):
+            rid = secrets.token_hex(16)
+            points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in sorted(questions[role])}
+            responses.append((rid, offset + i, r == RATERS, json.dumps(points)))
+            answers += len(points)
+            given.append(scoring.ScoredResponse(r == RATERS, points))
+        totals.extend((offset + i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
+                      for t in scoring.totals(given, scoring.competency_of))
+    return answers
+
+
 def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = False, done: float = 0.6,
-             secret: str | None = None) -> dict:
+             secret: str | None = None, earlier: bool = False) -> dict:
     rng = random.Random(seed)
     database = Database(url)
     database.drop_all()
@@ -82,28 +107,22 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
     loaded = instrument_files.load_all(Defaults.INSTRUMENTS_DIR)
     questions = {k: [q.id for q in v.questions] for k, v in loaded.items()}
     people, assessments, responses, totals = [], [], [], []
-    answers = 0
     for i in range(1, assessees + 1):
         role = "head" if i % 2 == 0 else "servant"  # half heads (36 questions), half servants (24): ~3.6 M answers
         name, unit = f"Person {i}", f"Unit {i % 200}"
         keys = (sort_key(name), sort_key(unit))
         people.append((i, f"E{i:06d}", name, "Expert", unit, role, None, "", "kk", *keys))
         assessments.append((i, 1, i, role, name, "Expert", unit, *keys))
-        level = rng.uniform(2.5, 4.5)
-        given = []
-        for r in range(RATERS + 1):
-            rid = secrets.token_hex(16)
-            points = {q: max(1, min(5, round(level + rng.gauss(0, 0.8)))) for q in sorted(questions[role])}
-            responses.append((rid, i, r == RATERS, json.dumps(points)))
-            answers += len(points)
-            given.append(scoring.ScoredResponse(r == RATERS, points))
-        totals.extend((i, t.is_self, t.competency_id, t.points, t.answers, t.responses)
-                      for t in scoring.totals(given, scoring.competency_of))
+    answers = _closed_answers(rng, assessees, questions, 0, responses, totals)
     round_rows = ([], [], [])
     if invitations:
         round_rows = _round(rng, assessees, questions, done=done, secret=secret)
         assessments.extend((assessees + i, OPEN_CAMPAIGN, *rest) for i, _campaign, *rest in assessments[:assessees])
         responses.extend(round_rows[2])
+    earlier_answers = 0
+    if earlier:  # after everything else: the rows above come from the same random numbers as without
+        assessments.extend((2 * assessees + i, EARLIER_CAMPAIGN, *rest) for i, _campaign, *rest in assessments[:assessees])
+        earlier_answers = _closed_answers(rng, assessees, questions, 2 * assessees, responses, totals)
     raters, invited, _ = round_rows
     raw = database.engine.raw_connection()
     started = time.perf_counter()
@@ -115,6 +134,10 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
         if invitations:
             cur.execute(f"INSERT INTO campaigns (id, name, status, closes_on, period) VALUES ({OPEN_CAMPAIGN}, 'Bench open', "
                         f"'open', {mark}, {mark})", (dt.date.today() + dt.timedelta(days=30), dt.date.today().year + 1))
+        if earlier:
+            cur.execute(f"INSERT INTO campaigns (id, name, status, closes_on, period) VALUES ({EARLIER_CAMPAIGN}, "
+                        f"'Bench earlier', 'closed', {mark}, {mark})",
+                        (dt.date.today() - dt.timedelta(days=365), dt.date.today().year - 1))
         if database.engine.dialect.name == "postgresql":
             for table, columns, rows in (
                 ("people", PEOPLE_COLUMNS, people),
@@ -140,7 +163,7 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
         raw.close()
     with database.engine.connect() as conn:
         if database.engine.dialect.name == "postgresql":
-            if invitations:  # the ids were given, so the sequences still stand at 1
+            if invitations or earlier:  # the ids were given, so the sequences still stand at 1
                 for table in ("campaigns", "assessments", "raters", "invitations", "people"):
                     conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                          f"(SELECT max(id) FROM {table}))")
@@ -149,6 +172,9 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
     result = {"assessees": assessees, "responses": len(responses), "answers": answers,
               "seconds": time.perf_counter() - started}
     result["figures_seconds"] = keep_figures(database, loaded)
+    if earlier:
+        result.update(earlier_answers=earlier_answers,
+                      earlier_figures_seconds=keep_figures(database, loaded, EARLIER_CAMPAIGN))
     database.engine.dispose()
     if invitations:
         result.update(invitations=len(invited), open_done=sum(1 for row in invited if row[2] > assessees and row[5]),
@@ -156,8 +182,8 @@ def generate(url: str, assessees: int, *, seed: int = 1, invitations: bool = Fal
     return result
 
 
-def keep_figures(database: Database, instruments) -> float:
-    """The closed campaign's quality and training figures, as closing keeps them (the rows above
+def keep_figures(database: Database, instruments, campaign_id: int = 1) -> float:
+    """A closed campaign's quality and training figures, as closing keeps them (the rows above
     were written as closing leaves them, without running it): the staff pages are then timed as
     they are every day, not on the first view that computes figures a campaign never kept."""
     from survey.campaigns import figures
@@ -165,7 +191,7 @@ def keep_figures(database: Database, instruments) -> float:
 
     started = time.perf_counter()
     with database.transaction() as session:
-        campaign = session.get(Campaign, 1)
+        campaign = session.get(Campaign, campaign_id)
         figures.campaign_quality(session, campaign, instruments, threshold=Defaults.ANONYMITY_THRESHOLD)
         figures.training_figures(session, campaign, instruments, threshold=Defaults.ANONYMITY_THRESHOLD)
     return time.perf_counter() - started
@@ -179,5 +205,8 @@ if __name__ == "__main__":
                         help="raters and invitations for the closed campaign, and an open campaign (id 2) in progress")
     parser.add_argument("--done", type=float, default=0.6, help="share of the open campaign's invitations answered")
     parser.add_argument("--secret", help="the server's SURVEY_SECRET_KEY: saved drafts on some open invitations")
+    parser.add_argument("--earlier", action="store_true",
+                        help=f"the same body assessed a year before: a closed campaign (id {EARLIER_CAMPAIGN}) to compare with")
     args = parser.parse_args()
-    print(generate(args.url, args.assessees, invitations=args.invitations, done=args.done, secret=args.secret))
+    print(generate(args.url, args.assessees, invitations=args.invitations, done=args.done, secret=args.secret,
+                   earlier=args.earlier))

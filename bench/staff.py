@@ -1,5 +1,6 @@
 """Every staff page and download, timed at size: a body of N assessees (bench/generate.py with a
-closed campaign, id 1, and an open one in progress, id 2), an account per role, the staff
+closed campaign, id 1, an open one in progress, id 2, and the same body's closed campaign of the
+year before, id 3, which the year-over-year comparison reads beside id 1), an account per role, the staff
 application under gunicorn as deployed (two sync workers, ``--timeout 120``), and a real HTTP
 client that signs in through the sign-in form like a browser.
 
@@ -298,8 +299,10 @@ def _values(converter, name: str, endpoint: str, ids: dict) -> list[str]:
 
 
 # Query strings some pages need to show anything: the unit of a unit's ZIP, the campaigns compared.
-QUERY = {"reports.unit_archive": "?unit=Unit%201", "quality.compare": "?a=1&b=1",
-         "quality.compare_xlsx": "?a=1&b=1", "quality.compare_chart": "?a=1&b=1"}
+# The comparison is of the year before (id 3) with the closed campaign (id 1), both at full size.
+COMPARED = f"?a={generate.EARLIER_CAMPAIGN}&b=1"
+QUERY = {"reports.unit_archive": "?unit=Unit%201", "quality.compare": COMPARED,
+         "quality.compare_xlsx": COMPARED, "quality.compare_chart": COMPARED}
 
 
 def pages(assessees: int, user_id: int, only: str | None) -> tuple[list[Page], list[tuple[str, str]]]:
@@ -419,7 +422,7 @@ def main() -> None:
     setup = f"{args.assessees:,} assessees, {engine}"
     if not args.reuse:
         print("== generating", setup, flush=True)
-        print(generate.generate(url, args.assessees, invitations=True, secret=SECRET), flush=True)
+        print(generate.generate(url, args.assessees, invitations=True, secret=SECRET, earlier=True), flush=True)
     accounts = make_accounts(url)
     from survey.core.database import Database
     from survey.core.models import User

@@ -7,6 +7,7 @@ job of this database owns. A file is written under a partial name and renamed wh
 download never gets half of one."""
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,16 @@ class Product:
     kind: str
     prefix: str
     suffix: str
+    # The parameters that name a file's place: only the newest job's file of each is kept. None:
+    # all of them. A file prepared for one state of changing data (the raters' fingerprint) is
+    # replaced by the next state's, not kept beside it.
+    slot: tuple[str, ...] | None = None
+
+    def place(self, job: Job) -> tuple:
+        if self.slot is None:
+            return job.campaign_id, job.params
+        chosen = json.loads(job.params) if job.params else {}
+        return job.campaign_id, jobs.encode({k: v for k, v in chosen.items() if k in self.slot})
 
     def path(self, config: Mapping, job: Job) -> Path:
         stamp = job.created_at.strftime("%Y%m%d%H%M%S%f")
@@ -68,14 +79,14 @@ def register(product: Product) -> Product:
 
 def sweep(session: Session, config: Mapping) -> int:
     """Remove every prepared file (finished or partial) but that of the newest job of each kind,
-    campaign and parameters in this database: a campaign's earlier files, a purged campaign's,
-    another database's."""
+    campaign and parameters (those of its ``slot``) in this database: a campaign's earlier files, a
+    purged campaign's, another database's."""
     folder = Path(config["JOBS_DIR"])
     if not folder.is_dir():
         return 0
     owned = set()
     for product in PRODUCTS.values():
-        newest = {(job.campaign_id, job.params): job
+        newest = {product.place(job): job
                   for job in session.scalars(select(Job).where(Job.kind == product.kind).order_by(Job.id))}
         owned |= {product.path(config, job).name for job in newest.values()}
     prefixes = tuple(f"{p.prefix}-" for p in PRODUCTS.values())

@@ -54,6 +54,7 @@ ACTIONS = {
     "quality-export": N_("Quality figures downloaded"),
     "rater-add": N_("Rater added"),
     "rater-remove": N_("Rater removed"),
+    "raters-export": N_("Raters downloaded"),
     "raters-import": N_("Raters imported"),
     "raters-suggest": N_("Raters suggested"),
     "recovery-codes-renewed": N_("Recovery codes renewed"),

@@ -2,13 +2,16 @@
 worker is woken only once it is committed, so that it finds the job."""
 from __future__ import annotations
 
-from typing import Mapping
+import io
+from typing import BinaryIO, Callable, Mapping
 
 from flask import current_app, g, render_template, request
 
 from survey.core.models import Campaign, Job
-from survey.operations import jobs
+from survey.operations import jobs, prepared
 from survey.web.common import database as db
+from survey.web.common.downloads import download, file_download
+from survey.web.staff.auth import log_action
 
 
 def start(kind: str, campaign: Campaign, params: Mapping | None = None) -> tuple[Job, bool]:
@@ -27,6 +30,21 @@ def prepare(kind: str, campaign: Campaign, params: Mapping | None = None, *, tit
     if job is None or job.status == "done" or (job.status == "failed" and request.args.get("again")):
         job, _ = start(kind, campaign, params)
     return render_template("hr/preparing.html", campaign=campaign, job=job, title=title, back=back), 202
+
+
+def csv_file(product: prepared.Product, campaign: Campaign, params: Mapping, *, small: Callable[[], bool],
+             write: Callable[[BinaryIO], object], name: str, action: str, title: str, back: str):
+    """A CSV for people made in the request when the body is ``small``, else the file a job
+    prepared for these ``params`` (or the page that waits for it); either download is logged."""
+    ready = product.ready(db.session(), current_app.config, campaign, params)
+    if ready is None and not small():
+        return prepare(product.kind, campaign, params, title=title, back=back)
+    log_action(action, campaign.name)
+    if ready is not None:
+        return file_download(ready, name, "text/csv; charset=utf-8")
+    out = io.BytesIO()
+    write(out)
+    return download(out.getvalue(), name, "text/csv; charset=utf-8")
 
 
 def wake_worker() -> None:

@@ -3,19 +3,18 @@ structure, uploaded from Excel, or chosen one by one on an assessee's page with 
 whole body by name), each checked against para 36 and the 3–7 rule as it is given."""
 from __future__ import annotations
 
-import itertools
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired
 
-from survey.campaigns import lifecycle as campaigns, people, raters
+from survey.campaigns import lifecycle as campaigns, people, rater_file, raters
+from survey.core import tables
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import database as db, paging
-from survey.web.common.downloads import csv_parts_download
+from survey.web.staff import background
 from survey.web.staff.auth import log_action, requires
 from survey.web.staff.hr import RELATION_LABELS, STAFF, ActionForm, RuleReasonForm, UploadForm, _errors, _limits
 
@@ -80,14 +79,17 @@ def _changed(campaign, change, action: str, detail, notice):
 @bp.get("/campaigns/<int:campaign_id>/raters.csv")
 @requires(*STAFF)
 def as_csv(campaign_id):
+    """Who rates whom (or, before anyone is chosen, the suggestion) in the reader's Excel's
+    columns; a large body's is prepared by a job for the raters as they are now, while this page
+    waits (``campaigns.rater_file``)."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    parts = raters.listing(db.session(), campaign)
-    first = next(parts, None)
-    if first is None:  # none chosen yet: the suggestion, for HR to edit
-        parts = iter([[[s.assessee_id, s.assessee_name, s.rater_id, s.rater_name, s.relation]
-                       for s in raters.suggest_for(db.session(), campaign, _limits()[1])]])
-    return csv_parts_download(["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"],
-                              itertools.chain([first] if first else [], parts), f"raters-{campaign.id}.csv")
+    separator = tables.separator(str(get_locale()))
+    return background.csv_file(
+        rater_file.RATERS, campaign, rater_file.params(db.session(), campaign, separator),
+        small=lambda: rater_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
+        write=lambda out: rater_file.write(out, db.session(), campaign, separator=separator, maximum=_limits()[1]),
+        name=f"raters-{campaign.id}.csv", action="raters-export",
+        title=gettext("Download raters (CSV) to edit in Excel"), back=url_for(".page", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])

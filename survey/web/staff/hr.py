@@ -286,18 +286,13 @@ def links_csv(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
     if campaign.status not in ("open", "closed"):
         abort(404)
-    separator, name = tables.separator(str(get_locale())), f"links-{campaign.id}.csv"
-    ready = link_file.LINKS.ready(db.session(), current_app.config, campaign, {"separator": separator})
-    if ready is None and not link_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
-        return background.prepare(link_file.LINKS.kind, campaign, {"separator": separator},
-                                  title=gettext("Download links (CSV)"),
-                                  back=url_for(".campaign_page", campaign_id=campaign.id))
-    log_action("links-export", campaign.name)
-    if ready is not None:
-        return file_download(ready, name, "text/csv; charset=utf-8")
-    out = io.BytesIO()
-    link_file.write(out, db.session(), campaign, current_app.config, separator=separator)
-    return download(out.getvalue(), name, "text/csv; charset=utf-8")
+    separator = tables.separator(str(get_locale()))
+    return background.csv_file(
+        link_file.LINKS, campaign, {"separator": separator},
+        small=lambda: link_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
+        write=lambda out: link_file.write(out, db.session(), campaign, current_app.config, separator=separator),
+        name=f"links-{campaign.id}.csv", action="links-export", title=gettext("Download links (CSV)"),
+        back=url_for(".campaign_page", campaign_id=campaign.id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.<any(xlsx, csv):kind>")
