@@ -81,14 +81,14 @@ def test_russian_writes_yo_the_same_way_everywhere():
     assert _without_yo("учтенные") and _without_yo("учтен") and not _without_yo("учтено") and not _without_yo("истекли")
 
 
-def _russian(node):
-    """Every Russian text of a YAML file: the values under ``ru`` keys."""
+def _russian(node, language="ru"):
+    """Every text of a YAML file in one language: the values under its keys (``ru`` unless told)."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from ([value] if key == "ru" and isinstance(value, str) else _russian(value))
+            yield from ([value] if key == language and isinstance(value, str) else _russian(value, language))
     elif isinstance(node, list):
         for value in node:
-            yield from _russian(value)
+            yield from _russian(value, language)
 
 
 @pytest.mark.parametrize("path", RUSSIAN_DATA, ids=lambda path: path.name)
@@ -97,6 +97,37 @@ def test_the_russian_of_the_questionnaires_advice_and_topics_writes_yo_too(path)
     assert len(texts) > 50
     found = _missing_yo(texts)
     assert not found, f"{path.name}: write these with «ё»: {found}"
+
+
+# Kazakh and Russian quote with «ёлочки» („лапки“ only inside them): a pair of straight quotes around a
+# name or a value reads as code pasted into the sentence. An apostrophe inside a word (O'Brien) opens no pair.
+STRAIGHT_QUOTED = re.compile(r"""(?<![\w=])(['"])(?=\S)[^'"\n]*?(?<=\S)\1(?!\w)""")
+
+
+def _straight_quoted(texts) -> list[str]:
+    return [text for text in texts if STRAIGHT_QUOTED.search(text)]
+
+
+def test_the_straight_quote_check_tells_a_quotation_from_an_apostrophe():
+    assert _straight_quoted(["в кампании '%(campaign)s'", '"Б" корпусы', "('Сохранить как')"])
+    assert not _straight_quoted(["в кампании «%(campaign)s»", "O'Brien's", "корпуса «Б»", "„внутри“"])
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_kazakh_and_russian_messages_quote_with_guillemets(language):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        texts = [s for m in read_po(fh) if m.id for s in ((m.string,) if isinstance(m.string, str) else m.string)]
+    found = _straight_quoted(texts)
+    assert not found, f"{language}: quote with «…»: {found[:5]}"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("path", RUSSIAN_DATA, ids=lambda path: path.name)
+def test_the_questionnaires_advice_and_topics_quote_with_guillemets(path, language):
+    texts = list(_russian(yaml.safe_load(path.read_text(encoding="utf-8")), language))
+    assert len(texts) > 50
+    found = _straight_quoted(texts)
+    assert not found, f"{path.name} ({language}): quote with «…»: {[text[:80] for text in found]}"
 
 
 def _key(value):

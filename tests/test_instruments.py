@@ -165,7 +165,7 @@ def test_head_initiative_question_is_the_kazakh_text_of_the_order():
 
 def test_titles_are_the_kazakh_titles_of_the_appendices():
     assert instruments.load(HEAD).title.kk == "Құрылымдық бөлімшелер басшыларының 360 әдісімен бағалау парағы"
-    assert instruments.load(SERVANT).title.kk == "\"Б\" корпусы қызметшілерін 360 әдісімен бағалау парағы"
+    assert instruments.load(SERVANT).title.kk == "«Б» корпусы қызметшілерін 360 әдісімен бағалау парағы"
 
 
 @pytest.mark.parametrize("path", [HEAD, SERVANT], ids=["head", "servant"])

@@ -36,5 +36,5 @@ def test_the_count_of_answers_stands_with_the_buttons(app, store, client, open_c
         html = _page(store, client, instrument)
         total = len(app.extensions["survey.instruments"][instrument].questions)
         bar = re.search(r'<div class="actions sticky">(.*?)</div>', html, re.S).group(1)
-        assert f'<span class="answered"></span> / {total}</p>' in bar
+        assert f'<span class="answered"></span> / {total}</span>' in bar
         assert 'value="submit"' in bar and 'value="save"' in bar

@@ -17,7 +17,7 @@ from survey.core.models import Invitation, Person
 # Appendices 7 and 8 of order No. 260 (seed 001), in the order the forms print them: the stamp, the
 # title, the name field, the table's columns, the «Паутинка» beside the table, the note under it
 # and, in appendix 7, «Бағалау нәтижесі». Copied from the seed; the quotes are the seed's.
-STAMP = ("Қазақстан Республикасы ішкі істер органдары \"Б\" корпусы мемлекеттік әкімшілік қызметшілерінің "
+STAMP = ("Қазақстан Республикасы ішкі істер органдары «Б» корпусы мемлекеттік әкімшілік қызметшілерінің "
          "қызметін бағалаудың үлгілік әдістемесіне {}-қосымша")
 COLUMNS = ["№", "Құзырет", "Құзыреттер бойынша орташа қорытынды баға", "Паутинка"]
 NOTE = ("Әрбір құзырет бойынша бағалаудың орташа қорытынды нәтижелерін есептеу автоматты режимде әрбір "
@@ -25,7 +25,7 @@ NOTE = ("Әрбір құзырет бойынша бағалаудың орта�
         "жүзеге асырылады.")
 APPENDIX_7 = [STAMP.format(7), "Нысан", "Қызметшіні 360 әдісімен бағалау нәтижесі (құрылымдық бөлімшелердің басшылары үшін)",
               "Құрылымдық бөлімше басшысының Т. А.Ә.", *COLUMNS, NOTE, "Бағалау нәтижесі:"]
-APPENDIX_8 = [STAMP.format(8), "Нысан", "Қызметшіні 360 градус әдісімен бағалау нәтижелері (\"Б\" корпусының қызметшілері үшін)",
+APPENDIX_8 = [STAMP.format(8), "Нысан", "Қызметшіні 360 градус әдісімен бағалау нәтижелері («Б» корпусының қызметшілері үшін)",
               "Бағаланатын қызметшінің Т. А.Ә.", *COLUMNS, NOTE]
 ADDED = "Нысанға қосымша"  # the heading after which the report's own sections come
 UNOFFICIAL = {"ru": "неофициальный перевод казахского текста приказа", "en": "unofficial translation of the Kazakh text"}

@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import lxml.html
 import pytest
 from sqlalchemy import inspect, select, text
 from werkzeug.serving import make_server
@@ -61,6 +62,26 @@ def test_page_opens_in_the_raters_language_and_switches(client, store, open_camp
     kk = client.get(f"/r/{token}?lang=kk").get_data(as_text=True)
     assert '<html lang="kk">' in kk and "Құзырет әрқашан көрінеді" in kk
     assert "Always shown" in client.get(f"/r/{token}?lang=en").get_data(as_text=True)
+
+
+def _heard(html: str) -> str:
+    """What assistive technology is given of the count of answers: its paragraph's text without what
+    is hidden from it (aria-hidden), the count itself (a CSS counter, empty in the HTML) as ``{n}``."""
+    progress = lxml.html.fromstring(html).xpath('//p[contains(concat(" ", @class, " "), " progress ")]')[0]
+    assert progress.get("aria-hidden") is None and progress.get("aria-live") is None and progress.get("role") is None
+    for hidden in progress.xpath('.//*[@aria-hidden="true"]'):
+        hidden.drop_tree()
+    for counter in progress.xpath('.//span[@class="answered"]'):
+        counter.text = "{n}"
+    return " ".join(progress.text_content().split())
+
+
+@pytest.mark.parametrize("lang, heard", [("kk", "Жауап берілген сұрақтар: {n}, барлығы 36"),
+                                         ("ru", "Отвечено: {n} из 36")])
+def test_a_screen_reader_hears_the_count_of_answers_in_the_pages_language(client, store, open_campaign, lang, heard):
+    """The count beside the buttons is not a live region: it is read when the reader moves to it."""
+    html = client.get(f"/r/{first_token(store, assessee='H1', relation='other')}?lang={lang}").get_data(as_text=True)
+    assert _heard(html) == heard
 
 
 @pytest.mark.parametrize("mangle", [

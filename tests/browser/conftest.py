@@ -238,6 +238,27 @@ def drawn_text(page, selector: str) -> str:
                    if text >= 0 and within(index)).strip()
 
 
+def heard_text(page, selector: str) -> str:
+    """The text Chromium gives a screen reader inside the first element ``selector`` finds: the
+    static text of its accessibility tree, CSS-generated content included (a counter as the number
+    it shows), what is aria-hidden left out."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        found = cdp.send("Runtime.evaluate", {"expression": f"document.querySelector({json.dumps(selector)})"})
+        node = cdp.send("DOM.describeNode", {"objectId": found["result"]["objectId"]})["node"]["backendNodeId"]
+        nodes = cdp.send("Accessibility.getFullAXTree", {})["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+    heard, pending = [], [next(n["nodeId"] for n in nodes if n.get("backendDOMNodeId") == node)]
+    while pending:  # a plain <span> is an ignored node whose text is not: walk them all
+        current = by_id[pending.pop()]
+        if current["role"]["value"] == "StaticText" and not current.get("ignored"):
+            heard.append(current["name"]["value"])
+        pending.extend(reversed(current.get("childIds", [])))
+    return " ".join("".join(heard).split())
+
+
 def form_semantics(page) -> list[str]:
     """Every radio group in a fieldset with a legend, every radio and field with a label."""
     return page.evaluate(FORM_SEMANTICS)

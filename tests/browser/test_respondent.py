@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from survey.core.models import Invitation, Response
 
-from .conftest import (LOCALES, PHONE, axe, check, drawn_text, follow, form_semantics, invitation_key,
+from .conftest import (LOCALES, PHONE, axe, check, drawn_text, follow, form_semantics, heard_text,
+                       invitation_key,
                        no_sideways_scrolling, translate)
 
 
@@ -226,8 +227,9 @@ SCROLLED_TO = """question => {
 def test_on_a_phone_the_count_follows_the_taps_and_the_competency_and_buttons_stay_on_screen(
         app, store, open_campaign, live_server, new_context, lang):
     """A unit head's questionnaire (36 questions) at 360 px: the count beside the buttons is a CSS
-    counter, so it follows each tap without a script; the options show their numbers, the scale
-    above says once what they mean, and a screen reader hears each option's full label; half-way
+    counter, so it follows each tap without a script, and a screen reader that moves to it hears
+    the same count in words; the options show their numbers, the scale above says once what they
+    mean, and a screen reader hears each option's full label; half-way
     down, the competency's heading and the buttons are still on screen."""
     head = app.extensions["survey.instruments"]["head"]
     total = len(head.questions)
@@ -235,13 +237,16 @@ def test_on_a_phone_the_count_follows_the_taps_and_the_competency_and_buttons_st
     key, _language = invitation_key(store, assessee="H1")
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=LOCALES[lang]).new_page()
     assert page.goto(live_server.link(key, lang)).status == 200
-    assert total == 36 and drawn_text(page, ".progress") == "0 / 36"
+    count = ".progress > [aria-hidden=true]"  # what the eye reads; the screen reader, the sentence beside it
+    heard = lambda n: translate(app, lang, "Answered: %(answered)s of %(total)d", answered=n, total=total)  # noqa: E731
+    assert total == 36 and drawn_text(page, count) == "0 / 36" and heard_text(page, ".progress") == heard(0)
 
     for n, question in enumerate(head.questions[:12], 1):
         radio(page, question.id, 1 + n % 5).tap()
-        assert drawn_text(page, ".progress") == f"{n} / {total}", question.id
+        assert drawn_text(page, count) == f"{n} / {total}", question.id
+        assert heard_text(page, ".progress") == heard(n), question.id
     radio(page, head.questions[0].id, 5).tap()  # another answer to the same question is not one more
-    assert drawn_text(page, ".progress") == "12 / 36"
+    assert drawn_text(page, count) == "12 / 36" and heard_text(page, ".progress") == heard(12)
 
     # The options: numbers on screen, the full labels once in the scale above and for screen readers.
     assert page.locator(".scale li").all_inner_texts() == labels and page.locator(".scale").is_visible()
@@ -275,5 +280,5 @@ def test_on_a_phone_the_count_follows_the_taps_and_the_competency_and_buttons_st
     # Saved and opened again, the count is the saved answers'.
     follow(page.locator("button[value=save]"), tap=True)
     page.wait_for_url("**saved=1**")
-    assert drawn_text(page, ".progress") == "12 / 36"
+    assert drawn_text(page, count) == "12 / 36" and heard_text(page, ".progress") == heard(12)
     axe(page, f"phone-form-count-saved-{lang}")
