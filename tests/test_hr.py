@@ -487,3 +487,26 @@ def test_the_campaign_page_lists_units_and_assessees_in_kazakh_alphabetical_orde
     assert [p.full_name for p in progress] == ["Жанар Өтебаева", "Аян Сейітов", "Әсем Бекова", "Ярослав Директор",
                                                "Бек Ахметов"]
     assert [u for u, _d, _t in lifecycle.unit_progress(progress)] == ["Аудит", "Әкімшілік", "Бухгалтерия"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_refused_day_is_written_as_the_reader_writes_days(hr_client, store, lang):
+    """The domain passes a day as a date: the command line prints it in ISO form, a page in the reader's
+    («2025 ж. 03 жел.», «3 дек. 2025 г.»)."""
+    from babel.dates import format_date
+
+    def said(response):  # the page without the form's fields, which keep the day as it was typed
+        return re.sub(r'value="[^"]*"', "", text(response))
+
+    upload(hr_client, "/hr/people", roster_csv(BODY), "roster.csv")
+    hr_client.get(f"/hr/?lang={lang}")
+    past, future = dt.date(2025, 12, 3), dt.date.today() + dt.timedelta(days=400)
+    refused = create_campaign(hr_client, closes=past.isoformat())
+    assert refused.status_code == 422
+    assert past.isoformat() not in said(refused) and format_date(past, "medium", locale=lang) in said(refused)
+    campaign_id = int(re.search(r"/campaigns/(\d+)$", create_campaign(hr_client).headers["Location"]).group(1))
+    page = f"/hr/campaigns/{campaign_id}"
+    approved = hr_client.post(f"{page}/approve", data={"csrf_token": csrf(hr_client, page), "by": "Akim",
+                                                       "on": future.isoformat()})
+    assert approved.status_code == 422
+    assert future.isoformat() not in said(approved) and format_date(future, "medium", locale=lang) in said(approved)

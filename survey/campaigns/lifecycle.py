@@ -45,7 +45,7 @@ def late_warning(campaign: Campaign) -> DomainError | None:
 
 def _require_future(closes_on: dt.date, today: dt.date) -> None:
     if closes_on < today:
-        raise CampaignError(N_("the closing date %(date)s has already passed"), date=closes_on.isoformat())
+        raise CampaignError(N_("the closing date %(date)s has already passed"), date=closes_on)
 
 
 def create(session: Session, name: str, closes_on: dt.date, instruments, *, period: int | None = None,
@@ -94,7 +94,7 @@ def approve(session: Session, campaign: Campaign, by: str, on: dt.date, today: d
     if not by.strip():
         raise CampaignError(N_("say who approved the schedule (order No. 260, para 11)"))
     if on > (today or dt.date.today()):
-        raise CampaignError(N_("the approval date %(date)s is in the future"), date=on.isoformat())
+        raise CampaignError(N_("the approval date %(date)s is in the future"), date=on)
     campaign.approved_by, campaign.approved_on = by.strip(), on
     session.flush()
 
@@ -255,7 +255,7 @@ def extend(session: Session, campaign: Campaign, closes_on: dt.date, today: dt.d
     """Move the closing date; a reopened window needs a date not yet passed."""
     require_status(campaign, "draft", "open")
     if closes_on < (today or dt.date.today()):
-        raise CampaignError(N_("the new closing date %(date)s has already passed"), date=closes_on.isoformat())
+        raise CampaignError(N_("the new closing date %(date)s has already passed"), date=closes_on)
     campaign.closes_on = closes_on
     session.flush()
 

@@ -232,7 +232,7 @@ def time_columns(row: Row, today: dt.date, fail) -> dict:
                  column=column, value=text)
     for column in ("in_post_since", "status_since"):
         if out[column] and out[column] > today:
-            fail(row.number, N_("%(column)s %(date)s is in the future"), column=column, date=out[column].isoformat())
+            fail(row.number, N_("%(column)s %(date)s is in the future"), column=column, date=out[column])
     status = None
     if "status" in v:
         status = parse_status(v["status"]) if v["status"] else "active"

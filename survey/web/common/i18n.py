@@ -12,6 +12,7 @@ English by someone else, and the switch on the page is one click away.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -70,6 +71,14 @@ def translation_note(language: str) -> str:
 def local_date(value) -> str:
     """A day as the reader writes it: «2026 ж. 20 жел.», «20 дек. 2026 г.»."""
     return format_date(value, "medium")
+
+
+def in_words(message: str, **params) -> str:
+    """A domain message (``core.messages``) in the reader's language, its days written as the
+    reader writes them: the domain passes a day as a date, which the command line prints in ISO
+    form and a page in the reader's."""
+    return gettext(message, **{k: local_date(v) if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v
+                               for k, v in params.items()})
 
 
 def local_time(value) -> str:

@@ -94,8 +94,8 @@ def _translated(items) -> list[str]:
 
 def _in_words(message: str, **params) -> str:
     """A domain message in the reader's language, a campaign's status named as the pages name it."""
-    return gettext(message, **{k: str(STATUS_LABELS[v]) if k in ("status", "needed") and v in STATUS_LABELS else v
-                               for k, v in params.items()})
+    return i18n.in_words(message, **{k: str(STATUS_LABELS[v]) if k in ("status", "needed") and v in STATUS_LABELS else v
+                                     for k, v in params.items()})
 
 
 @bp.get("/")

@@ -82,7 +82,7 @@ def sheets(campaign):
     blocks = [(sheet, _in_language(_language(sheet.rater), "paper/_sheet.html", campaign=campaign, sheet=sheet))
               for sheet in found]
     log_action("sheets-print", f"{campaign.name}: {len(blocks)} sheet(s)" + (f", {only}" if only else "")
-         + (f", {unit}" if unit else ""))
+               + (f", {unit}" if unit else ""))
     # The page holds working links: no copy in a browser or proxy cache.
     return no_store(render_template("paper/sheets.html", campaign=campaign, blocks=blocks, only=only))
 

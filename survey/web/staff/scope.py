@@ -16,7 +16,7 @@ from survey.core.models import PERSON_STATUSES, Assessment, Campaign, Person
 from survey.web.common import database as db
 from survey.web.staff.auth import log_action, requires
 from survey.web.staff.hr import (STAFF, ActionForm, ApproveForm, PersonReasonForm, RuleReasonForm,
-                                 _campaign_with_errors, _errors)
+                                 _campaign_with_errors, _errors, _in_words)
 
 bp = Blueprint("scope", __name__, url_prefix="/hr")
 
@@ -69,7 +69,7 @@ def change_scope(campaign_id, change):
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
     log_action("campaign-exclude" if change == "exclude" else "campaign-include",
-         f"{campaign.name}: {form.employee_id.data.strip()}: {form.reason.data.strip()}")
+               f"{campaign.name}: {form.employee_id.data.strip()}: {form.reason.data.strip()}")
     flash(gettext("%(id)s is no longer assessed in this campaign.", id=form.employee_id.data.strip())
           if change == "exclude" else gettext("%(id)s is assessed in this campaign.", id=form.employee_id.data.strip()))
     return redirect(url_for("hr.campaign_page", campaign_id=campaign_id))
@@ -125,11 +125,11 @@ def person(person_id):
             try:
                 people.change_standing(db.session(), found, values)
             except people.StandingErrors as exc:
-                errors, status = [e.translated(gettext) for e in exc.errors], 422
+                errors, status = [e.translated(_in_words) for e in exc.errors], 422
             else:
                 log_action("person-standing", f"{found.employee_id}: {found.status}"
-                     + (f" {found.status_since}" if found.status_since else "")
-                     + (f"..{found.status_until}" if found.status_until else ""))
+                           + (f" {found.status_since}" if found.status_since else "")
+                           + (f"..{found.status_until}" if found.status_until else ""))
                 flash(gettext("The record of %(name)s is saved.", name=found.full_name))
                 return redirect(url_for("hr.people_page", q=found.employee_id))
         else:
