@@ -9,6 +9,7 @@ from sqlalchemy import select
 from conftest import excel_csv, small_body, staffed, wait_for_jobs
 from survey.campaigns import lifecycle, people, raters, roster
 from survey.core.models import Assessment, AuditEntry, Campaign, Job, Person, Rater
+from survey.core.tables import Row
 
 URL = "/hr/campaigns/1/raters.csv?lang=ru"
 
@@ -131,3 +132,28 @@ def test_only_the_file_of_the_raters_as_they_are_is_kept(app, store, hr_client, 
     add_rater(store, draft, "D1", "S3", "peer")
     prepared(hr_client, store)
     assert len([f for f in Path(app.config["JOBS_DIR"]).iterdir() if f.name.startswith("raters-")]) == 1
+
+
+def test_a_rater_renamed_by_a_roster_import_is_a_new_file(app, store, hr_client, draft):
+    """The file carries the raters' names from the roster: an import that renames one of them
+    leaves the raters as they were, yet the file made before shows the old name."""
+    app.config["RESULTS_IN_REQUEST"] = 0
+    names = {r["rater_id"]: r["rater_name"] for r in excel_csv(prepared(hr_client, store).data, ";")}
+    renamed = [Row(row.number, {**row.values, "full_name": "Әсем Жаңаева"} if row.values["employee_id"] == "H1"
+                   else row.values) for row in small_body()]
+    with store.transaction() as session:
+        people.apply_rows(session, roster.validate(renamed, "body", {}))
+    after = {r["rater_id"]: r["rater_name"] for r in excel_csv(prepared(hr_client, store).data, ";")}
+    assert names["H1"] != "Әсем Жаңаева" and after["H1"] == "Әсем Жаңаева"
+
+
+def test_a_person_counts_changes_not_imports_that_change_nothing(store, draft):
+    with store.transaction() as session:
+        before = {p.employee_id: p.revision for p in session.scalars(select(Person))}
+        people.apply_rows(session, roster.validate(small_body(), "body", {}))  # the same roster again
+    with store.transaction() as session:
+        assert {p.employee_id: p.revision for p in session.scalars(select(Person))} == before
+        session.scalars(select(Person).where(Person.employee_id == "S1")).one().unit = "Жаңа бөлім"
+    with store.transaction() as session:
+        revisions = {p.employee_id: p.revision for p in session.scalars(select(Person))}
+    assert revisions == {**before, "S1": before["S1"] + 1}

@@ -20,7 +20,7 @@ from survey.campaigns.link_file import in_request  # noqa: F401 - the same measu
 from survey.campaigns.errors import CampaignError
 from survey.core import tables
 from survey.core.messages import N_
-from survey.core.models import RELATIONS, Assessment, Campaign, Rater
+from survey.core.models import RELATIONS, Assessment, Campaign, Person, Rater
 from survey.operations import jobs, prepared
 
 COLUMNS = ["assessee_id", "assessee_name", "rater_id", "rater_name", "relation"]
@@ -31,19 +31,23 @@ _MODULUS = 2_147_483_647
 
 
 def fingerprint(session: Session, campaign: Campaign) -> str:
-    """The campaign's raters in one aggregate query: their number, the sum of their ids, and their
-    (rater, relation) weighted once by the row and once by the assessee. Adding, removing or
-    replacing a rater changes the number or the ids; changing a relation, or two assessees
-    exchanging raters within one upload, changes a weighted sum."""
+    """The campaign's raters and the roster they are named from, in two aggregate queries: the
+    raters' number, the sum of their ids, and their (rater, relation) weighted once by the row and
+    once by the assessee; the people's number, the sum of their ids and of their revisions. Adding,
+    removing or replacing a rater changes the number or the ids; changing a relation, or two
+    assessees exchanging raters within one upload, changes a weighted sum; a person renamed, moved
+    or given another manager (whom a suggestion follows) changes a revision."""
     code = case({relation: n for n, relation in enumerate(RELATIONS, 1)}, value=Rater.relation, else_=0)
     content = cast(Rater.rater_id, BigInteger) * (len(RELATIONS) + 1) + code
-    row = session.execute(
+    chosen = session.execute(
         select(func.count(Rater.id), func.coalesce(func.sum(Rater.id), 0),
                func.coalesce(func.sum((cast(Rater.id, BigInteger) * content) % _MODULUS), 0),
                func.coalesce(func.sum((cast(Rater.assessment_id, BigInteger) * content) % _MODULUS), 0))
         .join(Assessment, Assessment.id == Rater.assessment_id)
         .where(Assessment.campaign_id == campaign.id)).one()
-    return "-".join(str(int(value)) for value in row)
+    roster = session.execute(select(func.count(Person.id), func.coalesce(func.sum(Person.id), 0),
+                                    func.coalesce(func.sum(Person.revision), 0))).one()
+    return "-".join(str(int(value)) for value in (*chosen, *roster))
 
 
 def params(session: Session, campaign: Campaign, separator: str) -> dict[str, str]:

@@ -24,9 +24,10 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy import text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from survey.core.alphabetical import SortedByName
 
@@ -80,12 +81,23 @@ class Person(SortedByName, Base):
     # When the status began (for ``dismissed``, the day the person left) and, for an absence, ends.
     status_since: Mapped[Optional[dt.date]] = mapped_column(Date)
     status_until: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # How many times the row has changed (``_count_revision``): a file made from the roster, such
+    # as a prepared raters' CSV with its names, tells by it that a person changed after it was made.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     manager: Mapped[Optional["Person"]] = relationship(remote_side=[id])
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),
                       CheckConstraint(f"status IN {PERSON_STATUSES!r}", name="status"),
                       Index("ix_people_alphabetical", "unit_key", "name_key", "employee_id"))
+
+
+@event.listens_for(Person, "before_update")
+def _count_revision(_mapper, _connection, person: Person) -> None:
+    """Every stored change of a person counts, whichever service made it (a roster import renames,
+    moves, gives a new manager or status); a row that was only touched does not."""
+    if object_session(person).is_modified(person, include_collections=False):
+        person.revision = (person.revision or 0) + 1
 
 
 class Campaign(Base):
