@@ -606,3 +606,18 @@ def test_topics_check_command(runner, tmp_path):
     result = runner.invoke("training", "topics-check", str(broken))
     assert result.exit_code == 1
     assert f"{broken}:6: 'etihcs' is not a competency of the questionnaires" in result.output
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_body_s_own_questionnaire_is_named_by_its_title_never_its_id(app, language):
+    """A body with its own questionnaires (SURVEY_INSTRUMENTS_DIR) may give them other ids: the
+    trainers' pages, charts and workbooks name them by their title, as the quality pages do."""
+    from dataclasses import replace
+
+    from babel.support import NullTranslations
+
+    servant = app.extensions["survey.instruments"]["servant"]
+    own = replace(servant, id="body-2026")
+    gettext = NullTranslations().gettext
+    assert training.instrument_label(own, gettext, language) == servant.title(language)
+    assert training.instrument_label(servant, lambda text, **_: text, language) == "Corps-B servants"

@@ -144,7 +144,7 @@ def _hidden_mark(reason):
 
 
 def _instrument_label(instrument_id):
-    return training.instrument_label(instrument_id, gettext)
+    return training.instrument_label(instruments()[instrument_id], gettext, language())
 
 
 @bp.get("/style.css")
@@ -174,7 +174,7 @@ def chart(instrument_id, kind, fmt):
 
 
 def _chart_text(filters: _Filters, section: training.Section, kind: str) -> charts.ChartText:
-    who = training.instrument_label(section.instrument.id, gettext)
+    who = training.instrument_label(section.instrument, gettext, language())
     where = filters.unit if filters.unit is not None else gettext("whole body")
     titles = {"ranking": gettext("Training needs: %(who)s", who=who),
               "means": gettext("Competency means: %(who)s", who=who),
