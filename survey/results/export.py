@@ -53,7 +53,7 @@ def require_closed(campaign: Campaign) -> None:
 
 def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument],
                      *, threshold: int = 3, assessment_ids: Collection[int] | None = None, unit: str | None = None,
-                     person_ids: Collection[int] | None = None,
+                     person_ids: Collection[int] | None = None, employee_ids: tuple[str, str] | None = None,
                      known: Mapping[int, scoring.Result] | None = None) -> list[AssesseeResult]:
     """Every assessee's result, or those of some assessments, one unit (as the campaign recorded
     it) or some people, chosen in the query: one report must not read a whole body's totals.
@@ -72,11 +72,14 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
         chosen.append(Assessment.unit == unit)
     if person_ids is not None:
         chosen.append(Assessment.assessee_id.in_(list(person_ids)))
+    if employee_ids is not None:  # a range in the database's own order of ids, as ``in_parts`` cuts it
+        chosen.append(Person.employee_id.between(*employee_ids))
     per_assessment: dict[int, list[scoring.Total]] = defaultdict(list)
     rows = () if known is not None else session.execute(
         select(CompetencyTotal.assessment_id, CompetencyTotal.is_self, CompetencyTotal.competency_id,
                CompetencyTotal.points, CompetencyTotal.answers, CompetencyTotal.responses)
         .join(Assessment, Assessment.id == CompetencyTotal.assessment_id)
+        .join(Person, Person.id == Assessment.assessee_id)
         .where(*chosen)
     )
     for assessment_id, is_self, competency_id, points, answers, responses in rows:
@@ -101,12 +104,15 @@ def campaign_results(session: Session, campaign: Campaign, instruments: Mapping[
 def in_parts(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument], *, threshold: int = 3,
              size: int = 5000) -> Iterator[list[AssesseeResult]]:
     """Every assessee's result, in the order of :func:`campaign_results`, ``size`` assessees at a
-    time: a file of 100,000 assessees is written in the memory of 5,000."""
+    time: a file of 100,000 assessees is written in the memory of 5,000. A part is the range of
+    employee ids from its first to its last, not a list of 5,000 ids: PostgreSQL's driver parsed
+    such a list's query afresh for each part and each of its two statements."""
     require_closed(campaign)
-    ids = session.scalars(select(Assessment.id).join(Person, Person.id == Assessment.assessee_id)
+    ids = session.scalars(select(Person.employee_id).join(Assessment, Person.id == Assessment.assessee_id)
                           .where(Assessment.campaign_id == campaign.id).order_by(Person.employee_id)).all()
     for start in range(0, len(ids), size):
-        yield campaign_results(session, campaign, instruments, threshold=threshold, assessment_ids=ids[start:start + size])
+        part = ids[start:start + size]
+        yield campaign_results(session, campaign, instruments, threshold=threshold, employee_ids=(part[0], part[-1]))
 
 
 def instruments_in(session: Session, campaign: Campaign, instruments: Mapping[str, Instrument]) -> list[Instrument]:
