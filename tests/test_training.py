@@ -616,8 +616,10 @@ def test_a_body_s_own_questionnaire_is_named_by_its_title_never_its_id(app, lang
 
     from babel.support import NullTranslations
 
+    from survey.quality.figures import group_label
+
     servant = app.extensions["survey.instruments"]["servant"]
     own = replace(servant, id="body-2026")
     gettext = NullTranslations().gettext
-    assert training.instrument_label(own, gettext, language) == servant.title(language)
-    assert training.instrument_label(servant, lambda text, **_: text, language) == "Corps-B servants"
+    assert group_label(own, gettext, language) == servant.title(language)
+    assert group_label(servant, lambda text, **_: text, language) == "Corps-B servants"

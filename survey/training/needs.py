@@ -32,7 +32,6 @@ from survey.results import export as results, scoring
 from survey.core.collation import collation_key
 from survey.core.instruments import Instrument
 from survey.core.models import Campaign, Person
-from survey.quality.figures import group_label
 from survey.training.topics import Catalogue, Topic
 
 WEAKEST = 3  # "the three least-developed competencies" of an assessee
@@ -356,12 +355,6 @@ def cohorts(population: Population, catalogue: Catalogue, *, instrument: str | N
 # --- labels -------------------------------------------------------------------------------------
 
 Gettext = Callable[..., str]
-
-
-def instrument_label(instrument: Instrument, gettext: Gettext, language: str) -> str:
-    """The assessees a questionnaire is for, as the quality pages name them; a body's own
-    questionnaire by its title, never by its id."""
-    return group_label(instrument, gettext, language)
 
 
 def hidden_label(reason: str | None, threshold: int, gettext: Gettext) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from survey.core.workbook import PERCENT, TWO_DECIMALS, Book, Column
 from survey.results import scoring
-from survey.training.needs import (Gettext, Picture, Population, cohorts, hidden_label, instrument_label,
-                                   proposals)
+from survey.quality.figures import group_label
+from survey.training.needs import Gettext, Picture, Population, cohorts, hidden_label, proposals
 from survey.training.topics import Catalogue
 
 
@@ -15,7 +15,7 @@ def needs_workbook(picture: Picture, catalogue: Catalogue | None, *, language: s
     about = book.sheet(gettext("About"), widths=[48, 40])
     rows = [(gettext("Campaign"), picture.campaign),
             (gettext("Unit"), picture.unit or gettext("Whole body")),
-            (gettext("Questionnaire"), ", ".join(instrument_label(s.instrument, gettext, language)
+            (gettext("Questionnaire"), ", ".join(group_label(s.instrument, gettext, language)
                                                  for s in picture.sections)),
             (gettext("Assessees with results"), sum(s.assessees for s in picture.sections))]
     if picture.unit is None:
@@ -36,7 +36,7 @@ def needs_workbook(picture: Picture, catalogue: Catalogue | None, *, language: s
                 Column(gettext("Assessees"), lambda r: r[1].assessees)]
     needs = book.table(gettext("Training needs"), columns)
     for section in picture.sections:
-        label = instrument_label(section.instrument, gettext, language)
+        label = group_label(section.instrument, gettext, language)
         if section.hidden:
             needs.row([label, None, hidden_label(section.hidden, picture.threshold, gettext)])
             continue
@@ -47,7 +47,7 @@ def needs_workbook(picture: Picture, catalogue: Catalogue | None, *, language: s
         _heat_sheet(book, picture, language, gettext)
 
     topics = book.table(gettext("Proposed topics"), [
-        Column(gettext("Questionnaire"), lambda r: instrument_label(r[0].instrument, gettext, language)),
+        Column(gettext("Questionnaire"), lambda r: group_label(r[0].instrument, gettext, language)),
         Column(gettext("Rank"), lambda r: r[1].need.rank),
         Column(gettext("Competency"), lambda r: r[1].need.name(language)),
         Column(gettext("Topic"), lambda r: r[2].title(language), width=48),
@@ -69,7 +69,7 @@ def _heat_sheet(book: Book, picture: Picture, language: str, gettext: Gettext) -
         names = [gettext("Whole body")] + [c.unit or gettext("(no unit)") for c in m.columns]
         if m.others:
             names.append(gettext("Hidden units, combined"))
-        heat.row([instrument_label(section.instrument, gettext, language)] + names, bold_first=True)
+        heat.row([group_label(section.instrument, gettext, language)] + names, bold_first=True)
         heat.row([gettext("Assessees")] + [c.assessees if c.assessees is not None
                                            else hidden_label(c.hidden, picture.threshold, gettext) for c in columns])
         for competency in m.competencies:
@@ -109,7 +109,7 @@ def write_cohorts(target, population: Population, catalogue: Catalogue, *, langu
     for note in notes:
         summary.row([note], italic=True)
 
-    labels = {i: instrument_label(instrument, gettext, language) for i, instrument in population.instruments.items()}
+    labels = {i: group_label(instrument, gettext, language) for i, instrument in population.instruments.items()}
     people = book.table(gettext("Cohorts"), [
         Column(gettext("Competency"), lambda r: r[0], width=32),
         Column(gettext("Topics"), lambda r: r[1], width=60),

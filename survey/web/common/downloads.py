@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from survey.core import tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
 
 # Kazakh and Russian letters in Latin ones, for the name a client that cannot read UTF-8 names
 # gets: Russian as in passports (ICAO Doc 9303), the Kazakh letters by their sound. Dropping the
@@ -66,4 +67,4 @@ def csv_parts_download(header: list[str], parts: Iterable[list[list[object]]], f
     delimiter = "," if for_systems else tables.separator(str(get_locale()))
     out = io.BytesIO()
     tables.write_csv_stream(out, header, parts, delimiter=delimiter)
-    return download(out.getvalue(), filename, "text/csv; charset=utf-8")
+    return download(out.getvalue(), filename, CSV)

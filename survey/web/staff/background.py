@@ -32,19 +32,21 @@ def prepare(kind: str, campaign: Campaign, params: Mapping | None = None, *, tit
     return render_template("hr/preparing.html", campaign=campaign, job=job, title=title, back=back), 202
 
 
-def csv_file(product: prepared.Product, campaign: Campaign, params: Mapping, *, small: Callable[[], bool],
-             write: Callable[[BinaryIO], object], name: str, action: str, title: str, back: str):
-    """A CSV for people made in the request when the body is ``small``, else the file a job
-    prepared for these ``params`` (or the page that waits for it); either download is logged."""
+def prepared_file(product: prepared.Product, campaign: Campaign, params: Mapping, *, small: Callable[[], bool],
+                  write: Callable[[BinaryIO], object], name: str, mimetype: str, action: str, title: str, back: str,
+                  detail: str | None = None):
+    """A file for people made in the request when the body is ``small``, else the file a job
+    prepared for these ``params`` (or the page that waits for it); either download is logged
+    (``detail``, by default the campaign's name)."""
     ready = product.ready(db.session(), current_app.config, campaign, params)
     if ready is None and not small():
         return prepare(product.kind, campaign, params, title=title, back=back)
-    log_action(action, campaign.name)
+    log_action(action, campaign.name if detail is None else detail)
     if ready is not None:
-        return file_download(ready, name, "text/csv; charset=utf-8")
+        return file_download(ready, name, mimetype)
     out = io.BytesIO()
     write(out)
-    return download(out.getvalue(), name, "text/csv; charset=utf-8")
+    return download(out.getvalue(), name, mimetype)
 
 
 def wake_worker() -> None:

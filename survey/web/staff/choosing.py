@@ -14,6 +14,7 @@ from survey.campaigns import lifecycle as campaigns, people, rater_file, raters
 from survey.core import tables
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import database as db, paging
+from survey.web.common.downloads import CSV
 from survey.web.staff import background
 from survey.web.staff.auth import log_action, requires
 from survey.web.staff.hr import RELATION_LABELS, STAFF, ActionForm, RuleReasonForm, UploadForm, _errors, _limits
@@ -84,11 +85,11 @@ def as_csv(campaign_id):
     waits (``campaigns.rater_file``)."""
     campaign = db.get_or_404(Campaign, campaign_id)
     separator = tables.separator(str(get_locale()))
-    return background.csv_file(
+    return background.prepared_file(
         rater_file.RATERS, campaign, rater_file.params(db.session(), campaign, separator),
         small=lambda: rater_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
         write=lambda out: rater_file.write(out, db.session(), campaign, separator=separator, maximum=_limits()[1]),
-        name=f"raters-{campaign.id}.csv", action="raters-export",
+        name=f"raters-{campaign.id}.csv", mimetype=CSV, action="raters-export",
         title=gettext("Download raters (CSV) to edit in Excel"), back=url_for(".page", campaign_id=campaign.id))
 
 

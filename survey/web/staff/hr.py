@@ -24,7 +24,7 @@ from survey.quality.figures import group_label
 from survey.web.common import i18n, instruments, paging
 from survey.web.staff import background
 from survey.web.staff.auth import log_action, requires
-from survey.web.common.downloads import XLSX, download, file_download
+from survey.web.common.downloads import CSV, XLSX, download, file_download
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 STAFF = ("hr", "hr-head")
@@ -287,11 +287,11 @@ def links_csv(campaign_id):
     if campaign.status not in ("open", "closed"):
         abort(404)
     separator = tables.separator(str(get_locale()))
-    return background.csv_file(
+    return background.prepared_file(
         link_file.LINKS, campaign, {"separator": separator},
         small=lambda: link_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
         write=lambda out: link_file.write(out, db.session(), campaign, current_app.config, separator=separator),
-        name=f"links-{campaign.id}.csv", action="links-export", title=gettext("Download links (CSV)"),
+        name=f"links-{campaign.id}.csv", mimetype=CSV, action="links-export", title=gettext("Download links (CSV)"),
         back=url_for(".campaign_page", campaign_id=campaign.id))
 
 
@@ -307,7 +307,7 @@ def results_file(campaign_id, kind):
     except campaigns.CampaignError as exc:
         return _campaign_with_errors(campaign, _errors(exc))
     product = files.CSV if kind == "csv" else files.WORKBOOKS[str(get_locale())]
-    name, mimetype = f"results-{campaign.id}.{kind}", XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+    name, mimetype = f"results-{campaign.id}.{kind}", XLSX if kind == "xlsx" else CSV
     ready = product.ready(db.session(), current_app.config, campaign)
     if ready is not None:
         log_action("results-export", campaign.name)

@@ -7,20 +7,19 @@ download that names people, HR's cohorts, refuses trainers and reads the results
 """
 from __future__ import annotations
 
-import io
-
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from survey.campaigns import figures
 from survey.followup import plans
+from survey.quality import figures as quality_figures
 from survey.web.common import database as db
 from survey.training import charts, cohort_file, needs as training, topics, workbook
 from survey.core.models import Campaign
 from survey.web.common import instruments
-from survey.web.staff.auth import log_action, requires
-from survey.web.common.downloads import XLSX, download, file_download
+from survey.web.staff.auth import requires
+from survey.web.common.downloads import XLSX, download
 from survey.web.staff import background
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -144,7 +143,7 @@ def _hidden_mark(reason):
 
 
 def _instrument_label(instrument_id):
-    return training.instrument_label(instruments()[instrument_id], gettext, language())
+    return quality_figures.group_label(instruments()[instrument_id], gettext, language())
 
 
 @bp.get("/style.css")
@@ -174,7 +173,7 @@ def chart(instrument_id, kind, fmt):
 
 
 def _chart_text(filters: _Filters, section: training.Section, kind: str) -> charts.ChartText:
-    who = training.instrument_label(section.instrument, gettext, language())
+    who = quality_figures.group_label(section.instrument, gettext, language())
     where = filters.unit if filters.unit is not None else gettext("whole body")
     titles = {"ranking": gettext("Training needs: %(who)s", who=who),
               "means": gettext("Competency means: %(who)s", who=who),
@@ -218,17 +217,13 @@ def cohorts_xlsx():
         abort(404)
     campaign, name = filters.campaign, f"training-cohorts-{filters.slug()}.xlsx"
     wanted = cohort_file.params(language(), filters.instrument, filters.unit)
-    detail = cohort_file.detail(campaign.name, filters.instrument, filters.unit)
-    ready = cohort_file.COHORTS.ready(db.session(), current_app.config, campaign, wanted)
-    if ready is None and not cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
-                                                    filters.instrument, filters.unit):
-        return background.prepare(cohort_file.COHORTS.kind, campaign, wanted,
-                                  title=gettext("Cohorts per topic, with names (.xlsx)"),
-                                  back=url_for(".home", **filters.args()))
-    log_action("training-cohorts-export", detail)
-    if ready is not None:
-        return file_download(ready, name, XLSX)
-    out = io.BytesIO()
-    cohort_file.write(out, db.session(), campaign, current_app.config, catalogue(), language=language(),
-                      instrument=filters.instrument, unit=filters.unit, instruments=instruments())
-    return download(out.getvalue(), name, XLSX)
+    return background.prepared_file(
+        cohort_file.COHORTS, campaign, wanted,
+        small=lambda: cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
+                                             filters.instrument, filters.unit),
+        write=lambda out: cohort_file.write(out, db.session(), campaign, current_app.config, catalogue(),
+                                            language=language(), instrument=filters.instrument, unit=filters.unit,
+                                            instruments=instruments()),
+        name=name, mimetype=XLSX, action="training-cohorts-export",
+        detail=cohort_file.detail(campaign.name, filters.instrument, filters.unit),
+        title=gettext("Cohorts per topic, with names (.xlsx)"), back=url_for(".home", **filters.args()))
