@@ -77,6 +77,18 @@ if os.environ.get("SURVEY_TEST_PG_CTL"):  # set by .ci/run for its throw-away Po
         token = first_token(store, relation="other")
         html = client.get(f"/r/{token}").get_data(as_text=True)
         form = {"action": "submit", **full_answers(html)}
+        with store.engine.connect() as one, store.engine.connect() as other:  # the pool keeps two
+            one.exec_driver_sql("SELECT 1")
+            other.exec_driver_sql("SELECT 1")
+        subprocess.run([control, "stop"], check=True, capture_output=True)
+        try:
+            # The page finds its pooled connection dead: it must drop the pool with the other
+            # dead one, as a session's statement does, or the next page would fail once the
+            # server is back.
+            assert client.get(f"/r/{token}").status_code == 503
+        finally:
+            subprocess.run([control, "start"], check=True, capture_output=True)
+        assert client.get(f"/r/{token}").status_code == 200
         subprocess.run([control, "stop"], check=True, capture_output=True)
         try:
             assert client.post(f"/r/{token}", data=form).status_code == 503

@@ -12,17 +12,12 @@ from typing import BinaryIO, Mapping
 
 from sqlalchemy.orm import Session
 
-from survey.campaigns import lifecycle, scope, tokens
+from survey.campaigns import lifecycle, tokens
 from survey.core import tables
 from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 
 LINKS = prepared.register(prepared.Product("links-csv", "links", ".csv"))
-
-
-def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
-    """As quick to make as the results files' ``limit`` assessees (``RESULTS_IN_REQUEST``)."""
-    return scope.assessee_count(session, campaign) <= limit
 
 
 def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, *, separator: str) -> int:

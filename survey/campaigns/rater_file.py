@@ -16,7 +16,6 @@ from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from survey.campaigns import raters
-from survey.campaigns.link_file import in_request  # noqa: F401 - the same measure: as many assessees
 from survey.campaigns.errors import CampaignError
 from survey.core import tables
 from survey.core.messages import N_

@@ -59,3 +59,11 @@ def assessee_count(session: Session, campaign: Campaign, *, instrument: str | No
     if unit is not None:
         chosen.append(Assessment.unit == unit)
     return session.scalar(select(func.count(Assessment.id)).where(*chosen))
+
+
+def made_in_request(session: Session, campaign: Campaign, limit: int, *, instrument: str | None = None,
+                    unit: str | None = None) -> bool:
+    """Whether a file of the campaign is quick enough to make while HR waits: the results files
+    are made at about 400 assessees a second (``bench/staff.py``), so ``limit`` assessees
+    (``RESULTS_IN_REQUEST``) keep any of them under a second; a larger one is prepared by a job."""
+    return assessee_count(session, campaign, instrument=instrument, unit=unit) <= limit

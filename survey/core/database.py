@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Connection, MetaData, Result, Select, create_engine, event
+from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from survey.core.reading import Reading, Statements
 
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -76,40 +78,15 @@ def _create_private(url: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-class WriteWhileReading(RuntimeError):
-    """A statement that is not a read, on a connection made for pages that must write nothing."""
-
-
-class Reading:
-    """A connection for a page that must write nothing (a respondent's GET, docs/anonymity.md).
-
-    It runs no transaction: on PostgreSQL each statement commits on its own, so the read is one
-    round trip instead of three (BEGIN, the read, COMMIT); SQLite's driver begins a transaction only
-    before a write, so a read there has none already. And it runs SELECTs only, so a write slipped
-    into such a page fails loudly instead of being stored."""
-
-    def __init__(self, connection: Connection):
-        if connection.dialect.name != "sqlite":
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        self._connection = connection
-
-    def execute(self, statement: Select, parameters: dict | None = None) -> Result:
-        if not isinstance(statement, Select):
-            raise WriteWhileReading(f"a page that only reads ran a {type(statement).__name__}")
-        return self._connection.execute(statement, parameters)
-
-    def close(self) -> None:
-        self._connection.close()
-
-
 class Database:
     def __init__(self, url: str, *, busy_timeout: float = 30):
         _create_private(url)
         self.engine = make_engine(url, busy_timeout=busy_timeout)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_statements = Statements(self.engine.dialect)
 
     def reading(self) -> Reading:
-        return Reading(self.engine.connect())
+        return Reading(self.engine, self._read_statements)
 
     def alembic_config(self, connection):
         from alembic.config import Config

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from survey.core import instruments as questionnaires, tables
 from survey.core.instruments import LANGUAGES
-from survey.campaigns import scope
 from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 from survey.results import export, workbook
@@ -25,12 +24,6 @@ WORKBOOKS = {language: prepared.register(prepared.Product(f"results-xlsx-{langua
 
 
 require_closed = export.require_closed
-
-
-def in_request(session: Session, campaign: Campaign, limit: int) -> bool:
-    """Whether the file is quick enough to make while HR waits: about 400 assessees a second
-    (``bench/staff.py``), so ``limit`` (``RESULTS_IN_REQUEST``) keeps it under a second."""
-    return scope.assessee_count(session, campaign) <= limit
 
 
 def write_workbook(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, language: str,

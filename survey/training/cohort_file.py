@@ -12,7 +12,6 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from survey.core import instruments as questionnaires
-from survey.campaigns import scope
 from survey.core.models import Campaign
 from survey.operations import jobs, prepared
 from survey.training import needs, topics, workbook
@@ -24,11 +23,6 @@ def params(language: str, instrument: str | None, unit: str | None) -> dict:
     """The job's parameters: what the page was showing when HR asked."""
     return {key: value for key, value in (("language", language), ("instrument", instrument), ("unit", unit))
             if value is not None}
-
-
-def in_request(session: Session, campaign: Campaign, limit: int, instrument: str | None, unit: str | None) -> bool:
-    """Small enough to make while HR waits (the limit of the results files, ``RESULTS_IN_REQUEST``)."""
-    return scope.assessee_count(session, campaign, instrument=instrument, unit=unit) <= limit
 
 
 def write(out: BinaryIO, session: Session, campaign: Campaign, config: Mapping, catalogue: topics.Catalogue, *,

@@ -11,7 +11,8 @@ from typing import Callable
 from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
-from survey.core.database import Database, Reading
+from survey.core.database import Database
+from survey.core.reading import Reading
 
 
 def init_app(app: Flask, *, shared: Database | None = None) -> None:
@@ -80,7 +81,7 @@ def session() -> Session:
 
 def reading() -> Reading:
     """The request's connection for a page that must write nothing: no transaction to begin or
-    commit, and nothing but a SELECT (``core.database.Reading``). A connection, not a session:
+    commit, and nothing but a SELECT (``core.reading.Reading``). A connection, not a session:
     such a page runs a Core statement, and the ORM's machinery around it cost more than the
     statement."""
     if "_db_reading" not in g:

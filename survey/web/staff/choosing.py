@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired
 
-from survey.campaigns import lifecycle as campaigns, people, rater_file, raters
+from survey.campaigns import lifecycle as campaigns, people, rater_file, raters, scope
 from survey.core import tables
 from survey.core.models import RELATIONS, Assessment, Campaign, Rater
 from survey.web.common import database as db, paging
@@ -87,7 +87,7 @@ def as_csv(campaign_id):
     separator = tables.separator(str(get_locale()))
     return background.prepared_file(
         rater_file.RATERS, campaign, rater_file.params(db.session(), campaign, separator),
-        small=lambda: rater_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
+        small=lambda: scope.made_in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
         write=lambda out: rater_file.write(out, db.session(), campaign, separator=separator, maximum=_limits()[1]),
         name=f"raters-{campaign.id}.csv", mimetype=CSV, action="raters-export",
         title=gettext("Download raters (CSV) to edit in Excel"), back=url_for(".page", campaign_id=campaign.id))

@@ -289,7 +289,7 @@ def links_csv(campaign_id):
     separator = tables.separator(str(get_locale()))
     return background.prepared_file(
         link_file.LINKS, campaign, {"separator": separator},
-        small=lambda: link_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
+        small=lambda: scope.made_in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]),
         write=lambda out: link_file.write(out, db.session(), campaign, current_app.config, separator=separator),
         name=f"links-{campaign.id}.csv", mimetype=CSV, action="links-export", title=gettext("Download links (CSV)"),
         back=url_for(".campaign_page", campaign_id=campaign.id))
@@ -312,7 +312,7 @@ def results_file(campaign_id, kind):
     if ready is not None:
         log_action("results-export", campaign.name)
         return file_download(ready, name, mimetype)
-    if files.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
+    if scope.made_in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"]):
         out = io.BytesIO()
         if kind == "csv":
             files.write_csv(out, db.session(), campaign, current_app.config, instruments())

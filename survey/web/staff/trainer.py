@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
-from survey.campaigns import figures
+from survey.campaigns import figures, scope
 from survey.followup import plans
 from survey.quality import figures as quality_figures
 from survey.web.common import database as db
@@ -219,8 +219,8 @@ def cohorts_xlsx():
     wanted = cohort_file.params(language(), filters.instrument, filters.unit)
     return background.prepared_file(
         cohort_file.COHORTS, campaign, wanted,
-        small=lambda: cohort_file.in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
-                                             filters.instrument, filters.unit),
+        small=lambda: scope.made_in_request(db.session(), campaign, current_app.config["RESULTS_IN_REQUEST"],
+                                            instrument=filters.instrument, unit=filters.unit),
         write=lambda out: cohort_file.write(out, db.session(), campaign, current_app.config, catalogue(),
                                             language=language(), instrument=filters.instrument, unit=filters.unit,
                                             instruments=instruments()),
