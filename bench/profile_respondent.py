@@ -17,7 +17,8 @@ because none of them runs inside it; a commit's time excludes the connection's r
 - templates: Jinja rendering (the page shell and the questions are cached per process, so this is
   the assessee's part, or the questions again when a draft fills them in);
 - draft decryption: AES-GCM of the saved draft, and sealing on a save;
-- database: running statements (the ORM session's and Core's execution and the driver) and the commit;
+- database: running statements (the ORM session's and Core's execution, since 2026-12-01 the read of a
+  respondent's GET through ``core.reading.Reading``, and the driver) and the commit;
 - other: everything else: Flask and Werkzeug (routing, the request and response objects, the test
   client's environ), the platform's hooks and headers, reading the form, Python around it all.
 
@@ -94,6 +95,7 @@ def instrument(spans: Spans) -> None:
     from sqlalchemy.pool import base as pool_base
 
     from survey.campaigns import drafts, tokens
+    from survey.core import reading
 
     spans.patch(pool_base._ConnectionFairy, "_checkout", "connection")
     spans.patch(pool_base._ConnectionFairy, "_checkin", "connection")
@@ -103,6 +105,7 @@ def instrument(spans: Spans) -> None:
     spans.patch(drafts, "unseal", "draft decryption")
     spans.patch(drafts, "seal", "draft decryption")
     spans.patch(engine_base.Connection, "_execute_context", "database")
+    spans.patch(reading.Reading, "execute", "database")
     spans.patch(orm_session.Session, "execute", "database")
     spans.patch(orm_session.Session, "commit", "database")
 
