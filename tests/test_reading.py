@@ -53,6 +53,8 @@ def test_no_row_is_none_and_only_selects_run(store, open_campaign):
         assert reading.execute(_statement(), {"from": 10 ** 9}).first() is None
         with pytest.raises(WriteWhileReading):
             reading.execute(update(Invitation).values(done=True))
+        with pytest.raises(ValueError, match="a list or a value written into the SQL"):
+            reading.execute(select(Invitation.id).where(Invitation.id.in_([1, 2])))
         with pytest.raises(DBAPIError):  # the driver's error, raised as SQLAlchemy raises it
             reading.execute(select(func.no_such_function(Invitation.id)))
     finally:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import Select
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Compiled, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
 
@@ -30,25 +30,27 @@ class WriteWhileReading(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Compiled:
-    statement: Any  # SQLAlchemy's compiled form, which fills in the values the statement holds
+class _Prepared:
+    compiled: Compiled  # SQLAlchemy's, which fills in the values the statement holds
     sql: str
     order: tuple[str, ...] | None  # the parameters' order for a driver that takes them by position
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]  # parameters whose type converts them
     values: tuple[Callable[[Any], Any] | None, ...]  # one conversion or None per selected column
 
 
-def _compile(statement: Select, dialect: Dialect) -> _Compiled:
+def _prepare(statement: Select, dialect: Dialect) -> _Prepared:
     compiled = statement.compile(dialect=dialect)
     binds = []
     for name, parameter in compiled.binds.items():
+        if parameter.expanding or parameter.literal_execute:  # SQL that SQLAlchemy writes at each execution
+            raise ValueError(f"a page that only reads cannot run {name!r}, a list or a value written into the SQL")
         convert = parameter.type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             binds.append((name, convert))
     values = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
                    for column in statement.selected_columns)
     order = tuple(compiled.positiontup) if compiled.positional else None
-    return _Compiled(compiled, compiled.string, order, tuple(binds), values)
+    return _Prepared(compiled, compiled.string, order, tuple(binds), values)
 
 
 class Rows:
@@ -74,12 +76,12 @@ class Statements:
 
     def __init__(self, dialect: Dialect):
         self._dialect = dialect
-        self._compiled: dict[int, tuple[Select, _Compiled]] = {}
+        self._prepared: dict[int, tuple[Select, _Prepared]] = {}
 
-    def __getitem__(self, statement: Select) -> _Compiled:
-        found = self._compiled.get(id(statement))
+    def __getitem__(self, statement: Select) -> _Prepared:
+        found = self._prepared.get(id(statement))
         if found is None:  # the statement is kept beside its compiled form, so its id stays its own
-            found = self._compiled[id(statement)] = (statement, _compile(statement, self._dialect))
+            found = self._prepared[id(statement)] = (statement, _prepare(statement, self._dialect))
         return found[1]
 
 
@@ -101,24 +103,24 @@ class Reading:
     def execute(self, statement: Select, parameters: dict | None = None) -> Rows:
         if not isinstance(statement, Select):
             raise WriteWhileReading(f"a page that only reads ran a {type(statement).__name__}")
-        compiled = self._statements[statement]
-        given = compiled.statement.construct_params(parameters)
-        for name, convert in compiled.binds:
+        prepared = self._statements[statement]
+        given = prepared.compiled.construct_params(parameters)
+        for name, convert in prepared.binds:
             given[name] = convert(given[name])
-        bound = given if compiled.order is None else tuple(given[name] for name in compiled.order)
+        bound = given if prepared.order is None else tuple(given[name] for name in prepared.order)
         cursor = None
         try:
             cursor = self._pooled.cursor()
-            cursor.execute(compiled.sql, bound)
+            cursor.execute(prepared.sql, bound)
             fetched = cursor.fetchall()
         except self._engine.dialect.loaded_dbapi.Error as error:
-            raise self._failed(error, cursor, compiled.sql, bound) from error
+            raise self._failed(error, cursor, prepared.sql, bound) from error
         finally:
             if cursor is not None:
                 cursor.close()
-        if any(compiled.values):
+        if any(prepared.values):
             fetched = [tuple(value if convert is None or value is None else convert(value)
-                             for convert, value in zip(compiled.values, row)) for row in fetched]
+                             for convert, value in zip(prepared.values, row)) for row in fetched]
         return Rows(fetched)
 
     def _failed(self, error: Exception, cursor, sql: str, bound) -> DBAPIError:
