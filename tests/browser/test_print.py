@@ -3,7 +3,7 @@ manager's, a calibration member's and the HR head's) and both kinds of link shee
 the assessees' report links) print their content alone — no site header, no menu, no language
 switch, no form, no button, no instructions meant for the screen — and each sheet starts on a page
 of its own. The assessee's page prints with what is recorded about the report (its reading, a
-disagreement, the development plan). The print styles are read as Chromium applies them, with the page's media set to print;
+disagreement, the development plan), after the report. The print styles are read as Chromium applies them, with the page's media set to print;
 on screen the same page shows its navigation and its forms."""
 from __future__ import annotations
 
@@ -74,6 +74,14 @@ def printed(page, path: str, content: str) -> tuple[dict, dict]:
     return screen, paper
 
 
+def _followup_below_report(page, media: str) -> bool:
+    page.emulate_media(media=media)
+    below = page.evaluate("""() => document.querySelector('section.followup').getBoundingClientRect().top
+        >= document.querySelector('article.report').getBoundingClientRect().bottom""")
+    page.emulate_media(media="screen")
+    return below
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_report_prints_without_the_site_or_the_forms_around_it(app, printable, new_context, lang):
     page = new_context(locale=LOCALES[lang]).new_page()
@@ -91,6 +99,9 @@ def test_the_report_prints_without_the_site_or_the_forms_around_it(app, printabl
             printed_tags = [text.split(" ")[0] for text in paper["around"]]
             assert printed_tags[0] == "h2" and printed_tags.count("h3") == 2 and "li" in printed_tags, paper
             assert paper["around"] == screen["around"], (screen, paper)  # all of it recorded, no instruction
+            # Above the report on screen, where its steps are taken; after it on paper.
+            assert _followup_below_report(page, "screen") is False
+            assert _followup_below_report(page, "print") is True
         else:
             assert paper["around"] == [], (name, paper)
         check(page, f"{name}-print-{lang}")
