@@ -319,3 +319,15 @@ def test_a_staff_page_records_an_entry_in_one_place(source):
                  if isinstance(n, ast.Call) and _called(n) == "record" and _is_audit(n.func)
                  and (PACKAGE / "web") in source.module[n].parents}
     assert len(recording) == 1, sorted(recording)
+
+
+def test_a_status_period_reads_as_words_in_english_too(app):
+    """A period is recorded as a notation (``leave 2026-03-14..2026-03-28``); the page writes it in
+    words in every language, English included, where the recorded shape has no translation."""
+    day = lambda d: format_date(d, "medium", locale="en")  # noqa: E731
+    with app.test_request_context(), force_locale("en"):
+        shown = [audit.described(detail, gettext, day=day) for detail in
+                 ("S1: leave 2026-03-14..2026-03-28", "S1: leave 2026-03-14", "S1: leave..2026-03-28")]
+    assert [".." in text for text in shown] == [False] * 3, shown
+    assert " from Mar 14, 2026 to Mar 28, 2026" in shown[0] and shown[1].endswith(" since Mar 14, 2026"), shown
+    assert shown[2].endswith(" until Mar 28, 2026"), shown

@@ -102,9 +102,9 @@ DETAILS = (
     N_("%(campaign)s (%(num)s responses)"),
     N_("%(file)s: %(added)s added, %(updated)s updated, %(left)s left"),
     N_("%(file)s: %(added)s added, %(updated)s updated"),
-    N_("%(person)s: %(status)s %(since)s..%(until)s"),
-    N_("%(person)s: %(status)s %(since)s"),
-    N_("%(person)s: %(status)s..%(until)s"),
+    "%(person)s: %(status)s %(since)s..%(until)s",  # shown as SHOWN says
+    "%(person)s: %(status)s %(since)s",
+    "%(person)s: %(status)s..%(until)s",
     N_("%(person)s: %(status)s"),
     N_("from %(client)s, %(num)s in a row"),
     N_("directory: in no mapped group (from %(client)s)"),
@@ -137,6 +137,13 @@ _CODES = {"language": {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("Englis
 # translate, but a day the reader writes their own way and a questionnaire they know by its name.
 # The stored text keeps the ISO day and the questionnaire's code, which mean the same in every
 # language and to whoever opens the database, so entries recorded before read alike.
+# Recorded shapes that are a notation rather than words ("leave 2026-12-01..2026-12-04"), and the
+# words the page shows them in, in English too.
+SHOWN = {
+    "%(person)s: %(status)s %(since)s..%(until)s": N_("%(person)s: %(status)s from %(since)s to %(until)s"),
+    "%(person)s: %(status)s %(since)s": N_("%(person)s: %(status)s since %(since)s"),
+    "%(person)s: %(status)s..%(until)s": N_("%(person)s: %(status)s until %(until)s"),
+}
 FORMS = {
     "campaign-extend": ("%(campaign)s: %(day)s",),
     "campaign-approve": ("%(campaign)s: %(by)s, %(day)s",),
@@ -183,7 +190,8 @@ def _described(part: str, forms: tuple[str, ...], reader: Reader) -> str:
     for template in DETAILS:
         match = _pattern(template).fullmatch(part)
         if match:
-            return reader.gettext(template, **{k: _word(k, v, reader) for k, v in match.groupdict().items()})
+            return reader.gettext(SHOWN.get(template, template),
+                                  **{k: _word(k, v, reader) for k, v in match.groupdict().items()})
     return part
 
 
