@@ -130,6 +130,22 @@ def test_the_questionnaires_advice_and_topics_quote_with_guillemets(path, langua
     assert not found, f"{path.name} ({language}): quote with «…»: {[text[:80] for text in found]}"
 
 
+# English quotes a title or a name with “…”; a value the user typed or must type is quoted the way
+# English error messages and commands do ('Save As', '%(email)s'), so only straight double quotes count.
+DOUBLE_QUOTED = re.compile(r"""(?<![\w=])"(?=\S)[^"\n]*?(?<=\S)"(?!\w)""")
+
+
+def test_english_quotes_titles_and_names_with_curly_quotes():
+    with open(TRANSLATIONS / "messages.pot", "rb") as fh:
+        texts = [s for m in read_po(fh) if m.id for s in ((m.id,) if isinstance(m.id, str) else m.id)]
+    for path in RUSSIAN_DATA:
+        texts += list(_russian(yaml.safe_load(path.read_text(encoding="utf-8")), "en"))
+    assert len(texts) > 1000
+    assert DOUBLE_QUOTED.search('competency "%(heading)s"') and not DOUBLE_QUOTED.search('<a href="%(url)s">')
+    found = [text[:80] for text in texts if DOUBLE_QUOTED.search(text)]
+    assert not found, f"quote with “…”: {found}"
+
+
 def _key(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 

@@ -39,7 +39,7 @@ def threshold_text(value: float) -> str:
 
 def appendix(number: int) -> str:
     """The form's stamp: «...әдістемесіне 7-қосымша»."""
-    return _("Appendix %(num)d to the Typical methodology for assessing the work of corps \"B\" administrative civil "
+    return _("Appendix %(num)d to the Typical methodology for assessing the work of corps “B” administrative civil "
              "servants of the internal affairs bodies of the Republic of Kazakhstan", num=number)
 
 
@@ -52,7 +52,7 @@ def texts(threshold: int) -> SimpleNamespace:
         appendix_servant=appendix(8),
         form=_("Form"),
         title_head=_("Result of the assessment of a servant by the 360 method (for heads of structural units)"),
-        title_servant=_("Results of the assessment of a servant by the 360-degree method (for corps \"B\" servants)"),
+        title_servant=_("Results of the assessment of a servant by the 360-degree method (for corps “B” servants)"),
         unofficial=_(messages.UNOFFICIAL_TRANSLATION) if is_translation(current_language()) else "",
         name_head=_("Full name of the head of the structural unit"),
         name_servant=_("Full name of the servant assessed"),
@@ -152,7 +152,7 @@ def previous_heading(campaign_name: str) -> str:
 
 def origin_text(origin, language: str) -> str:
     """Where one advice line comes from: the document, the category row and the seed's heading."""
-    return _("%(document)s; category %(category)s; competency \"%(heading)s\"", document=origin.document_name(language),
+    return _("%(document)s; category %(category)s; competency “%(heading)s”", document=origin.document_name(language),
              category=origin.category_name(language), heading=origin.heading_name(language))
 
 
